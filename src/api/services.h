@@ -1,0 +1,23 @@
+// The domain services the API dispatches to; wired by src/server.
+#pragma once
+
+#include "audit/audit.h"
+#include "common/config.h"
+#include "iam/iam.h"
+#include "tenancy/tenancy.h"
+
+namespace govcloud {
+
+class Metrics;
+
+struct Services {
+  Store& store;
+  const Clock& clock;
+  const Config& config;
+  IamService& iam;
+  TenancyService& tenancy;
+  AuditService& audit;
+  Metrics& metrics;
+};
+
+}  // namespace govcloud

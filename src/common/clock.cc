@@ -1,0 +1,66 @@
+#include "common/clock.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace govcloud {
+
+TimeMs SystemClock::now() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string format_iso8601(TimeMs t) {
+  std::time_t secs = static_cast<std::time_t>(t / 1000);
+  int ms = static_cast<int>(t % 1000);
+  if (ms < 0) {
+    ms += 1000;
+    secs -= 1;
+  }
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+bool parse_iso8601(const std::string& text, TimeMs& out) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+  int consumed = 0;
+  if (text.size() == 10) {
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10)
+      return false;
+  } else if (text.size() == 20) {
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s,
+                    &consumed) != 6 ||
+        consumed != 20)
+      return false;
+  } else if (text.size() == 24) {
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &y, &mo, &d, &h, &mi, &s, &ms,
+                    &consumed) != 7 ||
+        consumed != 24)
+      return false;
+  } else {
+    return false;
+  }
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+      s > 60 || ms < 0)
+    return false;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  int max_day = kDays[mo - 1] + ((mo == 2 && leap) ? 1 : 0);
+  if (d > max_day) return false;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  out = static_cast<TimeMs>(timegm(&tm)) * 1000 + ms;
+  return true;
+}
+
+}  // namespace govcloud

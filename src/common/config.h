@@ -1,0 +1,50 @@
+// Server configuration. Sources, weakest first: built-in defaults, a YAML file (--config),
+// GOVCLOUD_* environment variables, command-line flags. Every source goes through set(), so a
+// key means the same thing everywhere: YAML `password: {min_length: 12}` ==
+// GOVCLOUD_PASSWORD_MIN_LENGTH=12 == --set password.min_length=12.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace govcloud {
+
+struct PasswordPolicy {
+  int min_length = 10;
+  int min_classes = 3;  // of lower, upper, digit, symbol
+  int max_age_days = 180;  // IAM-12: rotated every six months
+};
+
+struct LockoutPolicy {
+  int max_failures = 5;  // IAM-13
+  int lock_minutes = 15;
+};
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  int threads = 0;  // 0: one per core
+  std::int64_t max_body_bytes = 1 << 20;
+  int token_ttl_minutes = 480;
+  int max_assume_minutes = 60;  // IAM-07: role assumption is bounded
+  bool access_log = true;
+  bool require_totp_for_admins = false;  // IAM-14, see docs/decisions/0004
+  std::string bootstrap_password;  // GOVCLOUD_BOOTSTRAP_PASSWORD
+  bool demo = false;  // seed a demo management unit and tenant on first start
+  int audit_retention_days = 366;  // AUD-02: at least a year
+  PasswordPolicy password;
+  LockoutPolicy lockout;
+
+  // key is dotted lower case ("password.min_length"); value is text.
+  Status set(const std::string& key, const std::string& value);
+  Status load_yaml_file(const std::string& path);
+  // Reads GOVCLOUD_<KEY> for every known key, '.' written as '_'.
+  Status load_env();
+  static std::vector<std::string> keys();
+};
+
+}  // namespace govcloud

@@ -1,0 +1,115 @@
+#include "iam/authz.h"
+
+#include <algorithm>
+
+#include "model/org.h"
+
+namespace govcloud {
+
+const char* action_name(Action a) {
+  switch (a) {
+    case Action::kOrgRead: return "org.read";
+    case Action::kOrgCreateUnit: return "org.create_unit";
+    case Action::kOrgCreateChild: return "org.create_child";
+    case Action::kOrgUpdate: return "org.update";
+    case Action::kVdcRead: return "vdc.read";
+    case Action::kVdcWrite: return "vdc.write";
+    case Action::kQuotaRead: return "quota.read";
+    case Action::kQuotaWrite: return "quota.write";
+    case Action::kQuotaReserve: return "quota.reserve";
+    case Action::kUserRead: return "user.read";
+    case Action::kUserWrite: return "user.write";
+    case Action::kRoleRead: return "role.read";
+    case Action::kRoleGrant: return "role.grant";
+    case Action::kRoleGrantPlatform: return "role.grant_platform";
+    case Action::kAuditRead: return "audit.read";
+    case Action::kAuditExport: return "audit.export";
+    case Action::kAuditPurge: return "audit.purge";
+    case Action::kPlatformMonitor: return "platform.monitor";
+  }
+  return "unknown";
+}
+
+bool role_allows(Role role, Action a) {
+  using A = Action;
+  switch (role) {
+    case Role::kSysAdmin:  // runs the platform; creates no tenants (TEN-10), no accounts or rights
+      return a == A::kOrgRead || a == A::kOrgCreateUnit || a == A::kOrgUpdate ||
+             a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead ||
+             a == A::kQuotaWrite || a == A::kUserRead || a == A::kRoleRead ||
+             a == A::kPlatformMonitor;
+    case Role::kSecAdmin:  // accounts and rights
+      return a == A::kOrgRead || a == A::kUserRead || a == A::kUserWrite || a == A::kRoleRead ||
+             a == A::kRoleGrant || a == A::kRoleGrantPlatform;
+    case Role::kAuditAdmin:
+      return a == A::kAuditRead || a == A::kAuditExport || a == A::kAuditPurge;
+    case Role::kOps:  // IAM-06: monitors everything, operates and reads nothing of tenants
+      return a == A::kPlatformMonitor;
+    case Role::kSupervisor:  // TEN-09: read-only view across tenants
+      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead ||
+             a == A::kAuditRead || a == A::kAuditExport;
+    case Role::kTenantAdmin:
+      return a == A::kOrgRead || a == A::kOrgCreateChild || a == A::kOrgUpdate ||
+             a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead ||
+             a == A::kQuotaWrite || a == A::kQuotaReserve || a == A::kUserRead ||
+             a == A::kUserWrite || a == A::kRoleRead || a == A::kRoleGrant ||
+             a == A::kAuditRead;
+    case Role::kMember:
+      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead ||
+             a == A::kQuotaReserve;
+    case Role::kViewer:
+      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead;
+  }
+  return false;
+}
+
+int tenant_role_rank(Role role) {
+  switch (role) {
+    case Role::kTenantAdmin: return 3;
+    case Role::kMember: return 2;
+    case Role::kViewer: return 1;
+    default: return 0;
+  }
+}
+
+bool Principal::can(Action action, const std::string& target_path) const {
+  if (totp_enrolment_only) return false;
+  return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) {
+    return role_allows(g.role, action) && path_within(target_path, g.scope_path);
+  });
+}
+
+bool Principal::can_anywhere(Action action) const {
+  if (totp_enrolment_only) return false;
+  return std::any_of(grants.begin(), grants.end(),
+                     [&](const Grant& g) { return role_allows(g.role, action); });
+}
+
+bool Principal::holds(Role role) const {
+  return std::any_of(grants.begin(), grants.end(), [&](const Grant& g) { return g.role == role; });
+}
+
+std::vector<std::string> Principal::paths_for(Action action) const {
+  std::vector<std::string> out;
+  if (totp_enrolment_only) return out;
+  for (const auto& g : grants) {
+    if (role_allows(g.role, action) &&
+        std::find(out.begin(), out.end(), g.scope_path) == out.end())
+      out.push_back(g.scope_path);
+  }
+  return out;
+}
+
+std::string Principal::role_summary() const {
+  if (!assumed_role.empty()) return assumed_role;
+  std::string out;
+  for (const auto& g : grants) {
+    std::string r = role_name(g.role);
+    if (out.find(r) != std::string::npos) continue;
+    if (!out.empty()) out += ",";
+    out += r;
+  }
+  return out;
+}
+
+}  // namespace govcloud

@@ -1,0 +1,70 @@
+// Who may do what where. A Principal is the caller of one request: the user and the grants
+// in force for this credential. Every check is a (action, org-node path) question; a grant
+// at a node covers that node's whole subtree (IAM-03, IAM-08).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "model/iam.h"
+
+namespace govcloud {
+
+enum class Action {
+  kOrgRead,
+  kOrgCreateUnit,   // management and supervision units under the platform
+  kOrgCreateChild,  // tenants under a management unit (TEN-10), systems under a tenant
+  kOrgUpdate,
+  kVdcRead,
+  kVdcWrite,
+  kQuotaRead,
+  kQuotaWrite,
+  kQuotaReserve,
+  kUserRead,
+  kUserWrite,
+  kRoleRead,
+  kRoleGrant,          // tenant roles
+  kRoleGrantPlatform,  // platform roles (三员, ops, supervisor)
+  kAuditRead,
+  kAuditExport,
+  kAuditPurge,
+  kPlatformMonitor,  // hosts, pools, alarms (IAM-06)
+};
+
+const char* action_name(Action a);
+bool role_allows(Role role, Action action);
+// Tenant roles ordered by power: granting is allowed only up to one's own (IAM-03).
+int tenant_role_rank(Role role);
+
+struct Grant {
+  Role role;
+  BindingId binding;
+  OrgId scope;
+  std::string scope_path;
+};
+
+struct Principal {
+  UserId user;
+  std::string username;
+  OrgId home_org;
+  std::string home_path;
+  std::vector<Grant> grants;
+  std::string assumed_role;  // non-empty in a role-assumption session
+  std::string token_hash;    // of the session; empty for API keys
+  std::optional<ApiKeyId> api_key;
+  TimeMs expires_at = 0;
+  bool totp_enrolment_only = false;  // IAM-14: may only enrol a second factor
+
+  bool can(Action action, const std::string& target_path) const;
+  bool can_anywhere(Action action) const;
+  bool holds(Role role) const;
+  // The subtrees where `action` is allowed, for list queries (isolation by construction).
+  std::vector<std::string> paths_for(Action action) const;
+  // A short "actor role" string for audit records.
+  std::string role_summary() const;
+};
+
+}  // namespace govcloud

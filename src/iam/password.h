@@ -1,0 +1,20 @@
+// Password hashing (argon2id) and the password policy (IAM-12).
+#pragma once
+
+#include <string>
+
+#include "common/config.h"
+#include "common/result.h"
+
+namespace govcloud {
+
+// PHC-format argon2id hash with a random salt.
+std::string hash_password(const std::string& password);
+bool verify_password(const std::string& encoded_hash, const std::string& password);
+// Names the rule a weak password breaks; field is "password" unless given.
+Status check_password_policy(const PasswordPolicy& policy, const std::string& username,
+                             const std::string& password, const std::string& field = "password");
+// A random password that satisfies any policy (for resets and bootstrap).
+std::string generate_password();
+
+}  // namespace govcloud

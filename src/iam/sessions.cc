@@ -1,0 +1,307 @@
+// Login, bearer authentication, logout, role assumption and password change.
+#include <algorithm>
+#include <mutex>
+
+#include "common/digest.h"
+#include "iam/iam.h"
+#include "iam/password.h"
+#include "iam/totp.h"
+
+namespace govcloud {
+namespace {
+
+constexpr const char* kSessionPrefix = "gct_";
+constexpr const char* kApiKeyPrefix = "gck_";
+constexpr std::size_t kMaxCachedPrincipals = 100000;
+
+Error bad_credentials() {
+  return Error{ErrorCode::kUnauthenticated, "invalid user name or password", {}};
+}
+
+std::string token_hash(const std::string& bearer) { return to_hex(sha256(bearer)); }
+
+}  // namespace
+
+IamService::IamService(Store& store, const Clock& clock, const Config& config)
+    : store_(store), clock_(clock), config_(config) {}
+
+Result<Principal> IamService::load_principal(Tx& tx, const User& user, const Session* session,
+                                             const ApiKey* key) {
+  TimeMs now = clock_.now();
+  Principal p;
+  p.user = user.id;
+  p.username = user.username;
+  p.home_org = user.org;
+  if (auto home = tx.find_org(user.org)) p.home_path = home->path;
+  BindingQuery q;
+  q.user = user.id;
+  for (const auto& b : tx.list_bindings(q)) {
+    if (b.expires_at != 0 && b.expires_at <= now) continue;
+    bool assumed = session != nullptr && session->assumed && *session->assumed == b.id;
+    if (session != nullptr && session->assumed && !assumed) continue;
+    if (!assumed && b.assume_only) continue;
+    auto scope = tx.find_org(b.scope);
+    if (!scope) continue;
+    if (assumed) p.assumed_role = role_name(b.role);
+    std::string path = scope->path;
+    if (key != nullptr && key->scope) {
+      // IAM-16: a scoped key keeps only the part of each grant inside its subtree.
+      auto key_scope = tx.find_org(*key->scope);
+      if (!key_scope) continue;
+      if (path_within(key_scope->path, path)) {
+        path = key_scope->path;
+      } else if (!path_within(path, key_scope->path)) {
+        continue;
+      }
+    }
+    p.grants.push_back(Grant{b.role, b.id, b.scope, path});
+  }
+  if (session != nullptr && session->assumed && p.assumed_role.empty())
+    return Error{ErrorCode::kUnauthenticated, "the assumed role is no longer granted", {}};
+  if (session != nullptr) {
+    p.token_hash = session->token_hash;
+    p.expires_at = session->expires_at;
+    p.totp_enrolment_only = session->totp_enrolment_only;
+  }
+  if (key != nullptr) {
+    p.api_key = key->id;
+    p.expires_at = key->expires_at;
+  }
+  return p;
+}
+
+Result<IssuedToken> IamService::issue_session(Tx& tx, const User& user,
+                                              const RequestContext& ctx,
+                                              std::optional<BindingId> assumed,
+                                              TimeMs expires_at, bool enrolment_only) {
+  IssuedToken out;
+  out.token = kSessionPrefix + base64url(random_bytes(32));
+  out.expires_at = expires_at;
+  out.user = user.id;
+  out.totp_enrolment_only = enrolment_only;
+  Session s;
+  s.token_hash = token_hash(out.token);
+  s.user = user.id;
+  s.created_at = clock_.now();
+  s.expires_at = expires_at;
+  s.assumed = std::move(assumed);
+  s.source_ip = ctx.source_ip;
+  s.totp_enrolment_only = enrolment_only;
+  tx.insert_session(s);
+  return out;
+}
+
+Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext& ctx) {
+  if (in.username.empty()) return invalid("username", "username is required");
+  if (in.password.empty()) return invalid("password", "password is required");
+  // The outcome is decided inside the transaction, but failure counters must commit too, so
+  // the transaction always commits and the error is returned afterwards.
+  std::optional<Error> failure;
+  auto issued = store_.transact([&](Tx& tx) -> Result<IssuedToken> {
+    TimeMs now = clock_.now();
+    auto fail = [&](const std::string& reason, Error err, const User* user) {
+      AuditEvent ev{"auth.login", in.username, user ? user->org.value : "", "failed",
+                    {{"username", in.username}, {"reason", reason}}};
+      write_audit(tx, clock_, nullptr, ctx, ev);
+      failure = std::move(err);
+      return IssuedToken{};
+    };
+    auto user = tx.find_user_by_name(in.username);
+    if (!user) return fail("unknown user", bad_credentials(), nullptr);
+    if (user->disabled) return fail("disabled", bad_credentials(), &*user);
+    if (user->locked_until > now) {
+      auto minutes = (user->locked_until - now + kMinuteMs - 1) / kMinuteMs;
+      return fail("locked",
+                  Error{ErrorCode::kLocked,
+                        "account locked after repeated failed logins; try again in " +
+                            std::to_string(minutes) + " minute(s)",
+                        {}},
+                  &*user);
+    }
+    bool password_ok = verify_password(user->password_hash, in.password);
+    bool otp_ok = true;
+    if (password_ok && user->totp_enabled) {
+      Bytes secret;
+      otp_ok = !in.otp.empty() && base32_decode(user->totp_secret, secret) &&
+               totp_verify(secret, in.otp, now / 1000);
+    }
+    if (!password_ok || !otp_ok) {
+      user->failed_logins += 1;
+      bool lock_now = user->failed_logins >= config_.lockout.max_failures;
+      if (lock_now) {
+        user->locked_until = now + config_.lockout.lock_minutes * kMinuteMs;
+        user->failed_logins = 0;
+      }
+      user->updated_at = now;
+      tx.update_user(*user);
+      if (lock_now) {
+        write_audit(tx, clock_, nullptr, ctx,
+                    AuditEvent{"auth.lockout", user->id.value, user->org.value, "success",
+                               {{"username", user->username},
+                                {"minutes", std::to_string(config_.lockout.lock_minutes)}}});
+      }
+      if (!password_ok) return fail("bad password", bad_credentials(), &*user);
+      return fail(in.otp.empty() ? "otp missing" : "bad otp",
+                  Error{ErrorCode::kUnauthenticated,
+                        in.otp.empty() ? "a one-time code is required for this account"
+                                       : "the one-time code is wrong or expired",
+                        "otp"},
+                  &*user);
+    }
+    user->failed_logins = 0;
+    user->updated_at = now;
+    tx.update_user(*user);
+    bool expired = user->must_change_password ||
+                   now - user->password_changed_at >
+                       static_cast<TimeMs>(config_.password.max_age_days) * kDayMs;
+    if (expired) {
+      return fail("password expired",
+                  Error{ErrorCode::kPasswordExpired,
+                        user->must_change_password
+                            ? "the password was reset and must be changed before login"
+                            : "the password is older than " +
+                                  std::to_string(config_.password.max_age_days) +
+                                  " days and must be changed",
+                        "password"},
+                  &*user);
+    }
+    bool enrolment_only = false;
+    if (config_.require_totp_for_admins && !user->totp_enabled) {
+      BindingQuery q;
+      q.user = user->id;
+      for (const auto& b : tx.list_bindings(q)) enrolment_only |= is_platform_role(b.role);
+    }
+    GC_ASSIGN_OR_RETURN(auto token,
+                        issue_session(tx, *user, ctx, std::nullopt,
+                                      now + config_.token_ttl_minutes * kMinuteMs,
+                                      enrolment_only));
+    AuditEvent ev{"auth.login", user->id.value, user->org.value, "success",
+                  {{"username", user->username}}};
+    if (enrolment_only) ev.detail["totp_enrolment_only"] = "true";
+    write_audit(tx, clock_, nullptr, ctx, ev);
+    return token;
+  });
+  if (!issued.ok()) return issued.error();
+  if (failure) return *failure;
+  return issued;
+}
+
+Result<Principal> IamService::authenticate(const std::string& bearer) {
+  if (bearer.empty())
+    return Error{ErrorCode::kUnauthenticated, "missing bearer token (Authorization header)", {}};
+  std::string hash = token_hash(bearer);
+  TimeMs now = clock_.now();
+  std::uint64_t gen = generation_.load();
+  {
+    std::shared_lock lock(cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && it->second.generation == gen &&
+        (it->second.principal.expires_at == 0 || it->second.principal.expires_at > now))
+      return it->second.principal;
+  }
+  auto loaded = store_.read([&](Tx& tx) -> Result<Principal> {
+    auto expired = Error{ErrorCode::kUnauthenticated, "token is invalid or expired", {}};
+    if (bearer.rfind(kApiKeyPrefix, 0) == 0) {
+      // gck_<key id>_<secret>
+      auto sep = bearer.find('_', 4);
+      if (sep == std::string::npos) return expired;
+      auto key = tx.find_api_key(ApiKeyId{bearer.substr(4, sep - 4)});
+      if (!key || key->revoked || (key->expires_at != 0 && key->expires_at <= now))
+        return expired;
+      if (!constant_time_equal(key->secret_hash, to_hex(sha256(bearer.substr(sep + 1)))))
+        return expired;
+      auto user = tx.find_user(key->user);
+      if (!user || user->disabled) return expired;
+      return load_principal(tx, *user, nullptr, &*key);
+    }
+    auto session = tx.find_session(hash);
+    if (!session || session->expires_at <= now) return expired;
+    auto user = tx.find_user(session->user);
+    if (!user || user->disabled) return expired;
+    return load_principal(tx, *user, &*session, nullptr);
+  });
+  if (!loaded.ok()) return loaded.error();
+  std::unique_lock lock(cache_mu_);
+  if (cache_.size() >= kMaxCachedPrincipals) cache_.clear();
+  cache_[hash] = Cached{loaded.value(), gen};
+  return loaded;
+}
+
+Status IamService::logout(const Principal& who, const RequestContext& ctx) {
+  if (who.token_hash.empty())
+    return invalid("authorization", "API keys are revoked, not logged out");
+  auto st = store_.transact([&](Tx& tx) -> Status {
+    tx.delete_session(who.token_hash);
+    write_audit(tx, clock_, &who, ctx,
+                AuditEvent{"auth.logout", who.user.value, who.home_org.value, "success", {}});
+    return ok_status();
+  });
+  invalidate_cache();
+  return st;
+}
+
+Result<IssuedToken> IamService::assume_role(const Principal& who, const BindingId& binding,
+                                            int minutes, const RequestContext& ctx) {
+  if (who.token_hash.empty() || !who.assumed_role.empty())
+    return invalid("authorization", "a role is assumed from a login session, not from an API "
+                                    "key or another assumed role");
+  if (minutes < 1 || minutes > config_.max_assume_minutes)
+    return invalid("minutes", "minutes must be between 1 and " +
+                                  std::to_string(config_.max_assume_minutes));
+  return store_.transact([&](Tx& tx) -> Result<IssuedToken> {
+    TimeMs now = clock_.now();
+    auto b = tx.find_binding(binding);
+    if (!b || b->user != who.user) return not_found("role binding");
+    if (b->expires_at != 0 && b->expires_at <= now)
+      return conflict("the role grant has expired", "binding_id");
+    auto user = tx.find_user(who.user);
+    if (!user) return not_found("user");
+    TimeMs expires = std::min(now + minutes * kMinuteMs, who.expires_at);
+    if (b->expires_at != 0) expires = std::min(expires, b->expires_at);
+    GC_ASSIGN_OR_RETURN(auto token, issue_session(tx, *user, ctx, b->id, expires, false));
+    token.assumed_role = role_name(b->role);
+    write_audit(tx, clock_, &who, ctx,
+                AuditEvent{"auth.assume_role", b->id.value, b->scope.value, "success",
+                           {{"role", role_name(b->role)},
+                            {"scope", b->scope.value},
+                            {"minutes", std::to_string(minutes)}}});
+    return token;
+  });
+}
+
+Status IamService::change_password(const std::string& username, const std::string& old_password,
+                                   const std::string& new_password, const RequestContext& ctx) {
+  if (username.empty()) return invalid("username", "username is required");
+  GC_TRY(check_password_policy(config_.password, username, new_password, "new_password"));
+  if (old_password == new_password)
+    return invalid("new_password", "the new password must differ from the old one");
+  std::optional<Error> failure;
+  auto st = store_.transact([&](Tx& tx) -> Status {
+    auto user = tx.find_user_by_name(username);
+    TimeMs now = clock_.now();
+    if (!user || user->disabled || user->locked_until > now ||
+        !verify_password(user->password_hash, old_password)) {
+      write_audit(tx, clock_, nullptr, ctx,
+                  AuditEvent{"auth.change_password", username, user ? user->org.value : "",
+                             "failed", {{"username", username}}});
+      failure = bad_credentials();
+      return ok_status();
+    }
+    user->password_hash = hash_password(new_password);
+    user->password_changed_at = now;
+    user->must_change_password = false;
+    user->updated_at = now;
+    tx.update_user(*user);
+    tx.delete_sessions_for_user(user->id);
+    write_audit(tx, clock_, nullptr, ctx,
+                AuditEvent{"auth.change_password", user->id.value, user->org.value, "success",
+                           {{"username", username}}});
+    return ok_status();
+  });
+  invalidate_cache();
+  if (!st.ok()) return st;
+  if (failure) return *failure;
+  return ok_status();
+}
+
+}  // namespace govcloud

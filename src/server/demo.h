@@ -1,0 +1,16 @@
+// Demo data for `scripts/run`: a management unit, a supervision unit, one tenant with a
+// business system, VDCs with quotas, and two tenant users.
+#pragma once
+
+#include <string>
+
+#include "iam/iam.h"
+#include "tenancy/tenancy.h"
+
+namespace govcloud {
+
+// Returns the demo users' password (`password`, or a generated one when empty).
+Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Store& store,
+                              const Clock& clock, const std::string& password);
+
+}  // namespace govcloud

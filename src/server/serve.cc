@@ -1,0 +1,114 @@
+#include "server/serve.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "api/http_server.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "audit/audit.h"
+#include "iam/iam.h"
+#include "server/demo.h"
+#include "tenancy/tenancy.h"
+
+namespace govcloud {
+int serve(Config config) {
+  auto logger = spdlog::stderr_color_mt("govcloud");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+
+  auto opened = open_sqlite_store(config.data_dir);
+  if (!opened.ok()) {
+    std::cerr << "govcloud: " << opened.error().message << "\n";
+    return 1;
+  }
+  std::unique_ptr<Store> store = std::move(opened).value();
+  SystemClock clock;
+  IamService iam(*store, clock, config);
+  TenancyService tenancy(*store, clock);
+  AuditService audit(*store, clock, config);
+  Metrics metrics;
+  Services services{*store, clock, config, iam, tenancy, audit, metrics};
+
+  auto boot = iam.bootstrap(config.bootstrap_password);
+  if (!boot.ok()) {
+    std::cerr << "govcloud: bootstrap failed: " << boot.error().message << "\n";
+    return 1;
+  }
+  if (boot->created) {
+    spdlog::info("first start: created platform root {} and sysadmin 'admin'",
+                 boot->platform.value);
+    if (!boot->admin_password.empty()) {
+      // Printed once; only its argon2id hash is kept.
+      std::cout << "govcloud: initial password for 'admin': " << boot->admin_password
+                << std::endl;
+    }
+    if (config.demo) {
+      auto demo = seed_demo(iam, tenancy, *store, clock, config.bootstrap_password);
+      if (!demo.ok()) {
+        std::cerr << "govcloud: demo data failed: " << demo.error().message << "\n";
+        return 1;
+      }
+      std::cout << "govcloud: demo tenant ready; users 'demo-admin', 'demo-user' (password: "
+                << demo.value() << ")" << std::endl;
+    }
+  }
+
+  Router router(services);
+  HttpServerOptions opts{config.listen, config.threads, config.max_body_bytes};
+  HttpServer server(opts, [&router](HttpRequest& req) { return router.handle(req); });
+  auto port = server.start();
+  if (!port.ok()) {
+    std::cerr << "govcloud: " << port.error().message << "\n";
+    return 1;
+  }
+  std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  std::cout << "govcloud: listening on http://" << host << ":" << port.value() << std::endl;
+  spdlog::info("listening on {}:{} data_dir={}", host, port.value(), config.data_dir);
+
+  server.run();  // until SIGINT or SIGTERM
+  spdlog::info("stopped");
+  return 0;
+}
+
+void register_serve_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("serve", "Run the control plane and API");
+  struct Flags {
+    std::string config_file, listen, data_dir;
+    std::vector<std::string> sets;
+    bool demo = false;
+  };
+  auto flags = std::make_shared<Flags>();
+  cmd->add_option("--config", flags->config_file, "YAML configuration file");
+  cmd->add_option("--listen", flags->listen, "host:port (default 127.0.0.1:8080)");
+  cmd->add_option("--data-dir", flags->data_dir, "where the store lives (default ./data)");
+  cmd->add_flag("--demo", flags->demo, "seed a demo management unit and tenant on first start");
+  cmd->add_option("--set", flags->sets, "override any config key: --set password.min_length=12");
+  cmd->callback([flags]() {
+    Config config;
+    // Weakest first: defaults, file, environment, flags.
+    if (!flags->config_file.empty()) {
+      if (auto st = config.load_yaml_file(flags->config_file); !st.ok())
+        throw CLI::ValidationError("--config", st.error().message);
+    }
+    if (auto st = config.load_env(); !st.ok())
+      throw CLI::ValidationError("environment", st.error().message);
+    for (const auto& kv : flags->sets) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos) throw CLI::ValidationError("--set", "expected key=value");
+      if (auto st = config.set(kv.substr(0, eq), kv.substr(eq + 1)); !st.ok())
+        throw CLI::ValidationError("--set", st.error().message);
+    }
+    if (!flags->listen.empty()) config.listen = flags->listen;
+    if (!flags->data_dir.empty()) config.data_dir = flags->data_dir;
+    if (flags->demo) config.demo = true;
+    throw CLI::RuntimeError(serve(config));
+  });
+}
+
+}  // namespace govcloud

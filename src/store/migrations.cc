@@ -1,0 +1,151 @@
+#include "store/migrations.h"
+
+namespace govcloud::sqlite {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "foundation: orgs, iam, vdcs, quotas, audit", R"SQL(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE orgs (
+  id TEXT PRIMARY KEY,
+  parent_id TEXT REFERENCES orgs(id),
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  dengbao_level INTEGER,
+  internet_facing INTEGER,
+  important INTEGER,
+  network_domain TEXT,
+  UNIQUE (parent_id, name)
+);
+CREATE INDEX orgs_parent ON orgs(parent_id);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  password_hash TEXT NOT NULL,
+  password_changed_at INTEGER NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER NOT NULL DEFAULT 0,
+  totp_secret TEXT NOT NULL DEFAULT '',
+  totp_enabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX users_org ON users(org_id);
+
+CREATE TABLE role_bindings (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  scope_org_id TEXT NOT NULL REFERENCES orgs(id),
+  assume_only INTEGER NOT NULL DEFAULT 0,
+  expires_at INTEGER NOT NULL DEFAULT 0,
+  granted_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (user_id, role, scope_org_id)
+);
+CREATE INDEX role_bindings_user ON role_bindings(user_id);
+CREATE INDEX role_bindings_scope ON role_bindings(scope_org_id);
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  assumed_binding_id TEXT,
+  source_ip TEXT NOT NULL DEFAULT '',
+  totp_enrolment_only INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  scope_org_id TEXT REFERENCES orgs(id),
+  expires_at INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX api_keys_user ON api_keys(user_id);
+
+CREATE TABLE vdcs (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  parent_id TEXT REFERENCES vdcs(id),
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  UNIQUE (parent_id, name)
+);
+CREATE INDEX vdcs_org ON vdcs(org_id);
+
+CREATE TABLE quotas (
+  vdc_id TEXT NOT NULL REFERENCES vdcs(id) ON DELETE CASCADE,
+  resource TEXT NOT NULL,
+  limit_amount INTEGER NOT NULL DEFAULT 0 CHECK (limit_amount >= 0),
+  used INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0),
+  PRIMARY KEY (vdc_id, resource)
+);
+
+CREATE TABLE reservations (
+  id TEXT PRIMARY KEY,
+  vdc_id TEXT NOT NULL REFERENCES vdcs(id),
+  ref TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX reservations_vdc ON reservations(vdc_id);
+CREATE TABLE reservation_lines (
+  reservation_id TEXT NOT NULL REFERENCES reservations(id) ON DELETE CASCADE,
+  resource TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  PRIMARY KEY (reservation_id, resource)
+);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  assumed_role TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  result TEXT NOT NULL,
+  source_ip TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_at ON audit_log(at);
+CREATE INDEX audit_org ON audit_log(org_id, seq);
+CREATE INDEX audit_actor ON audit_log(actor_id, seq);
+
+-- AUD-02: records are immutable, and none younger than the retention horizon can be removed.
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;
+CREATE TRIGGER audit_no_early_delete BEFORE DELETE ON audit_log
+WHEN OLD.at >= COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_purge_horizon'), 0)
+BEGIN SELECT RAISE(ABORT, 'audit records inside the retention period cannot be removed'); END;
+)SQL"},
+  };
+  return kMigrations;
+}
+
+}  // namespace govcloud::sqlite

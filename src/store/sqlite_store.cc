@@ -1,0 +1,148 @@
+#include <filesystem>
+#include <mutex>
+
+#include "store/migrations.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_tx.h"
+#include "store/store.h"
+
+namespace govcloud {
+namespace sqlite {
+namespace {
+
+Error store_error(const StoreError& e) {
+  if (e.is_constraint()) return Error{ErrorCode::kConflict, e.what(), {}};
+  return Error{ErrorCode::kInternal, std::string("store: ") + e.what(), {}};
+}
+
+// One writer connection (SQLite has one writer at a time anyway) and a pool of readers, which
+// WAL lets run beside the writer on their own snapshots.
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)), writer_(path_, false) {
+    migrate();
+  }
+
+  int schema_version() override {
+    std::lock_guard lock(write_mu_);
+    auto s = writer_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return s.step() ? static_cast<int>(s.i64(0)) : 0;
+  }
+
+ protected:
+  Status run_write(const std::function<bool(Tx&)>& body) override {
+    std::lock_guard lock(write_mu_);
+    try {
+      writer_.exec("BEGIN IMMEDIATE");
+    } catch (const StoreError& e) {
+      return store_error(e);
+    }
+    try {
+      SqliteTx tx(writer_);
+      if (body(tx)) {
+        writer_.exec("COMMIT");
+      } else {
+        writer_.exec("ROLLBACK");
+      }
+      return ok_status();
+    } catch (const StoreError& e) {
+      rollback_quietly();
+      return store_error(e);
+    } catch (...) {
+      rollback_quietly();
+      throw;
+    }
+  }
+
+  Status run_read(const std::function<void(Tx&)>& body) override {
+    std::unique_ptr<Db> db = take_reader();
+    Status result = ok_status();
+    try {
+      db->exec("BEGIN");
+      SqliteTx tx(*db);
+      body(tx);
+      db->exec("COMMIT");
+    } catch (const StoreError& e) {
+      try {
+        db->exec("ROLLBACK");
+      } catch (const StoreError&) {
+      }
+      result = store_error(e);
+    }
+    give_back(std::move(db));
+    return result;
+  }
+
+ private:
+  void rollback_quietly() {
+    try {
+      writer_.exec("ROLLBACK");
+    } catch (const StoreError&) {
+    }
+  }
+
+  std::unique_ptr<Db> take_reader() {
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!readers_.empty()) {
+        auto db = std::move(readers_.back());
+        readers_.pop_back();
+        return db;
+      }
+    }
+    return std::make_unique<Db>(path_, true);
+  }
+
+  void give_back(std::unique_ptr<Db> db) {
+    std::lock_guard lock(pool_mu_);
+    if (readers_.size() < 32) readers_.push_back(std::move(db));
+  }
+
+  void migrate() {
+    writer_.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))");
+    for (const auto& m : migrations()) {
+      auto s = writer_.prepare("SELECT COUNT(*) FROM schema_migrations WHERE version = ?");
+      s.bind(m.version);
+      bool applied = s.step() && s.i64(0) > 0;
+      if (applied) continue;
+      writer_.exec("BEGIN IMMEDIATE");
+      try {
+        writer_.exec(m.sql);
+        writer_.prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")
+            .bind(m.version)
+            .bind(m.name)
+            .run();
+        writer_.exec("COMMIT");
+      } catch (...) {
+        rollback_quietly();
+        throw;
+      }
+    }
+  }
+
+  std::string path_;
+  std::mutex write_mu_;
+  Db writer_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Db>> readers_;
+};
+
+}  // namespace
+}  // namespace sqlite
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return invalid("data_dir", "cannot create data dir " + data_dir + ": " + ec.message());
+  try {
+    std::unique_ptr<Store> store =
+        std::make_unique<sqlite::SqliteStore>(data_dir + "/govcloud.db");
+    return store;
+  } catch (const sqlite::StoreError& e) {
+    return Error{ErrorCode::kInternal, std::string("cannot open store: ") + e.what(), {}};
+  }
+}
+
+}  // namespace govcloud

@@ -1,0 +1,85 @@
+// SQLite implementation of Tx. Internal to src/store.
+#pragma once
+
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace govcloud::sqlite {
+
+class SqliteTx final : public Tx {
+ public:
+  explicit SqliteTx(Db& db) : db_(db) {}
+
+  void insert_org(const Org& org) override;
+  void update_org(const Org& org) override;
+  void delete_org(const OrgId& id) override;
+  std::optional<Org> find_org(const OrgId& id) override;
+  std::optional<Org> find_root_org() override;
+  Listing<Org> list_orgs(const OrgQuery& q) override;
+  std::int64_t count_child_orgs(const OrgId& id) override;
+  bool org_name_taken(const std::optional<OrgId>& parent, const std::string& name) override;
+
+  void insert_user(const User& user) override;
+  void update_user(const User& user) override;
+  void delete_user(const UserId& id) override;
+  std::optional<User> find_user(const UserId& id) override;
+  std::optional<User> find_user_by_name(const std::string& username) override;
+  Listing<User> list_users(const UserQuery& q) override;
+  std::int64_t count_users_in_subtree(const std::string& org_path) override;
+
+  void insert_binding(const RoleBinding& b) override;
+  void delete_binding(const BindingId& id) override;
+  void delete_bindings_for_user(const UserId& user) override;
+  std::optional<RoleBinding> find_binding(const BindingId& id) override;
+  std::vector<RoleBinding> list_bindings(const BindingQuery& q) override;
+
+  void insert_session(const Session& s) override;
+  std::optional<Session> find_session(const std::string& token_hash) override;
+  void delete_session(const std::string& token_hash) override;
+  std::int64_t delete_sessions_for_user(const UserId& user) override;
+  void delete_expired_sessions(TimeMs now) override;
+  void insert_api_key(const ApiKey& k) override;
+  std::optional<ApiKey> find_api_key(const ApiKeyId& id) override;
+  std::vector<ApiKey> list_api_keys(const UserId& user) override;
+  void revoke_api_key(const ApiKeyId& id) override;
+  std::int64_t revoke_api_keys_for_user(const UserId& user) override;
+
+  void insert_vdc(const Vdc& v) override;
+  void update_vdc(const Vdc& v) override;
+  void delete_vdc(const VdcId& id) override;
+  std::optional<Vdc> find_vdc(const VdcId& id) override;
+  Listing<Vdc> list_vdcs(const VdcQuery& q) override;
+  std::int64_t count_child_vdcs(const VdcId& id) override;
+  std::int64_t count_vdcs_of_org(const OrgId& id) override;
+  std::pair<std::int64_t, std::int64_t> quota_row(const VdcId& vdc,
+                                                 const std::string& resource) override;
+  void set_quota_limit(const VdcId& vdc, const std::string& resource,
+                       std::int64_t limit) override;
+  void add_quota_used(const VdcId& vdc, const std::string& resource,
+                      std::int64_t delta) override;
+  std::int64_t sum_child_limits(const VdcId& vdc, const std::string& resource) override;
+  std::int64_t used_in_subtree(const std::string& vdc_path, const std::string& resource) override;
+  std::vector<std::string> quota_resources(const VdcId& vdc) override;
+  void insert_reservation(const Reservation& r) override;
+  std::optional<Reservation> find_reservation(const ReservationId& id) override;
+  void delete_reservation(const ReservationId& id) override;
+  Listing<Reservation> list_reservations(const VdcId& vdc, const Page& page) override;
+  std::int64_t count_reservations(const VdcId& vdc) override;
+
+  void append_audit(AuditRecord& r) override;
+  Listing<AuditRecord> list_audit(const AuditQuery& q) override;
+  void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
+  std::int64_t purge_audit_before(TimeMs before) override;
+
+  std::optional<std::string> get_meta(const std::string& key) override;
+  void set_meta(const std::string& key, const std::string& value) override;
+
+ private:
+  Db& db_;
+};
+
+// Appends "(col LIKE ?||'%' OR …)" for each path; an empty list matches nothing.
+std::string paths_clause(const std::string& column, const std::vector<std::string>& paths);
+std::int64_t count_of(Db& db, const std::string& sql, const std::vector<std::string>& args);
+
+}  // namespace govcloud::sqlite

@@ -1,0 +1,193 @@
+// The store: the only place that speaks SQL. Domain services see this interface and a unit of
+// work (Tx); SQLite in WAL mode is the embedded backend, PostgreSQL can implement the same
+// interface later (docs/decisions/0002-store.md).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "common/result.h"
+#include "model/audit.h"
+#include "model/iam.h"
+#include "model/org.h"
+#include "model/vdc.h"
+
+namespace govcloud {
+
+struct Page {
+  int limit = 50;
+  int offset = 0;
+};
+
+struct OrgQuery {
+  std::vector<std::string> within_paths;  // visible subtrees; empty list means nothing
+  std::optional<OrgType> type;
+  std::optional<OrgId> parent;
+  std::string keyword;  // substring of the name
+  Page page;
+};
+
+struct UserQuery {
+  std::vector<std::string> within_paths;  // users whose home org lies in these subtrees
+  std::optional<OrgId> org;
+  std::optional<bool> disabled;
+  std::string keyword;  // substring of username, display name or email
+  Page page;
+};
+
+struct BindingQuery {
+  std::optional<UserId> user;
+  std::optional<Role> role;
+  std::vector<std::string> within_paths;  // bindings whose scope lies in these subtrees
+};
+
+struct VdcQuery {
+  std::vector<std::string> within_org_paths;
+  std::optional<OrgId> org;
+  std::optional<VdcId> parent;
+  Page page;
+};
+
+struct AuditQuery {
+  std::optional<TimeMs> from;
+  std::optional<TimeMs> to;
+  std::string actor_id;
+  std::string action_prefix;
+  std::string org_id;
+  std::string result;
+  std::vector<std::string> org_ids;  // when non-empty, only records of these org nodes
+  Page page;
+};
+
+template <typename T>
+struct Listing {
+  std::vector<T> items;
+  std::int64_t total = 0;
+};
+
+// A unit of work. Obtained only through Store::transact / Store::read.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  // Orgs
+  virtual void insert_org(const Org& org) = 0;
+  virtual void update_org(const Org& org) = 0;
+  virtual void delete_org(const OrgId& id) = 0;
+  virtual std::optional<Org> find_org(const OrgId& id) = 0;
+  virtual std::optional<Org> find_root_org() = 0;
+  virtual Listing<Org> list_orgs(const OrgQuery& q) = 0;
+  virtual std::int64_t count_child_orgs(const OrgId& id) = 0;
+  virtual bool org_name_taken(const std::optional<OrgId>& parent, const std::string& name) = 0;
+
+  // Users
+  virtual void insert_user(const User& user) = 0;
+  virtual void update_user(const User& user) = 0;
+  virtual void delete_user(const UserId& id) = 0;
+  virtual std::optional<User> find_user(const UserId& id) = 0;
+  virtual std::optional<User> find_user_by_name(const std::string& username) = 0;
+  virtual Listing<User> list_users(const UserQuery& q) = 0;
+  virtual std::int64_t count_users_in_subtree(const std::string& org_path) = 0;
+
+  // Role bindings
+  virtual void insert_binding(const RoleBinding& b) = 0;
+  virtual void delete_binding(const BindingId& id) = 0;
+  virtual void delete_bindings_for_user(const UserId& user) = 0;
+  virtual std::optional<RoleBinding> find_binding(const BindingId& id) = 0;
+  virtual std::vector<RoleBinding> list_bindings(const BindingQuery& q) = 0;
+
+  // Sessions and API keys
+  virtual void insert_session(const Session& s) = 0;
+  virtual std::optional<Session> find_session(const std::string& token_hash) = 0;
+  virtual void delete_session(const std::string& token_hash) = 0;
+  virtual std::int64_t delete_sessions_for_user(const UserId& user) = 0;
+  virtual void delete_expired_sessions(TimeMs now) = 0;
+  virtual void insert_api_key(const ApiKey& k) = 0;
+  virtual std::optional<ApiKey> find_api_key(const ApiKeyId& id) = 0;
+  virtual std::vector<ApiKey> list_api_keys(const UserId& user) = 0;
+  virtual void revoke_api_key(const ApiKeyId& id) = 0;
+  virtual std::int64_t revoke_api_keys_for_user(const UserId& user) = 0;
+
+  // VDCs and quotas
+  virtual void insert_vdc(const Vdc& v) = 0;
+  virtual void update_vdc(const Vdc& v) = 0;
+  virtual void delete_vdc(const VdcId& id) = 0;
+  virtual std::optional<Vdc> find_vdc(const VdcId& id) = 0;
+  virtual Listing<Vdc> list_vdcs(const VdcQuery& q) = 0;
+  virtual std::int64_t count_child_vdcs(const VdcId& id) = 0;
+  virtual std::int64_t count_vdcs_of_org(const OrgId& id) = 0;
+  // limit and direct use of one resource; zeros when never set.
+  virtual std::pair<std::int64_t, std::int64_t> quota_row(const VdcId& vdc,
+                                                         const std::string& resource) = 0;
+  virtual void set_quota_limit(const VdcId& vdc, const std::string& resource,
+                               std::int64_t limit) = 0;
+  virtual void add_quota_used(const VdcId& vdc, const std::string& resource,
+                              std::int64_t delta) = 0;
+  virtual std::int64_t sum_child_limits(const VdcId& vdc, const std::string& resource) = 0;
+  virtual std::int64_t used_in_subtree(const std::string& vdc_path,
+                                       const std::string& resource) = 0;
+  virtual std::vector<std::string> quota_resources(const VdcId& vdc) = 0;
+  virtual void insert_reservation(const Reservation& r) = 0;
+  virtual std::optional<Reservation> find_reservation(const ReservationId& id) = 0;
+  virtual void delete_reservation(const ReservationId& id) = 0;
+  virtual Listing<Reservation> list_reservations(const VdcId& vdc, const Page& page) = 0;
+  virtual std::int64_t count_reservations(const VdcId& vdc) = 0;
+
+  // Audit. append_audit fills seq, prev_hash and hash and advances the chain head.
+  virtual void append_audit(AuditRecord& r) = 0;
+  virtual Listing<AuditRecord> list_audit(const AuditQuery& q) = 0;
+  // Visits every record in seq order; stops when fn returns false.
+  virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
+  // Removes records older than `before`, keeping the chain verifiable from an anchor.
+  virtual std::int64_t purge_audit_before(TimeMs before) = 0;
+
+  // Small key/value metadata (chain head, bootstrap markers).
+  virtual std::optional<std::string> get_meta(const std::string& key) = 0;
+  virtual void set_meta(const std::string& key, const std::string& value) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs fn(Tx&) -> Result<T> in one write transaction: committed when the result is ok,
+  // rolled back otherwise (and on any store failure, which becomes an kInternal error).
+  template <typename F>
+  auto transact(F&& fn) -> std::invoke_result_t<F, Tx&> {
+    using R = std::invoke_result_t<F, Tx&>;
+    std::optional<R> out;
+    Status st = run_write([&](Tx& tx) {
+      out.emplace(fn(tx));
+      return out->ok();
+    });
+    if (!st.ok()) return R(st.error());
+    return std::move(*out);
+  }
+
+  // Runs fn(Tx&) -> Result<T> on a consistent read snapshot.
+  template <typename F>
+  auto read(F&& fn) -> std::invoke_result_t<F, Tx&> {
+    using R = std::invoke_result_t<F, Tx&>;
+    std::optional<R> out;
+    Status st = run_read([&](Tx& tx) { out.emplace(fn(tx)); });
+    if (!st.ok()) return R(st.error());
+    return std::move(*out);
+  }
+
+  virtual int schema_version() = 0;
+
+ protected:
+  // Commits when body returns true; a failed commit or a thrown StoreError rolls back.
+  virtual Status run_write(const std::function<bool(Tx&)>& body) = 0;
+  virtual Status run_read(const std::function<void(Tx&)>& body) = 0;
+};
+
+// Opens (creating if needed) `<data_dir>/govcloud.db`, applies pending migrations.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir);
+
+}  // namespace govcloud
