@@ -23,10 +23,10 @@ enum class FieldType {
 };
 
 struct FieldSpec {
-  std::string name;
+  std::string name = {};
   FieldType type = FieldType::kString;
   bool required = false;
-  std::string description;
+  std::string description = {};
   std::int64_t min = 0;
   std::int64_t max = 0;  // integers: max==min==0 means unbounded
   std::size_t max_length = 1000;

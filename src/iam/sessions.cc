@@ -132,8 +132,7 @@ Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext
         user->locked_until = now + config_.lockout.lock_minutes * kMinuteMs;
         user->failed_logins = 0;
       }
-      user->updated_at = now;
-      tx.update_user(*user);
+      tx.update_user(*user);  // counters only; updated_at tracks profile changes
       if (lock_now) {
         write_audit(tx, clock_, nullptr, ctx,
                     AuditEvent{"auth.lockout", user->id.value, user->org.value, "success",
@@ -149,7 +148,6 @@ Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext
                   &*user);
     }
     user->failed_logins = 0;
-    user->updated_at = now;
     tx.update_user(*user);
     bool expired = user->must_change_password ||
                    now - user->password_changed_at >

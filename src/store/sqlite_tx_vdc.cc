@@ -104,9 +104,10 @@ void SqliteTx::set_quota_limit(const VdcId& vdc, const std::string& resource,
 
 void SqliteTx::add_quota_used(const VdcId& vdc, const std::string& resource,
                               std::int64_t delta) {
-  db_.prepare(
-         "INSERT INTO quotas (vdc_id, resource, limit_amount, used) VALUES (?, ?, 0, ?) "
-         "ON CONFLICT (vdc_id, resource) DO UPDATE SET used = used + excluded.used")
+  auto u = db_.prepare("UPDATE quotas SET used = used + ? WHERE vdc_id = ? AND resource = ?");
+  u.bind(delta).bind(vdc.value).bind(resource).run();
+  if (u.changes() > 0) return;
+  db_.prepare("INSERT INTO quotas (vdc_id, resource, limit_amount, used) VALUES (?, ?, 0, ?)")
       .bind(vdc.value)
       .bind(resource)
       .bind(delta)
