@@ -22,6 +22,9 @@ struct Fixture {
   std::unique_ptr<TenancyService> tenancy;
   std::unique_ptr<AuditService> audit;
   Metrics metrics;
+  std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<Billing> billing;
+  std::unique_ptr<Workflow> workflow;
   std::unique_ptr<Services> services;
   std::unique_ptr<Router> router;
   std::string token;
@@ -34,8 +37,12 @@ struct Fixture {
     iam = std::make_unique<IamService>(*store, clock, config);
     tenancy = std::make_unique<TenancyService>(*store, clock);
     audit = std::make_unique<AuditService>(*store, clock, config);
-    services = std::make_unique<Services>(
-        Services{*store, clock, config, *iam, *tenancy, *audit, metrics});
+    catalog = std::make_unique<Catalog>(*store, clock);
+    billing = std::make_unique<Billing>(*store, clock);
+    workflow = std::make_unique<Workflow>(*store, clock, dir.string());
+    services = std::make_unique<Services>(Services{*store, clock, config, *iam, *tenancy, *audit,
+                                                   metrics, *catalog, *billing, *workflow});
+    if (!catalog->seed_builtin().ok()) std::abort();
     router = std::make_unique<Router>(*services);
     if (!iam->bootstrap("Gov#Cloud2026").ok()) std::abort();
     auto t = iam->login(LoginInput{"admin", "Gov#Cloud2026", ""}, RequestContext{"fuzz", "fuzz"});

@@ -9,6 +9,9 @@
 #include <string>
 
 #include "audit/audit.h"
+#include "billing/billing.h"
+#include "catalog/catalog.h"
+#include "workflow/workflow.h"
 #include "iam/iam.h"
 #include "tenancy/tenancy.h"
 
@@ -33,8 +36,14 @@ class Env {
     iam = std::make_unique<IamService>(*store, clock, config);
     tenancy = std::make_unique<TenancyService>(*store, clock);
     audit = std::make_unique<AuditService>(*store, clock, config);
+    catalog = std::make_unique<Catalog>(*store, clock);
+    billing = std::make_unique<Billing>(*store, clock);
+    workflow = std::make_unique<Workflow>(*store, clock, dir.string());
   }
   ~Env() {
+    workflow.reset();
+    billing.reset();
+    catalog.reset();
     iam.reset();
     tenancy.reset();
     audit.reset();
@@ -60,6 +69,7 @@ class Env {
   // Builds the standard tree and posts. Call once per test that needs it.
   void build_tree() {
     root = must(iam->bootstrap(kPassword)).platform;
+    must(catalog->seed_builtin(), "seed catalog");
     admin = login("admin");
     User sec = add_user(admin, "sec", root);
     grant(admin, sec, Role::kSecAdmin, root);
@@ -103,6 +113,9 @@ class Env {
   std::unique_ptr<IamService> iam;
   std::unique_ptr<TenancyService> tenancy;
   std::unique_ptr<AuditService> audit;
+  std::unique_ptr<Catalog> catalog;
+  std::unique_ptr<Billing> billing;
+  std::unique_ptr<Workflow> workflow;
   RequestContext ctx{"127.0.0.1", "req-test"};
 
   OrgId root;

@@ -57,6 +57,7 @@ struct Reply {
   boost::json::value body;
   std::string raw;  // sent as-is when content_type is set
   std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 using RouteHandler = std::function<Result<Reply>(Call&)>;
@@ -83,6 +84,10 @@ void add_user_routes(std::vector<Route>& routes, Services& s);
 void add_org_routes(std::vector<Route>& routes, Services& s);
 void add_vdc_routes(std::vector<Route>& routes, Services& s);
 void add_audit_routes(std::vector<Route>& routes, Services& s);
+void add_catalog_routes(std::vector<Route>& routes, Services& s);
+void add_contract_routes(std::vector<Route>& routes, Services& s);
+void add_request_routes(std::vector<Route>& routes, Services& s);
+void add_workorder_routes(std::vector<Route>& routes, Services& s);
 
 // Shared helpers for handlers.
 Page page_from(const Call& c);

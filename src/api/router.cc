@@ -100,6 +100,10 @@ Router::Router(Services& services) : impl_(std::make_unique<Impl>(services)) {
   add_org_routes(r, services);
   add_vdc_routes(r, services);
   add_audit_routes(r, services);
+  add_catalog_routes(r, services);
+  add_contract_routes(r, services);
+  add_request_routes(r, services);
+  add_workorder_routes(r, services);
   std::vector<std::string> labels;
   for (const auto& route : r) {
     impl_->templates.push_back(split_template(route.path));
@@ -239,6 +243,7 @@ HttpResponse Router::Impl::dispatch(HttpRequest& req, const std::string& request
   if (!reply.ok()) return fail(reply.error());
   HttpResponse out;
   out.status = reply->status;
+  out.headers = std::move(reply->headers);
   if (!reply->content_type.empty()) {
     out.content_type = reply->content_type;
     out.body = std::move(reply->raw);

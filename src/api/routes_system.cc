@@ -63,7 +63,7 @@ void add_system_routes(std::vector<Route>& routes, Services& s) {
                            json::array items;
                            for (Role r : kAllRoles) {
                              json::array actions;
-                             for (int a = 0; a <= static_cast<int>(Action::kPlatformMonitor); ++a) {
+                             for (int a = 0; a <= static_cast<int>(kLastAction); ++a) {
                                if (role_allows(r, static_cast<Action>(a)))
                                  actions.emplace_back(action_name(static_cast<Action>(a)));
                              }

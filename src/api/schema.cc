@@ -17,6 +17,7 @@ const char* type_word(FieldType t) {
     case FieldType::kBoolean: return "true or false";
     case FieldType::kIntegerMap: return "an object of integers";
     case FieldType::kTimestamp: return "an ISO 8601 time string";
+    case FieldType::kJson: return "a JSON object or array";
   }
   return "a value";
 }
@@ -65,6 +66,10 @@ Status check_field(const FieldSpec& f, const json::value& v) {
     case FieldType::kBoolean:
       if (!v.is_bool()) return invalid(f.name, f.name + " must be true or false");
       return ok_status();
+    case FieldType::kJson:
+      if (!v.is_object() && !v.is_array())
+        return invalid(f.name, f.name + " must be a JSON object or array");
+      return ok_status();
     case FieldType::kIntegerMap: {
       if (!v.is_object()) return invalid(f.name, f.name + " must be an object of integers");
       if (v.as_object().size() > 64) return invalid(f.name, f.name + " has too many entries");
@@ -88,7 +93,7 @@ Result<json::object> decode_body(const std::string& body, const BodySchema& sche
     return json::object{};
   }
   json::parse_options opts;
-  opts.max_depth = 16;
+  opts.max_depth = 32;
   boost::system::error_code ec;
   json::value v = json::parse(body, ec, {}, opts);
   if (ec) return invalid("body", "request body is not valid JSON: " + ec.message());
@@ -129,6 +134,9 @@ json::value schema_to_openapi(const BodySchema& schema) {
       case FieldType::kIntegerMap:
         p["type"] = "object";
         p["additionalProperties"] = json::object{{"type", "integer"}};
+        break;
+      case FieldType::kJson:
+        p["oneOf"] = json::array{json::object{{"type", "object"}}, json::object{{"type", "array"}}};
         break;
     }
     if (f.type == FieldType::kString) p["maxLength"] = f.max_length;

@@ -20,6 +20,7 @@ enum class FieldType {
   kBoolean,
   kIntegerMap,  // {"vcpu": 8, "memory_gb": 16}
   kTimestamp,   // ISO 8601 string
+  kJson,        // any JSON object or array, checked by the service (package files, schemas)
 };
 
 struct FieldSpec {

@@ -2,6 +2,9 @@
 #pragma once
 
 #include "audit/audit.h"
+#include "billing/billing.h"
+#include "catalog/catalog.h"
+#include "workflow/workflow.h"
 #include "common/config.h"
 #include "iam/iam.h"
 #include "tenancy/tenancy.h"
@@ -18,6 +21,9 @@ struct Services {
   TenancyService& tenancy;
   AuditService& audit;
   Metrics& metrics;
+  Catalog& catalog;
+  Billing& billing;
+  Workflow& workflow;
 };
 
 }  // namespace govcloud

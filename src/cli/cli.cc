@@ -173,20 +173,32 @@ json::object parse_amounts(const std::vector<std::string>& pairs, const char* wh
   return out;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("cannot read " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
 }  // namespace cli
 
 void register_cli_commands(CLI::App& app) {
   app.add_option("--server", cli::globals().server,
                  "API base URL (default: saved by login, GOVCLOUD_SERVER, "
                  "http://127.0.0.1:8080)");
-  app.add_option("-o,--output", cli::globals().output, "table or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  app.add_option("-o,--output", cli::globals().output, "table or json (quotes also csv, xlsx)")
+      ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));
   cli::register_auth(app);
   cli::register_org(app);
   cli::register_user(app);
   cli::register_role(app);
   cli::register_quota(app);
   cli::register_audit(app);
+  cli::register_catalog(app);
+  cli::register_contract(app);
+  cli::register_request(app);
+  cli::register_workorder(app);
 }
 
 }  // namespace govcloud

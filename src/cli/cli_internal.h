@@ -46,5 +46,11 @@ void register_user(CLI::App& app);
 void register_role(CLI::App& app);
 void register_quota(CLI::App& app);
 void register_audit(CLI::App& app);
+void register_catalog(CLI::App& app);
+void register_contract(CLI::App& app);
+void register_request(CLI::App& app);
+void register_workorder(CLI::App& app);
+// Reads a whole file; fails the command when it cannot.
+std::string read_file(const std::string& path);
 
 }  // namespace govcloud::cli

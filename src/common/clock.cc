@@ -63,4 +63,24 @@ bool parse_iso8601(const std::string& text, TimeMs& out) {
   return true;
 }
 
+TimeMs add_months(TimeMs t, int months) {
+  std::time_t secs = static_cast<std::time_t>(t / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  int total = tm.tm_year * 12 + tm.tm_mon + months;
+  int year = total / 12, mon = total % 12;
+  if (mon < 0) {
+    mon += 12;
+    year -= 1;
+  }
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int y = year + 1900;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  int max_day = kDays[mon] + ((mon == 1 && leap) ? 1 : 0);
+  tm.tm_year = year;
+  tm.tm_mon = mon;
+  if (tm.tm_mday > max_day) tm.tm_mday = max_day;
+  return static_cast<TimeMs>(timegm(&tm)) * 1000 + t % 1000;
+}
+
 }  // namespace govcloud

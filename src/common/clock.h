@@ -43,4 +43,7 @@ std::string format_iso8601(TimeMs t);
 // Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" and with ".mmm"; false on anything else.
 bool parse_iso8601(const std::string& text, TimeMs& out);
 
+// Calendar months later (UTC), clamping the day: Jan 31 + 1 month = Feb 28/29.
+TimeMs add_months(TimeMs t, int months);
+
 }  // namespace govcloud

@@ -74,6 +74,34 @@ std::string base64url(const Bytes& bytes) {
   return out;
 }
 
+bool base64_decode(std::string_view text, std::string& out) {
+  out.clear();
+  std::uint32_t buf = 0;
+  int bits = 0;
+  std::size_t pad = 0;
+  for (char c : text) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+' || c == '-') v = 62;
+    else if (c == '/' || c == '_') v = 63;
+    else if (c == '=') {
+      ++pad;
+      continue;
+    } else if (c == '\n' || c == '\r' || c == ' ') continue;
+    else return false;
+    if (pad) return false;  // data after padding
+    buf = (buf << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buf >> bits) & 0xff));
+    }
+  }
+  return pad <= 2;
+}
+
 std::string base32_encode(const Bytes& bytes) {
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   std::string out;

@@ -20,6 +20,8 @@ Bytes random_bytes(std::size_t n);
 
 std::string to_hex(const Bytes& bytes);
 std::string base64url(const Bytes& bytes);
+// Standard base64 (RFC 4648 §4) with padding; decoding ignores whitespace.
+bool base64_decode(std::string_view text, std::string& out);
 std::string base32_encode(const Bytes& bytes);
 // Returns false on characters outside RFC 4648 base32 (padding and spaces are ignored).
 bool base32_decode(std::string_view text, Bytes& out);

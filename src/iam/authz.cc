@@ -26,6 +26,16 @@ const char* action_name(Action a) {
     case Action::kAuditExport: return "audit.export";
     case Action::kAuditPurge: return "audit.purge";
     case Action::kPlatformMonitor: return "platform.monitor";
+    case Action::kCatalogWrite: return "catalog.write";
+    case Action::kPriceWrite: return "price.write";
+    case Action::kContractRead: return "contract.read";
+    case Action::kContractWrite: return "contract.write";
+    case Action::kRequest: return "request.create";
+    case Action::kApprove: return "request.approve";
+    case Action::kFulfil: return "fulfilment.complete";
+    case Action::kReclaim: return "resource.reclaim";
+    case Action::kWorkOrder: return "workorder.use";
+    case Action::kWorkOrderHandle: return "workorder.handle";
   }
   return "unknown";
 }
@@ -37,26 +47,31 @@ bool role_allows(Role role, Action a) {
       return a == A::kOrgRead || a == A::kOrgCreateUnit || a == A::kOrgUpdate ||
              a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead ||
              a == A::kQuotaWrite || a == A::kUserRead || a == A::kRoleRead ||
-             a == A::kPlatformMonitor;
+             a == A::kPlatformMonitor || a == A::kCatalogWrite || a == A::kPriceWrite ||
+             a == A::kContractRead || a == A::kReclaim || a == A::kApprove;
     case Role::kSecAdmin:  // accounts and rights
       return a == A::kOrgRead || a == A::kUserRead || a == A::kUserWrite || a == A::kRoleRead ||
              a == A::kRoleGrant || a == A::kRoleGrantPlatform;
     case Role::kAuditAdmin:
       return a == A::kAuditRead || a == A::kAuditExport || a == A::kAuditPurge;
-    case Role::kOps:  // IAM-06: monitors everything, operates and reads nothing of tenants
-      return a == A::kPlatformMonitor;
+    case Role::kOps:  // IAM-06: monitors everything, operates and reads nothing of tenants;
+                      // delivers what people deliver (CAT-09) and handles work orders (OPS-22)
+      return a == A::kPlatformMonitor || a == A::kFulfil || a == A::kWorkOrderHandle;
     case Role::kSupervisor:  // TEN-09: read-only view across tenants
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead ||
-             a == A::kAuditRead || a == A::kAuditExport;
+             a == A::kAuditRead || a == A::kAuditExport || a == A::kContractRead;
     case Role::kTenantAdmin:
       return a == A::kOrgRead || a == A::kOrgCreateChild || a == A::kOrgUpdate ||
              a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead ||
              a == A::kQuotaWrite || a == A::kQuotaReserve || a == A::kUserRead ||
              a == A::kUserWrite || a == A::kRoleRead || a == A::kRoleGrant ||
-             a == A::kAuditRead;
+             a == A::kAuditRead || a == A::kPriceWrite || a == A::kContractRead ||
+             a == A::kContractWrite || a == A::kRequest || a == A::kApprove ||
+             a == A::kReclaim || a == A::kWorkOrder;
     case Role::kMember:
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead ||
-             a == A::kQuotaReserve;
+             a == A::kQuotaReserve || a == A::kRequest || a == A::kWorkOrder ||
+             a == A::kContractRead;
     case Role::kViewer:
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead;
   }

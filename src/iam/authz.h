@@ -32,7 +32,18 @@ enum class Action {
   kAuditExport,
   kAuditPurge,
   kPlatformMonitor,  // hosts, pools, alarms (IAM-06)
+  kCatalogWrite,     // add, change, retire services (CAT-01, CAT-07)
+  kPriceWrite,       // price lists and prices (CAT-04, CAT-05)
+  kContractRead,
+  kContractWrite,    // import procurement packages as contracts (TEN-06)
+  kRequest,          // request, modify, delete services for a business system (CAT-08)
+  kApprove,          // decide approval steps that name one's role (IAM-09)
+  kFulfil,           // complete manual fulfilment orders (CAT-09)
+  kReclaim,          // 回收: take back a resource, releasing its quota
+  kWorkOrder,        // open and follow work orders (OPS-22)
+  kWorkOrderHandle,  // handle work orders as operations staff
 };
+inline constexpr Action kLastAction = Action::kWorkOrderHandle;
 
 const char* action_name(Action a);
 bool role_allows(Role role, Action action);

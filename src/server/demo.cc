@@ -4,9 +4,8 @@
 
 namespace govcloud {
 
-Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Store& store,
-                              const Clock& clock, const std::string& password) {
-  (void)clock;
+Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing& billing,
+                              Store& store, const Clock& clock, const std::string& password) {
   std::string pw = password.empty() ? generate_password() : password;
   auto root = store.read([](Tx& tx) -> Result<Org> {
     auto r = tx.find_root_org();
@@ -78,6 +77,25 @@ Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Store& s
                                                    ctx));
   GC_TRY(iam.grant(installer, GrantInput{admin.id, Role::kTenantAdmin, tenant.id, false, 0}, ctx));
   GC_TRY(iam.grant(installer, GrantInput{member.id, Role::kMember, tenant.id, false, 0}, ctx));
+  GC_ASSIGN_OR_RETURN(User mu_admin, iam.create_user(installer,
+                                                     NewUser{"demo-mu", pw, "示例区数据局管理员", "",
+                                                             "", mu.id},
+                                                     ctx));
+  GC_TRY(iam.grant(installer, GrantInput{mu_admin.id, Role::kTenantAdmin, mu.id, false, 0}, ctx));
+  // An illustrative price list: amounts at or under the 002 ceilings, not any bidder's prices.
+  GC_ASSIGN_OR_RETURN(PriceList list, billing.create_price_list(installer, "示例价目", mu.id,
+                                                                "demo prices", ctx));
+  for (auto [code, amount] : std::vector<std::pair<std::string, std::string>>{
+           {"compute-vcpu", "12"}, {"compute-memory", "20"}, {"storage-normal", "0.3"},
+           {"storage-high-perf", "0.6"}, {"storage-backup-local", "0.2"},
+           {"network-internet-bandwidth", "60"}, {"network-internet-ip", "50"},
+           {"network-lb", "0"}, {"monitoring-deep", "1000"}}) {
+    PriceInput in;
+    in.service_code = code;
+    in.amount = amount;
+    in.effective_from = clock.now();
+    GC_TRY(billing.set_price(installer, list.id, in, ctx));
+  }
   return pw;
 }
 

@@ -4,13 +4,14 @@
 
 #include <string>
 
+#include "billing/billing.h"
 #include "iam/iam.h"
 #include "tenancy/tenancy.h"
 
 namespace govcloud {
 
 // Returns the demo users' password (`password`, or a generated one when empty).
-Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Store& store,
-                              const Clock& clock, const std::string& password);
+Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing& billing,
+                              Store& store, const Clock& clock, const std::string& password);
 
 }  // namespace govcloud

@@ -5,13 +5,18 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "audit/audit.h"
+#include "billing/billing.h"
+#include "catalog/catalog.h"
+#include "workflow/workflow.h"
 #include "iam/iam.h"
 #include "server/demo.h"
 #include "tenancy/tenancy.h"
@@ -33,7 +38,11 @@ int serve(Config config) {
   TenancyService tenancy(*store, clock);
   AuditService audit(*store, clock, config);
   Metrics metrics;
-  Services services{*store, clock, config, iam, tenancy, audit, metrics};
+  Catalog catalog(*store, clock);
+  Billing billing(*store, clock);
+  Workflow workflow(*store, clock, config.data_dir);
+  Services services{*store, clock, config, iam, tenancy, audit, metrics,
+                    catalog, billing, workflow};
 
   auto boot = iam.bootstrap(config.bootstrap_password);
   if (!boot.ok()) {
@@ -49,15 +58,43 @@ int serve(Config config) {
                 << std::endl;
     }
     if (config.demo) {
-      auto demo = seed_demo(iam, tenancy, *store, clock, config.bootstrap_password);
+      auto seeded_catalog = catalog.seed_builtin();
+      if (!seeded_catalog.ok()) {
+        std::cerr << "govcloud: catalog: " << seeded_catalog.error().message << "\n";
+        return 1;
+      }
+      auto demo = seed_demo(iam, tenancy, billing, *store, clock, config.bootstrap_password);
       if (!demo.ok()) {
         std::cerr << "govcloud: demo data failed: " << demo.error().message << "\n";
         return 1;
       }
-      std::cout << "govcloud: demo tenant ready; users 'demo-admin', 'demo-user' (password: "
+      std::cout << "govcloud: demo tenant ready; users 'demo-mu', 'demo-admin', 'demo-user' "
+                   "(password: "
                 << demo.value() << ")" << std::endl;
     }
   }
+
+  auto seeded = catalog.seed_builtin();
+  if (!seeded.ok()) {
+    std::cerr << "govcloud: catalog: " << seeded.error().message << "\n";
+    return 1;
+  }
+  if (seeded.value() > 0) spdlog::info("catalog: loaded {} services", seeded.value());
+
+  // Contract quota schedules (TEN-06) start and end on dates: check now and every minute.
+  RequestContext system_ctx{"local", "quota-schedule"};
+  (void)billing.apply_quota_schedules(system_ctx);
+  std::mutex ticker_mu;
+  std::condition_variable ticker_cv;
+  bool stopping = false;
+  std::thread ticker([&] {
+    std::unique_lock lock(ticker_mu);
+    while (!ticker_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
+      lock.unlock();
+      (void)billing.apply_quota_schedules(system_ctx);
+      lock.lock();
+    }
+  });
 
   Router router(services);
   HttpServerOptions opts{config.listen, config.threads, config.max_body_bytes};
@@ -72,6 +109,12 @@ int serve(Config config) {
   spdlog::info("listening on {}:{} data_dir={}", host, port.value(), config.data_dir);
 
   server.run();  // until SIGINT or SIGTERM
+  {
+    std::lock_guard lock(ticker_mu);
+    stopping = true;
+  }
+  ticker_cv.notify_all();
+  ticker.join();
   spdlog::info("stopped");
   return 0;
 }

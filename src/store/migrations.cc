@@ -144,6 +144,118 @@ CREATE TRIGGER audit_no_early_delete BEFORE DELETE ON audit_log
 WHEN OLD.at >= COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'audit_purge_horizon'), 0)
 BEGIN SELECT RAISE(ABORT, 'audit records inside the retention period cannot be removed'); END;
 )SQL"},
+      {2, "catalog, prices, contracts, workflow documents", R"SQL(
+CREATE TABLE services (
+  code TEXT PRIMARY KEY,
+  category TEXT NOT NULL,
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  period TEXT NOT NULL,
+  free INTEGER NOT NULL,
+  price_ceiling INTEGER,
+  ceiling_basis TEXT NOT NULL DEFAULT '',
+  details TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  params TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  fulfilment TEXT NOT NULL,
+  quota TEXT NOT NULL,
+  retired INTEGER NOT NULL DEFAULT 0,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX services_category ON services(category);
+
+CREATE TABLE price_lists (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+-- CAT-04: a price is never overwritten; a change is a new version.
+CREATE TABLE prices (
+  price_list_id TEXT NOT NULL REFERENCES price_lists(id),
+  service_code TEXT NOT NULL REFERENCES services(code),
+  effective_from INTEGER NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount >= 0),
+  per INTEGER NOT NULL CHECK (per > 0),
+  unit TEXT NOT NULL,
+  period TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (price_list_id, service_code, effective_from)
+);
+CREATE TRIGGER prices_insert_only BEFORE UPDATE ON prices
+BEGIN SELECT RAISE(ABORT, 'prices are never overwritten; add a new version'); END;
+CREATE TRIGGER prices_no_delete BEFORE DELETE ON prices
+BEGIN SELECT RAISE(ABORT, 'price history is kept'); END;
+
+CREATE TABLE contracts (
+  id TEXT PRIMARY KEY,
+  tenant_org_id TEXT NOT NULL REFERENCES orgs(id),
+  vdc_id TEXT REFERENCES vdcs(id),
+  package_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  buyer TEXT NOT NULL,
+  budget INTEGER,
+  service_period_text TEXT NOT NULL,
+  months INTEGER,
+  starts_at INTEGER NOT NULL,
+  free_headroom_pct INTEGER NOT NULL,
+  payment TEXT NOT NULL,
+  uninterpreted TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (tenant_org_id, package_id)
+);
+CREATE TABLE contract_items (
+  contract_id TEXT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+  line INTEGER NOT NULL,
+  service_code TEXT NOT NULL REFERENCES services(code),
+  name_zh TEXT NOT NULL,
+  quantity TEXT NOT NULL,
+  unit_text TEXT NOT NULL,
+  price_unit_text TEXT NOT NULL,
+  months INTEGER,
+  months_text TEXT NOT NULL,
+  batch INTEGER,
+  system TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  PRIMARY KEY (contract_id, line)
+);
+CREATE TABLE quota_grants (
+  contract_id TEXT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+  vdc_id TEXT NOT NULL REFERENCES vdcs(id),
+  resource TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL
+);
+CREATE INDEX quota_grants_vdc ON quota_grants(vdc_id);
+
+CREATE TABLE documents (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX documents_org ON documents(kind, org_id);
+CREATE INDEX documents_owner ON documents(kind, owner);
+CREATE INDEX documents_ref ON documents(kind, ref);
+)SQL"},
   };
   return kMigrations;
 }

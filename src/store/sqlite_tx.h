@@ -71,6 +71,31 @@ class SqliteTx final : public Tx {
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
   std::int64_t purge_audit_before(TimeMs before) override;
 
+  void insert_service(const CatalogService& s) override;
+  void update_service(const CatalogService& s) override;
+  std::optional<CatalogService> find_service(const std::string& code) override;
+  Listing<CatalogService> list_services(const CatalogQuery& q) override;
+  std::int64_t count_services() override;
+  void insert_price_list(const PriceList& l) override;
+  std::optional<PriceList> find_price_list(const std::string& id_or_name) override;
+  std::vector<PriceList> list_price_lists(const std::vector<std::string>& within_paths) override;
+  void insert_price(const Price& p) override;
+  std::vector<Price> price_history(const std::string& list_id, const std::string& code) override;
+  std::optional<Price> price_at(const std::string& list_id, const std::string& code,
+                                TimeMs at) override;
+  void insert_contract(const Contract& c) override;
+  std::optional<Contract> find_contract(const std::string& id) override;
+  std::vector<Contract> list_contracts(const std::vector<std::string>& within_paths) override;
+  bool contract_exists(const OrgId& tenant, const std::string& package_id) override;
+  void insert_contract_item(const ContractItem& i) override;
+  std::vector<ContractItem> contract_items(const std::string& contract_id) override;
+  void insert_quota_grant(const QuotaGrant& g) override;
+  std::vector<QuotaGrant> quota_grants(const VdcId& vdc) override;
+  std::vector<VdcId> vdcs_with_grants() override;
+  void put_document(const Document& d) override;
+  std::optional<Document> find_document(const std::string& kind, const std::string& id) override;
+  Listing<Document> list_documents(const DocumentQuery& q) override;
+
   std::optional<std::string> get_meta(const std::string& key) override;
   void set_meta(const std::string& key, const std::string& value) override;
 

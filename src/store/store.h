@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "model/audit.h"
+#include "model/catalog.h"
 #include "model/iam.h"
 #include "model/org.h"
 #include "model/vdc.h"
@@ -61,6 +62,38 @@ struct AuditQuery {
   std::string org_id;
   std::string result;
   std::vector<std::string> org_ids;  // when non-empty, only records of these org nodes
+  Page page;
+};
+
+struct CatalogQuery {
+  std::string category;
+  std::string keyword;  // in the code, either name, or the source aliases
+  std::string origin;
+  bool include_retired = false;
+  Page page;
+};
+
+// Workflow objects (requests, fulfilment orders, resources, work orders, notifications) are
+// stored as JSON documents with a few indexed columns; see docs/decisions/0005.
+struct Document {
+  std::string kind;
+  std::string id;
+  std::string org_id;  // the org node it belongs to (isolation)
+  std::string state;
+  std::string owner;   // the user it belongs to (requester, recipient)
+  std::string ref;     // a related document (a fulfilment's request, a resource's request)
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
+  std::string body = "{}";
+};
+
+struct DocumentQuery {
+  std::string kind;
+  std::optional<std::vector<std::string>> within_paths;  // unset: no org restriction
+  std::string state;
+  std::string owner;
+  std::string ref;
+  std::string org_id;
   Page page;
 };
 
@@ -145,6 +178,39 @@ class Tx {
   virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
   // Removes records older than `before`, keeping the chain verifiable from an anchor.
   virtual std::int64_t purge_audit_before(TimeMs before) = 0;
+
+  // Catalog (CAT-01)
+  virtual void insert_service(const CatalogService& s) = 0;
+  virtual void update_service(const CatalogService& s) = 0;
+  virtual std::optional<CatalogService> find_service(const std::string& code) = 0;
+  virtual Listing<CatalogService> list_services(const CatalogQuery& q) = 0;
+  virtual std::int64_t count_services() = 0;
+
+  // Price lists; prices are insert-only (CAT-04/05)
+  virtual void insert_price_list(const PriceList& l) = 0;
+  virtual std::optional<PriceList> find_price_list(const std::string& id_or_name) = 0;
+  virtual std::vector<PriceList> list_price_lists(const std::vector<std::string>& within_paths) = 0;
+  virtual void insert_price(const Price& p) = 0;
+  // Every version, oldest first; all services when code is empty.
+  virtual std::vector<Price> price_history(const std::string& list_id, const std::string& code) = 0;
+  virtual std::optional<Price> price_at(const std::string& list_id, const std::string& code,
+                                        TimeMs at) = 0;
+
+  // Contracts (TEN-06)
+  virtual void insert_contract(const Contract& c) = 0;
+  virtual std::optional<Contract> find_contract(const std::string& id) = 0;
+  virtual std::vector<Contract> list_contracts(const std::vector<std::string>& within_paths) = 0;
+  virtual bool contract_exists(const OrgId& tenant, const std::string& package_id) = 0;
+  virtual void insert_contract_item(const ContractItem& i) = 0;
+  virtual std::vector<ContractItem> contract_items(const std::string& contract_id) = 0;
+  virtual void insert_quota_grant(const QuotaGrant& g) = 0;
+  virtual std::vector<QuotaGrant> quota_grants(const VdcId& vdc) = 0;
+  virtual std::vector<VdcId> vdcs_with_grants() = 0;
+
+  // Documents
+  virtual void put_document(const Document& d) = 0;  // insert, or replace by (kind, id)
+  virtual std::optional<Document> find_document(const std::string& kind, const std::string& id) = 0;
+  virtual Listing<Document> list_documents(const DocumentQuery& q) = 0;
 
   // Small key/value metadata (chain head, bootstrap markers).
   virtual std::optional<std::string> get_meta(const std::string& key) = 0;

@@ -25,7 +25,7 @@ Status validate_amounts(const Amounts& amounts, const char* field, bool allow_ze
 
 }  // namespace
 
-QuotaLine TenancyService::quota_line(Tx& tx, const Vdc& vdc, const std::string& resource) {
+QuotaLine quota_line_of(Tx& tx, const Vdc& vdc, const std::string& resource) {
   QuotaLine line;
   line.resource = resource;
   auto [limit, used] = tx.quota_row(vdc.id, resource);
@@ -34,6 +34,68 @@ QuotaLine TenancyService::quota_line(Tx& tx, const Vdc& vdc, const std::string& 
   line.allocated = tx.sum_child_limits(vdc.id, resource);
   line.used_subtree = tx.used_in_subtree(vdc.path, resource);
   return line;
+}
+
+Result<Reservation> reserve_in_tx(Tx& tx, const Vdc& vdc, const Amounts& amounts,
+                                  const std::string& ref, const std::string& created_by,
+                                  TimeMs now) {
+  for (const auto& [resource, amount] : amounts) {
+    QuotaLine line = quota_line_of(tx, vdc, resource);
+    if (amount > line.available())
+      return Error{ErrorCode::kQuotaExceeded,
+                   "quota exceeded for " + resource + ": requested " + std::to_string(amount) +
+                       ", available " + std::to_string(line.available()) + " of " +
+                       std::to_string(line.limit) + " in VDC " + vdc.name,
+                   "quota." + resource};
+    tx.add_quota_used(vdc.id, resource, amount);
+  }
+  Reservation r;
+  r.id = ReservationId{new_id("rsv")};
+  r.vdc = vdc.id;
+  r.ref = ref;
+  r.amounts = amounts;
+  r.created_by = created_by;
+  r.created_at = now;
+  tx.insert_reservation(r);
+  return r;
+}
+
+Status release_in_tx(Tx& tx, const ReservationId& id) {
+  auto r = tx.find_reservation(id);
+  if (!r) return not_found("reservation");
+  for (const auto& [resource, amount] : r->amounts) tx.add_quota_used(r->vdc, resource, -amount);
+  tx.delete_reservation(r->id);
+  return ok_status();
+}
+
+QuotaLine TenancyService::quota_line(Tx& tx, const Vdc& vdc, const std::string& resource) {
+  return quota_line_of(tx, vdc, resource);
+}
+
+Status set_limit_checked(Tx& tx, const Vdc& vdc, const std::string& resource, std::int64_t limit) {
+  std::string field = "limits." + resource;
+  QuotaLine cur = quota_line_of(tx, vdc, resource);
+  if (limit < cur.used + cur.allocated)
+    return Error{ErrorCode::kConflict,
+                 resource + ": limit " + std::to_string(limit) + " is below what is in use (" +
+                     std::to_string(cur.used) + ") and given to sub-VDCs (" +
+                     std::to_string(cur.allocated) + ")",
+                 field};
+  if (vdc.parent) {
+    auto parent = tx.find_vdc(*vdc.parent);
+    if (parent) {
+      QuotaLine p = quota_line_of(tx, *parent, resource);
+      std::int64_t parent_left = p.available() + cur.limit;  // our old limit returns first
+      if (limit > parent_left)
+        return Error{ErrorCode::kQuotaExceeded,
+                     resource + ": limit " + std::to_string(limit) +
+                         " exceeds what the parent VDC has left (" + std::to_string(parent_left) +
+                         ")",
+                     field};
+    }
+  }
+  tx.set_quota_limit(vdc.id, resource, limit);
+  return ok_status();
 }
 
 Result<std::vector<QuotaLine>> TenancyService::get_quota(const Principal& who, const VdcId& id) {
@@ -63,26 +125,9 @@ Result<std::vector<QuotaLine>> TenancyService::set_quota(const Principal& who, c
     std::vector<QuotaLine> out;
     std::map<std::string, std::string> detail;
     for (const auto& [resource, limit] : limits) {
-      std::string field = "limits." + resource;
-      QuotaLine cur = quota_line(tx, vdc, resource);
-      if (limit < cur.used + cur.allocated)
-        return Error{ErrorCode::kConflict,
-                     resource + ": limit " + std::to_string(limit) + " is below what is in use (" +
-                         std::to_string(cur.used) + ") and given to sub-VDCs (" +
-                         std::to_string(cur.allocated) + ")",
-                     field};
-      if (parent) {
-        QuotaLine p = quota_line(tx, *parent, resource);
-        std::int64_t parent_left = p.available() + cur.limit;  // our old limit returns first
-        if (limit > parent_left)
-          return Error{ErrorCode::kQuotaExceeded,
-                       resource + ": limit " + std::to_string(limit) +
-                           " exceeds what the parent VDC has left (" +
-                           std::to_string(parent_left) + ")",
-                       field};
-      }
-      tx.set_quota_limit(vdc.id, resource, limit);
-      detail[resource] = std::to_string(cur.limit) + "->" + std::to_string(limit);
+      auto before = tx.quota_row(vdc.id, resource).first;
+      GC_TRY(set_limit_checked(tx, vdc, resource, limit));
+      detail[resource] = std::to_string(before) + "->" + std::to_string(limit);
     }
     for (const auto& [resource, limit] : limits) out.push_back(quota_line(tx, vdc, resource));
     write_audit(tx, clock_, &who, ctx,

@@ -42,6 +42,18 @@ struct NewVdc {
 
 using Amounts = std::vector<std::pair<std::string, std::int64_t>>;
 
+// Sets one limit inside the caller's transaction with the same rules as set_quota: not below
+// what is used and given to sub-VDCs, not above what the parent has left. For contract
+// schedules (TEN-06), which decide limits themselves.
+Status set_limit_checked(Tx& tx, const Vdc& vdc, const std::string& resource, std::int64_t limit);
+QuotaLine quota_line_of(Tx& tx, const Vdc& vdc, const std::string& resource);
+// Reserve / release inside the caller's transaction, for workflows that hold quota as part of
+// a larger change (a service request). Errors name "quota.<resource>".
+Result<Reservation> reserve_in_tx(Tx& tx, const Vdc& vdc,
+                                  const std::vector<std::pair<std::string, std::int64_t>>& amounts,
+                                  const std::string& ref, const std::string& created_by, TimeMs now);
+Status release_in_tx(Tx& tx, const ReservationId& id);
+
 class TenancyService {
  public:
   TenancyService(Store& store, const Clock& clock);

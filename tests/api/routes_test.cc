@@ -2,8 +2,10 @@
 // /metrics that no route in the OpenAPI document went untested.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include "api/world.h"
 #include "common/digest.h"
@@ -230,7 +232,7 @@ TEST(Routes, VdcQuotaAndReservations) {
   for (const auto& l : quota.json.at("items").as_array()) {
     if (l.at("resource").as_string() == "vcpu") {
       EXPECT_EQ(l.at("allocated").as_int64(), 10);
-      EXPECT_EQ(l.at("used_subtree").as_int64(), 10);  // 2 here + 8 below
+      EXPECT_EQ(l.at("used_subtree").as_int64(), l.at("used").as_int64() + 8);  // + 8 below
     }
   }
   std::string rid(r.json.at("id").as_string());
@@ -291,6 +293,237 @@ TEST(Routes, CliSpeaksTheSameApi) {
   ASSERT_EQ(run_cli({"logout"}, &out), 0);
   EXPECT_NE(run_cli({"whoami"}, &out), 0);
   ::unsetenv("GOVCLOUD_CREDENTIALS");
+}
+
+TEST(Routes, CatalogBrowseAndCustomServices) {
+  const std::string& viewer = world->a.tokens["viewer"];
+  auto list = server->call("GET", "/api/v1/catalog?category=storage&limit=3", viewer);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.json.at("total").as_int64(), 6);
+  EXPECT_EQ(list.json.at("items").as_array().size(), 3u);
+  auto en = server->call("GET", "/api/v1/catalog?q=" + std::string("bandwidth"), viewer);
+  EXPECT_GE(en.json.at("total").as_int64(), 1);
+  auto one = server->call("GET", "/api/v1/catalog/storage-normal", viewer);
+  EXPECT_EQ(one.json.at("price_ceiling").as_string(), "0.30");
+  EXPECT_EQ(server->call("GET", "/api/v1/catalog/no-such-service", viewer).status, 404);
+  const std::string& admin = world->tokens["admin"];
+  auto created = server->call("POST", "/api/v1/catalog", admin, obj({
+      {"code", "custom-pentest-plus"}, {"category", "custom"}, {"name_zh", "深度渗透测试"},
+      {"name_en", "Deep penetration test"}, {"unit", "time"}, {"period", "once"},
+      {"params", json::parse(R"([{"name":"targets","type":"integer","min":1,"max":50,"required":true}])")},
+      {"policy", json::parse(R"({"request":{"steps":[{"role":"tenant-admin","level":"tenant"}]}})")}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto patched = server->call("PATCH", "/api/v1/catalog/custom-pentest-plus", admin,
+                              obj({{"name_en", "Deep pentest"}}));
+  EXPECT_EQ(patched.json.at("name_en").as_string(), "Deep pentest");
+  EXPECT_EQ(server->call("POST", "/api/v1/catalog/custom-pentest-plus/retire", admin).status, 200);
+  EXPECT_EQ(server->call("POST", "/api/v1/catalog", viewer, obj({{"code", "x"}})).status, 403);
+  auto bad = server->call("POST", "/api/v1/catalog", admin, obj({{"code", "Bad Code"}, {"name_zh", "x"},
+                                                                {"name_en", "x"}, {"unit", "x"}}));
+  EXPECT_EQ(bad.error_field(), "code");
+}
+
+TEST(Routes, PriceListsWithHistoryImportAndExport) {
+  const std::string& mu = world->tokens["mu-admin"];
+  auto l = server->call("POST", "/api/v1/price-lists", mu, obj({{"name", "联通云价目"}, {"org_id", world->mu}}));
+  ASSERT_EQ(l.status, 201) << l.body;
+  std::string id(l.json.at("id").as_string());
+  auto p = server->call("POST", "/api/v1/price-lists/" + id + "/prices", mu,
+                        obj({{"service", "storage-high-perf"}, {"amount", "55"}, {"per", 100}}));
+  EXPECT_EQ(p.status, 201) << p.body;
+  auto over = server->call("POST", "/api/v1/price-lists/" + id + "/prices", mu,
+                           obj({{"service", "compute-vcpu"}, {"amount", "12.5"}}));
+  EXPECT_EQ(over.status, 400);
+  EXPECT_EQ(over.error_field(), "amount");
+  auto imp = server->call("POST", "/api/v1/price-lists/" + id + "/import", mu,
+                          obj({{"format", "csv"},
+                               {"content", "service,amount,per,period,effective_from\n"
+                                           "compute-vcpu,11,1,month,2099-01-01\n"}}));
+  EXPECT_EQ(imp.status, 200) << imp.body;
+  auto now = server->call("GET", "/api/v1/price-lists/" + id + "/prices", world->a.tokens["member"]);
+  EXPECT_EQ(now.json.at("items").as_array().size(), 1u);  // the vCPU price starts in 2099
+  auto later = server->call("GET", "/api/v1/price-lists/" + id + "/prices?at=2099-06-01", mu);
+  EXPECT_EQ(later.json.at("items").as_array().size(), 2u);
+  auto csv = server->call("GET", "/api/v1/price-lists/" + id + "/export?format=csv&history=true", mu);
+  EXPECT_NE(csv.body.find("compute-vcpu,11.00,1,month,2099-01-01"), std::string::npos) << csv.body;
+  auto lists = server->call("GET", "/api/v1/price-lists", world->a.tokens["viewer"]);
+  EXPECT_GE(lists.json.at("items").as_array().size(), 2u);
+}
+
+TEST(Routes, ContractImportAndQuote) {
+  const std::string& mu = world->tokens["mu-admin"];
+  for (const auto& vdc : {world->pool_vdc, world->mu_vdc})
+    server->call("PUT", "/api/v1/vdcs/" + vdc + "/quota", world->tokens["admin"],
+                 obj({{"limits", json::object{{"storage_performance_gb", 10000}}}}));
+  auto c = server->call("POST", "/api/v1/contracts", mu, obj({
+      {"package", json::parse(R"({"id":"T-1","name_zh":"测试","budget_wan_yuan":"0.01",
+          "service_period":{"months":"12"},
+          "items":[{"catalog":"compute-memory","quantity":"5","unit":"1GB","months":"12"},
+                   {"catalog":"storage-high-perf","quantity":"2","unit":"100GB","months":"/"}]})")},
+      {"tenant_org_id", world->a.org}, {"free_headroom_pct", 0}}));
+  ASSERT_EQ(c.status, 201) << c.body;
+  std::string id(c.json.at("id").as_string());
+  EXPECT_EQ(server->call("GET", "/api/v1/contracts", world->a.tokens["tenant-admin"])
+                .json.at("items").as_array().size(), 2u);
+  auto one = server->call("GET", "/api/v1/contracts/" + id, world->a.tokens["member"]);
+  EXPECT_EQ(one.json.at("items").as_array().size(), 2u);
+  auto q = server->call("GET", "/api/v1/contracts/" + id + "/quote?price_list=" + world->price_list,
+                        world->a.tokens["member"]);
+  ASSERT_EQ(q.status, 200) << q.body;
+  EXPECT_EQ(q.json.at("total").as_string(), "1200.00");  // 5 GB × 20 × 12; storage unpriced
+  EXPECT_EQ(q.json.at("unpriced_lines").as_int64(), 1);
+  EXPECT_TRUE(q.json.at("over_budget").as_bool());      // budget 100 元
+  auto x = server->call("GET", "/api/v1/contracts/" + id + "/quote?price_list=" + world->price_list +
+                                   "&format=xlsx", world->a.tokens["member"]);
+  EXPECT_EQ(x.status, 200);
+  EXPECT_EQ(x.body.substr(0, 2), "PK");
+  auto pq = server->call("POST", "/api/v1/quotes", world->a.tokens["viewer"], obj({
+      {"package", json::parse(R"({"id":"q","items":[{"catalog":"compute-memory","quantity":"1","unit":"1GB","months":"3"}]})")},
+      {"price_list", world->price_list}, {"format", "csv"}}));
+  EXPECT_EQ(pq.status, 200);
+  EXPECT_NE(pq.body.find("60.00"), std::string::npos) << pq.body;
+}
+
+TEST(Routes, TwoStepApprovalWorkflowOverHttp) {
+  const std::string& admin = world->tokens["admin"];
+  ASSERT_EQ(server->call("POST", "/api/v1/catalog", admin, json::parse(R"J({
+      "code":"custom-vm-2step","category":"custom","name_zh":"云主机（两级审批）","name_en":"VM (two-step)",
+      "unit":"vm","period":"month",
+      "params":[{"name":"vcpu","type":"integer","min":1,"max":32,"required":true},
+                {"name":"memory_gb","type":"integer","min":1,"max":256,"required":true}],
+      "policy":{"request":{"steps":[{"role":"tenant-admin","level":"tenant"},
+                                    {"role":"tenant-admin","level":"management_unit"}]}},
+      "quota":{"vcpu":"vcpu","memory_gb":"memory_gb"}})J")).status, 201);
+  const std::string& member = world->a.tokens["member"];
+  const std::string& ta = world->a.tokens["tenant-admin"];
+  const std::string& mu = world->tokens["mu-admin"];
+  auto quota_used = [&](const std::string& resource) {
+    auto q = server->call("GET", "/api/v1/vdcs/" + world->a.vdc + "/quota", ta);
+    for (const auto& l : q.json.at("items").as_array())
+      if (l.at("resource").as_string() == resource) return l.at("used").as_int64();
+    return std::int64_t{-1};
+  };
+  std::int64_t before = quota_used("vcpu");
+  auto body = [](int vcpu, int mem) {
+    return obj({{"service", "custom-vm-2step"}, {"org_id", world->a.system},
+                {"params", json::object{{"vcpu", vcpu}, {"memory_gb", mem}}}});
+  };
+  auto r = server->call("POST", "/api/v1/requests", member, body(4, 4));
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string id(r.json.at("id").as_string());
+  EXPECT_EQ(r.json.at("state").as_string(), "pending");
+  EXPECT_EQ(quota_used("vcpu"), before + 4);
+  auto s1 = server->call("POST", "/api/v1/requests/" + id + "/approve", ta, obj({{"comment", "ok"}}));
+  ASSERT_EQ(s1.status, 200) << s1.body;
+  EXPECT_EQ(s1.json.at("state").as_string(), "pending");
+  EXPECT_EQ(s1.json.at("current_step").as_int64(), 1);
+  EXPECT_EQ(server->call("POST", "/api/v1/requests/" + id + "/approve", ta, obj({})).status, 403);
+  auto s2 = server->call("POST", "/api/v1/requests/" + id + "/approve", mu, obj({{"comment", "同意"}}));
+  EXPECT_EQ(s2.json.at("state").as_string(), "fulfilling");
+  auto shown = server->call("GET", "/api/v1/requests/" + id, member);
+  EXPECT_EQ(shown.json.at("steps").at(1).at("decision").as_string(), "approved");
+  auto audit = server->call("GET", "/api/v1/audit?action=request.&org_id=" + world->a.system,
+                            world->tokens["auditadmin"]);
+  EXPECT_GE(audit.json.at("total").as_int64(), 3);  // create + two approvals
+  // Completed by operations; the resource holds the reservation.
+  const std::string& ops = world->tokens["ops"];
+  std::string fid;
+  for (const auto& o : server->call("GET", "/api/v1/fulfilments?state=open", ops).json.at("items").as_array())
+    if (o.at("ref").as_string() == id) fid = std::string(o.at("id").as_string());
+  auto done = server->call("POST", "/api/v1/fulfilments/" + fid + "/complete", ops,
+                           obj({{"delivery", "vm 10.0.0.8"}}));
+  ASSERT_EQ(done.status, 200) << done.body;
+  std::string res(done.json.at("resource_id").as_string());
+  EXPECT_EQ(server->call("GET", "/api/v1/resources/" + res, member).json.at("state").as_string(), "active");
+  EXPECT_GE(server->call("GET", "/api/v1/resources", member).json.at("total").as_int64(), 2);
+  // A rejected request releases its quota; one over quota is refused up front.
+  auto r2 = server->call("POST", "/api/v1/requests", member, body(2, 2));
+  std::string id2(r2.json.at("id").as_string());
+  EXPECT_EQ(quota_used("vcpu"), before + 6);
+  EXPECT_EQ(server->call("POST", "/api/v1/requests/" + id2 + "/reject", ta, obj({{"comment", "不需要"}}))
+                .json.at("state").as_string(), "rejected");
+  EXPECT_EQ(quota_used("vcpu"), before + 4);
+  auto over = server->call("POST", "/api/v1/requests", member, body(32, 2));
+  auto over2 = server->call("POST", "/api/v1/requests", member, body(32, 2));
+  auto over3 = server->call("POST", "/api/v1/requests", member, body(32, 2));
+  EXPECT_EQ(over3.status, 409);
+  EXPECT_EQ(over3.error_code(), "quota_exceeded");
+  EXPECT_EQ(over3.error_field(), "quota.vcpu");
+  for (const auto& x : {over, over2})
+    if (x.status == 201) server->call("POST", "/api/v1/requests/" + std::string(x.json.at("id").as_string()) + "/cancel", member);
+  EXPECT_EQ(server->call("POST", "/api/v1/resources/" + res + "/reclaim", ta, obj({{"reason", "下线"}})).status, 200);
+  EXPECT_EQ(quota_used("vcpu"), before);
+  auto notes = server->call("GET", "/api/v1/notifications?unread=true", member);
+  ASSERT_GE(notes.json.at("total").as_int64(), 3);
+  std::string nid(notes.json.at("items").at(0).at("id").as_string());
+  EXPECT_EQ(server->call("POST", "/api/v1/notifications/" + nid + "/read", member).status, 204);
+  EXPECT_GE(server->call("GET", "/api/v1/requests?state=rejected", member).json.at("total").as_int64(), 1);
+}
+
+TEST(Routes, ParallelRequestsHoldExactlyWhatFits) {
+  const std::string& mu = world->tokens["mu-admin"];
+  std::string org = id_of(server->call("POST", "/api/v1/orgs", world->a.tokens["tenant-admin"],
+                                       obj({{"parent_id", world->a.org}, {"type", "business_system"},
+                                            {"name", "并发系统"}, {"dengbao_level", 2},
+                                            {"network_domain", "internet"}})));
+  std::string vdc = id_of(server->call("POST", "/api/v1/vdcs", world->a.tokens["tenant-admin"],
+                                       obj({{"org_id", org}, {"parent_id", world->a.vdc}, {"name", "c"}})));
+  ASSERT_EQ(server->call("PUT", "/api/v1/vdcs/" + vdc + "/quota", world->a.tokens["tenant-admin"],
+                         obj({{"limits", json::object{{"vcpu", 50}}}})).status, 200);
+  (void)mu;
+  std::atomic<int> created{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  std::string body = json::serialize(obj({{"service", "custom-vm"}, {"org_id", org}, {"vdc_id", vdc},
+                                          {"params", json::object{{"flavor", "2c4g"}, {"vcpu", 1}}}}));
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      HttpClient client(server->base_url());
+      for (int i = 0; i < 25; ++i) {  // 200 requests in all
+        ClientRequest req;
+        req.method = "POST";
+        req.target = "/api/v1/requests";
+        req.token = world->a.tokens["member"];
+        req.body = body;
+        auto r = client.send(req);
+        if (!r.ok()) ++other;
+        else if (r->status == 201) ++created;
+        else if (r->status == 409) ++refused;
+        else ++other;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 50);
+  EXPECT_EQ(refused.load(), 150);
+  EXPECT_EQ(other.load(), 0);
+  auto held = server->call("GET", "/api/v1/vdcs/" + vdc + "/reservations?limit=1000", world->a.tokens["tenant-admin"]);
+  EXPECT_EQ(held.json.at("total").as_int64(), 50);
+}
+
+TEST(Routes, WorkOrderLifecycle) {
+  const std::string& member = world->a.tokens["member"];
+  const std::string& ops = world->tokens["ops"];
+  auto w = server->call("POST", "/api/v1/workorders", member,
+                        obj({{"type", "go_live"}, {"org_id", world->a.system}, {"title", "A系统上线"}}));
+  ASSERT_EQ(w.status, 201) << w.body;
+  std::string id(w.json.at("id").as_string());
+  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/assign", ops,
+                         obj({{"assignee", world->user_ids["ops"]}})).status, 200);
+  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/transition", ops,
+                         obj({{"state", "in_progress"}})).status, 200);
+  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/comments", member,
+                         obj({{"body", "请周五前完成"}})).status, 201);
+  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/attachments", member,
+                         obj({{"filename", "上线方案.txt"}, {"content_base64", "5LiK57q/5pa55qGI"}})).status, 201);
+  auto file = server->call("GET", "/api/v1/workorders/" + id + "/attachments/0", ops);
+  EXPECT_EQ(file.body, "上线方案");
+  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/transition", ops,
+                         obj({{"state", "resolved"}})).status, 200);
+  auto closed = server->call("POST", "/api/v1/workorders/" + id + "/transition", member, obj({{"state", "closed"}}));
+  EXPECT_EQ(closed.json.at("state").as_string(), "closed");
+  EXPECT_FALSE(closed.json.at("responded_at").is_null());
+  EXPECT_GE(server->call("GET", "/api/v1/workorders?type=go_live", member).json.at("total").as_int64(), 1);
+  EXPECT_EQ(server->call("GET", "/api/v1/workorders/" + id, member).json.at("events").as_array().size(), 7u);
 }
 
 // Must stay last: every route in the OpenAPI document has been called by the cases above.

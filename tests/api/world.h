@@ -16,12 +16,12 @@ namespace json = boost::json;
 
 struct TenantObjects {
   std::string org, system, vdc, reservation, admin_user, member_user, viewer_user, admin_binding,
-      api_key;
+      api_key, contract, request, fulfilment, resource, workorder, notification;
   std::map<std::string, std::string> tokens;  // role → token
 };
 
 struct World {
-  std::string root, mu, supervision, pool_vdc, mu_vdc;
+  std::string root, mu, supervision, pool_vdc, mu_vdc, price_list;
   std::map<std::string, std::string> tokens;  // "admin", "secadmin", "auditadmin", "ops", "supervisor", "mu-admin"
   std::map<std::string, std::string> user_ids;
   TenantObjects a, b;
@@ -81,6 +81,31 @@ inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::s
                                                         {"ref", name + "-vm"}})));
   t.api_key = id_of(s.call("POST", "/api/v1/auth/api-keys", ta,
                            json::value(json::object{{"name", name + "-ci"}})));
+  // A contract, a delivered resource, a pending request, a work order, a notification.
+  json::value package = json::parse(R"({"id":"P-)" + name + R"(","name_zh":"测试包","budget_wan_yuan":"10",
+      "items":[{"catalog":"compute-memory","quantity":"10","unit":"1GB","months":"12"}]})");
+  t.contract = id_of(s.call("POST", "/api/v1/contracts", mu,
+                            json::value(json::object{{"package", package}, {"tenant_org_id", t.org}})));
+  const std::string& member = t.tokens["member"];
+  auto vm = [&](int vcpu) {
+    return json::value(json::object{{"service", "custom-vm"},
+                                    {"org_id", t.system},
+                                    {"params", json::object{{"flavor", "2c4g"}, {"vcpu", vcpu}}}});
+  };
+  std::string delivered = id_of(s.call("POST", "/api/v1/requests", member, vm(2)));
+  s.call("POST", "/api/v1/requests/" + delivered + "/approve", ta, json::value(json::object{}));
+  auto orders = s.call("GET", "/api/v1/fulfilments?state=open", w.tokens["ops"]);
+  for (const auto& o : orders.json.at("items").as_array())
+    if (o.at("ref").as_string() == delivered) t.fulfilment = std::string(o.at("id").as_string());
+  auto done = s.call("POST", "/api/v1/fulfilments/" + t.fulfilment + "/complete", w.tokens["ops"],
+                     json::value(json::object{{"delivery", "vm " + name}}));
+  t.resource = std::string(done.json.at("resource_id").as_string());
+  t.request = id_of(s.call("POST", "/api/v1/requests", member, vm(1)));
+  t.workorder = id_of(s.call("POST", "/api/v1/workorders", member,
+                             json::value(json::object{{"type", "onboarding"}, {"org_id", t.system},
+                                                      {"title", name + " onboarding"}})));
+  auto notes = s.call("GET", "/api/v1/notifications", member);
+  t.notification = std::string(notes.json.at("items").at(0).at("id").as_string());
 }
 
 inline World build_world(TestServer& s) {
@@ -120,6 +145,19 @@ inline World build_world(TestServer& s) {
                                                    {"name", "mu"}})));
   s.call("PUT", "/api/v1/vdcs/" + w.mu_vdc + "/quota", admin,
          json::value(json::object{{"limits", json::object{{"vcpu", 5000}, {"memory_gb", 20000}}}}));
+  w.price_list = id_of(s.call("POST", "/api/v1/price-lists", w.tokens["mu-admin"],
+                              json::value(json::object{{"name", "区价目"}, {"org_id", w.mu}})));
+  s.call("POST", "/api/v1/price-lists/" + w.price_list + "/prices", w.tokens["mu-admin"],
+         json::value(json::object{{"service", "compute-memory"}, {"amount", "20"}}));
+  // A VM-shaped custom service approved by the tenant's admin.
+  auto svc = s.call("POST", "/api/v1/catalog", admin, json::parse(R"({
+      "code":"custom-vm","category":"custom","name_zh":"云主机","name_en":"VM","unit":"vm",
+      "period":"month",
+      "params":[{"name":"flavor","type":"enum","enum":["2c4g","4c8g"],"required":true},
+                {"name":"vcpu","type":"integer","min":1,"max":64,"required":true}],
+      "policy":{"request":{"steps":[{"role":"tenant-admin","level":"tenant"}]}},
+      "quota":{"vcpu":"vcpu"}})"));
+  EXPECT_EQ(svc.status, 201) << svc.body;
   build_tenant(s, w, w.a, "a");
   build_tenant(s, w, w.b, "b");
   return w;

@@ -1,0 +1,130 @@
+// The billing module's face, contract side (BIL-05, BIL-07, CAT-04, CAT-05, TEN-06): price lists
+// with price history and ceilings, procurement packages imported as contracts that set the
+// tenant's quotas, and itemised quotes (分项报价表). Metering and settlement come later.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "iam/authz.h"
+#include "iam/context.h"
+#include "store/store.h"
+
+namespace govcloud {
+
+struct PriceInput {
+  std::string service_code;
+  std::string amount;  // yuan as text, e.g. "0.3"
+  std::int64_t per = 1;
+  std::string period;  // default: the service's period
+  TimeMs effective_from = 0;
+};
+
+struct ContractImport {
+  boost::json::value package;  // one entry of packages.yaml, as JSON
+  OrgId tenant;
+  std::optional<VdcId> vdc;  // default: the tenant's top VDC
+  TimeMs starts_at = 0;      // default: today
+  int free_headroom_pct = 20;
+  std::map<std::string, TimeMs> batch_starts;   // batch number → start, overriding the default
+  std::map<std::string, TimeMs> system_starts;  // system name → start
+};
+
+struct QuoteLine {
+  int line = 0;
+  std::string service_code;
+  std::string name_zh;
+  std::string quantity;  // as written
+  std::string unit;      // as written
+  std::string months;    // as written
+  std::string batch_or_system;
+  Decimal catalog_quantity;  // in the service's catalog unit
+  Decimal periods;           // billed periods, in period_unit
+  std::string period_unit;
+  std::optional<Money> unit_price;  // per catalog unit per period
+  std::string price_basis;          // e.g. "0.6 元/gb/month"
+  Money total;
+  bool free = false;
+  bool over_ceiling = false;
+  std::vector<std::string> notes;
+};
+
+struct Quote {
+  std::string package_id;
+  std::string name;
+  std::string price_list;
+  TimeMs at = 0;
+  std::vector<QuoteLine> lines;
+  Money total;
+  std::optional<Money> budget;
+  bool over_budget = false;
+  int unpriced_lines = 0;
+};
+
+class Billing {
+ public:
+  Billing(Store& store, const Clock& clock);
+
+  Result<PriceList> create_price_list(const Principal& who, const std::string& name,
+                                      const OrgId& org, const std::string& description,
+                                      const RequestContext& ctx);
+  Result<std::vector<PriceList>> list_price_lists(const Principal& who);
+  Result<PriceList> get_price_list(const Principal& who, const std::string& id_or_name);
+  // Adds a version; never overwrites (CAT-04).
+  Result<Price> set_price(const Principal& who, const std::string& list, const PriceInput& in,
+                          const RequestContext& ctx);
+  // The price of each service in force at `at`, or every version when at is unset.
+  Result<std::vector<Price>> prices(const Principal& who, const std::string& list,
+                                    std::optional<TimeMs> at, const std::string& code);
+  // All rows or none; format "yaml" or "csv".
+  Result<int> import_prices(const Principal& who, const std::string& list,
+                            const std::string& format, const std::string& text,
+                            const RequestContext& ctx);
+  Result<std::string> export_prices(const Principal& who, const std::string& list,
+                                    const std::string& format, std::optional<TimeMs> at);
+
+  Result<Contract> import_contract(const Principal& who, const ContractImport& in,
+                                   const RequestContext& ctx);
+  Result<std::vector<Contract>> list_contracts(const Principal& who);
+  Result<std::pair<Contract, std::vector<ContractItem>>> get_contract(const Principal& who,
+                                                                     const std::string& id);
+  Result<Quote> quote_contract(const Principal& who, const std::string& contract_id,
+                               const std::string& list, TimeMs at);
+  Result<Quote> quote_package(const Principal& who, const boost::json::value& package,
+                              const std::string& list, TimeMs at);
+
+  // Applies contract quota schedules whose start or end has passed (TEN-06); run at start,
+  // after each import and by the server's ticker.
+  Result<int> apply_quota_schedules(const RequestContext& ctx);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+};
+
+// Quote rendering.
+boost::json::value quote_json(const Quote& q);
+std::string quote_csv(const Quote& q);
+Result<std::string> quote_xlsx(const Quote& q);
+
+// The parsed form of one package entry (shared by import and quote).
+struct PackageLine {
+  ContractItem item;
+  Decimal quantity;
+  std::string price_unit_text;
+};
+struct ParsedPackage {
+  std::string id, name, buyer, service_period_text;
+  std::optional<int> months;
+  std::optional<Money> budget;
+  std::string payment_json = "[]";
+  std::vector<PackageLine> lines;
+  std::vector<std::string> uninterpreted;
+};
+Result<ParsedPackage> parse_package(Tx& tx, const boost::json::value& package);
+
+}  // namespace govcloud

@@ -1,0 +1,274 @@
+// Loading, browsing and editing the catalog.
+#include "catalog/catalog.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <regex>
+
+namespace govcloud {
+
+namespace json = boost::json;
+
+namespace {
+
+const std::vector<std::string> kCategories = {
+    "compute", "storage", "network", "security", "security-basic", "software", "database",
+    "migration", "monitoring", "crypto", "ai", "service", "custom"};
+const std::vector<std::string> kPeriods = {"month", "year", "once", "traffic", ""};
+
+json::value yaml_to_json(const YAML::Node& n) {
+  if (n.IsMap()) {
+    json::object o;
+    for (const auto& kv : n) o[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+    return o;
+  }
+  if (n.IsSequence()) {
+    json::array a;
+    for (const auto& x : n) a.push_back(yaml_to_json(x));
+    return a;
+  }
+  if (n.IsNull()) return nullptr;
+  return json::value(n.as<std::string>());
+}
+
+// The quota resource each built-in service draws on (TEN-05), by catalog code.
+std::string builtin_resource(const std::string& code) {
+  static const std::map<std::string, std::string> kByCode = {
+      {"compute-vcpu", "vcpu"},
+      {"compute-memory", "memory_gb"},
+      {"storage-normal", "storage_normal_gb"},
+      {"storage-high-perf", "storage_performance_gb"},
+      {"storage-backup-local", "storage_backup_gb"},
+      {"storage-backup-offsite", "storage_backup_gb"},
+      {"network-internet-ip", "public_ip"},
+      {"network-internet-bandwidth", "bandwidth_mbps"},
+      {"network-lb", "load_balancer"},
+      {"network-remote-access", "vpn_account"},
+      {"network-ssl-vpn", "vpn_account"},
+      {"compute-npu-24g", "npu"}};
+  if (auto it = kByCode.find(code); it != kByCode.end()) return it->second;
+  if (code.rfind("compute-gpu-", 0) == 0) return "gpu";
+  if (code.rfind("compute-physical-server-", 0) == 0 && code.find("disk") == std::string::npos)
+    return "physical_server";
+  return "";
+}
+
+CatalogService from_yaml(const YAML::Node& n, TimeMs now) {
+  CatalogService s;
+  s.code = n["code"].as<std::string>();
+  s.category = n["category"].as<std::string>();
+  s.name_zh = n["name_zh"].as<std::string>();
+  s.name_en = n["name_en"].as<std::string>();
+  s.unit = n["unit"].as<std::string>();
+  s.period = n["period"] && !n["period"].IsNull() ? n["period"].as<std::string>() : "";
+  s.free = n["free"] && n["free"].as<bool>();
+  if (n["price_ceiling_yuan"] && !n["price_ceiling_yuan"].IsNull()) {
+    auto m = Money::parse(n["price_ceiling_yuan"].as<std::string>(), "price_ceiling_yuan");
+    if (m.ok()) s.price_ceiling = m.value();
+  }
+  if (n["price_ceiling_basis"]) s.ceiling_basis = n["price_ceiling_basis"].as<std::string>();
+  json::object details;
+  for (const char* k : {"specs", "spec_variants", "billing_variants", "doc_codes", "aliases_zh",
+                        "notes", "seeds", "free_in_seeds"}) {
+    if (n[k]) details[k] = yaml_to_json(n[k]);
+  }
+  s.details_json = json::serialize(details);
+  s.origin = "catalog";
+  json::array params{json::object{{"name", "quantity"},
+                                  {"type", "integer"},
+                                  {"min", 1},
+                                  {"max", 100000000},
+                                  {"required", true},
+                                  {"unit", s.unit},
+                                  {"description", "数量 / quantity"}}};
+  s.params_json = json::serialize(params);
+  // Default chain: the tenant's administrator approves requests and changes (CAT-08).
+  json::object step{{"role", "tenant-admin"}, {"level", "tenant"}};
+  json::object policy{{"request", json::object{{"steps", json::array{step}}}},
+                      {"modify", json::object{{"steps", json::array{step}}}},
+                      {"delete", json::object{{"steps", json::array{}}}}};
+  s.policy_json = json::serialize(policy);
+  s.fulfilment = "manual";
+  std::string resource = builtin_resource(s.code);
+  s.quota_json = resource.empty() ? "{}" : json::serialize(json::object{{resource, "quantity"}});
+  s.created_by = "system";
+  s.created_at = now;
+  s.updated_at = now;
+  return s;
+}
+
+Status validate_service(const CatalogService& s) {
+  static const std::regex kCode("^[a-z][a-z0-9-]{1,63}$");
+  if (!std::regex_match(s.code, kCode))
+    return invalid("code", "code must be 2-64 characters: lower-case letters, digits and '-'");
+  if (std::find(kCategories.begin(), kCategories.end(), s.category) == kCategories.end())
+    return invalid("category", "unknown category '" + s.category + "'");
+  if (s.name_zh.empty() || s.name_zh.size() > 300) return invalid("name_zh", "name_zh is required");
+  if (s.name_en.empty() || s.name_en.size() > 300) return invalid("name_en", "name_en is required");
+  if (s.unit.empty() || s.unit.size() > 40) return invalid("unit", "unit is required");
+  if (std::find(kPeriods.begin(), kPeriods.end(), s.period) == kPeriods.end())
+    return invalid("period", "period must be month, year, once or traffic");
+  if (s.fulfilment == "auto")
+    return invalid("fulfilment",
+                   "automatic fulfilment needs a driver; none is installed yet, use manual");
+  if (s.fulfilment != "manual") return invalid("fulfilment", "fulfilment must be manual or auto");
+  GC_TRY(parse_params(s.params_json));
+  for (const char* action : kRequestActions) GC_TRY(approval_chain(s, action));
+  // Quota mapping: known resources, each drawn from an integer parameter.
+  GC_ASSIGN_OR_RETURN(auto params, parse_params(s.params_json));
+  boost::system::error_code ec;
+  auto quota = json::parse(s.quota_json, ec);
+  if (ec || !quota.is_object()) return invalid("quota", "quota must be an object");
+  for (const auto& kv : quota.as_object()) {
+    std::string field = "quota." + std::string(kv.key());
+    if (find_resource_kind(std::string(kv.key())) == nullptr)
+      return invalid(field, "unknown resource '" + std::string(kv.key()) + "'");
+    if (!kv.value().is_string()) return invalid(field, "must name an integer parameter");
+    std::string p(kv.value().as_string());
+    bool found = false;
+    for (const auto& spec : params) found |= spec.name == p && spec.type == "integer";
+    if (!found) return invalid(field, "must name an integer parameter; '" + p + "' is not one");
+  }
+  return ok_status();
+}
+
+Status apply_input(CatalogService& s, const ServiceInput& in) {
+  if (in.category) s.category = *in.category;
+  if (in.name_zh) s.name_zh = *in.name_zh;
+  if (in.name_en) s.name_en = *in.name_en;
+  if (in.unit) s.unit = *in.unit;
+  if (in.period) s.period = *in.period;
+  if (in.fulfilment) s.fulfilment = *in.fulfilment;
+  if (in.free) s.free = *in.free;
+  if (in.price_ceiling) {
+    if (in.price_ceiling->empty()) {
+      s.price_ceiling.reset();
+    } else {
+      GC_ASSIGN_OR_RETURN(auto m, Money::parse(*in.price_ceiling, "price_ceiling"));
+      if (m.units() < 0) return invalid("price_ceiling", "price_ceiling must not be negative");
+      s.price_ceiling = m;
+    }
+  }
+  if (in.params) s.params_json = json::serialize(*in.params);
+  if (in.policy) s.policy_json = json::serialize(*in.policy);
+  if (in.quota) s.quota_json = json::serialize(*in.quota);
+  if (in.details) s.details_json = json::serialize(*in.details);
+  return ok_status();
+}
+
+}  // namespace
+
+Catalog::Catalog(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+Result<int> Catalog::seed_builtin() { return seed_from_yaml(builtin_catalog_yaml()); }
+
+Result<int> Catalog::seed_from_yaml(std::string_view yaml_text) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    return invalid("catalog", std::string("catalog YAML: ") + e.what());
+  }
+  if (!root["services"] || !root["services"].IsSequence())
+    return invalid("catalog", "catalog YAML has no services list");
+  return store_.transact([&](Tx& tx) -> Result<int> {
+    if (tx.count_services() > 0) return 0;
+    int n = 0;
+    TimeMs now = clock_.now();
+    for (const auto& node : root["services"]) {
+      CatalogService s;
+      try {
+        s = from_yaml(node, now);
+      } catch (const YAML::Exception& e) {
+        return invalid("catalog", std::string("catalog entry: ") + e.what());
+      }
+      GC_TRY(validate_service(s));
+      tx.insert_service(s);
+      ++n;
+    }
+    write_audit(tx, clock_, nullptr, RequestContext{"local", "catalog-seed"},
+                AuditEvent{"catalog.seed", "catalog", "", "success",
+                           {{"username", "system"}, {"services", std::to_string(n)}}});
+    return n;
+  });
+}
+
+Result<Listing<CatalogService>> Catalog::list(const Principal& who, CatalogQuery q) {
+  (void)who;  // the catalog is published to every signed-in user (CAT-01)
+  if (q.include_retired && !who.can_anywhere(Action::kCatalogWrite)) q.include_retired = false;
+  return store_.read([&](Tx& tx) -> Result<Listing<CatalogService>> { return tx.list_services(q); });
+}
+
+Result<CatalogService> Catalog::get(const Principal& who, const std::string& code) {
+  (void)who;
+  return store_.read([&](Tx& tx) -> Result<CatalogService> {
+    auto s = tx.find_service(code);
+    if (!s) return not_found("service '" + code + "'");
+    return *s;
+  });
+}
+
+Result<CatalogService> Catalog::create(const Principal& who, const ServiceInput& in,
+                                       const RequestContext& ctx) {
+  if (!in.code) return invalid("code", "code is required");
+  CatalogService s;
+  s.code = *in.code;
+  s.origin = "custom";
+  s.category = "custom";
+  s.params_json = R"([{"name":"quantity","type":"integer","min":1,"max":100000,"default":1}])";
+  s.policy_json = R"({"request":{"steps":[{"role":"tenant-admin","level":"tenant"}]}})";
+  GC_TRY(apply_input(s, in));
+  GC_TRY(validate_service(s));
+  return store_.transact([&](Tx& tx) -> Result<CatalogService> {
+    auto root = tx.find_root_org();
+    if (!root || !who.can(Action::kCatalogWrite, root->path))
+      return denied("not allowed: catalog.write");
+    if (tx.find_service(s.code)) return conflict("service '" + s.code + "' exists", "code");
+    s.created_by = who.user.value;
+    s.created_at = s.updated_at = clock_.now();
+    tx.insert_service(s);
+    write_audit(tx, clock_, &who, ctx,
+                AuditEvent{"catalog.create", s.code, root->id.value, "success", {}});
+    return s;
+  });
+}
+
+Result<CatalogService> Catalog::update(const Principal& who, const std::string& code,
+                                       const ServiceInput& in, const RequestContext& ctx) {
+  return store_.transact([&](Tx& tx) -> Result<CatalogService> {
+    auto root = tx.find_root_org();
+    if (!root || !who.can(Action::kCatalogWrite, root->path))
+      return denied("not allowed: catalog.write");
+    auto s = tx.find_service(code);
+    if (!s) return not_found("service '" + code + "'");
+    GC_TRY(apply_input(*s, in));
+    GC_TRY(validate_service(*s));
+    s->updated_at = clock_.now();
+    tx.update_service(*s);
+    write_audit(tx, clock_, &who, ctx,
+                AuditEvent{"catalog.update", code, root->id.value, "success", {}});
+    return *s;
+  });
+}
+
+Result<CatalogService> Catalog::retire(const Principal& who, const std::string& code,
+                                       const RequestContext& ctx) {
+  return store_.transact([&](Tx& tx) -> Result<CatalogService> {
+    auto root = tx.find_root_org();
+    if (!root || !who.can(Action::kCatalogWrite, root->path))
+      return denied("not allowed: catalog.write");
+    auto s = tx.find_service(code);
+    if (!s) return not_found("service '" + code + "'");
+    if (s->retired) return conflict("service '" + code + "' is already retired");
+    s->retired = true;
+    s->updated_at = clock_.now();
+    tx.update_service(*s);
+    write_audit(tx, clock_, &who, ctx,
+                AuditEvent{"catalog.retire", code, root->id.value, "success", {}});
+    return *s;
+  });
+}
+
+}  // namespace govcloud

@@ -1,0 +1,87 @@
+// The workflow module's face: one-stop request → approval → fulfilment (一点申请、审批、开通,
+// CAT-07–09, IAM-09), reclamation (回收), in-app notifications, and work orders (工单, OPS-22)
+// for onboarding, go-live, change and exit. Objects are JSON documents (decision 0005).
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+
+#include "iam/authz.h"
+#include "iam/context.h"
+#include "store/store.h"
+
+namespace govcloud {
+
+struct NewRequest {
+  std::string service;
+  std::string action = "request";  // request, modify, delete
+  OrgId org;                       // the business system (业务系统)
+  std::optional<VdcId> vdc;        // default: the nearest VDC of the system or its tenant
+  boost::json::object params;
+  std::string resource_id;  // for modify and delete
+  std::string comment;
+};
+
+struct WorkOrderInput {
+  std::string type;  // onboarding, go_live, change, exit
+  OrgId org;
+  std::string title;
+  std::string description;
+};
+
+using Doc = boost::json::object;
+
+class Workflow {
+ public:
+  Workflow(Store& store, const Clock& clock, std::string data_dir);
+
+  Result<Doc> create_request(const Principal& who, const NewRequest& in, const RequestContext& ctx);
+  Result<Doc> get_request(const Principal& who, const std::string& id);
+  Result<Listing<Doc>> list_requests(const Principal& who, const std::string& state, bool mine,
+                                     const Page& page);
+  Result<Doc> decide(const Principal& who, const std::string& id, bool approve,
+                     const std::string& comment, const RequestContext& ctx);
+  Result<Doc> cancel(const Principal& who, const std::string& id, const RequestContext& ctx);
+
+  Result<Listing<Doc>> list_fulfilments(const Principal& who, const std::string& state,
+                                        const Page& page);
+  Result<Doc> complete_fulfilment(const Principal& who, const std::string& id,
+                                  const std::string& delivery, const RequestContext& ctx);
+
+  Result<Listing<Doc>> list_resources(const Principal& who, const std::string& state,
+                                      const Page& page);
+  Result<Doc> get_resource(const Principal& who, const std::string& id);
+  Result<Doc> reclaim(const Principal& who, const std::string& id, const std::string& reason,
+                      const RequestContext& ctx);
+
+  Result<Listing<Doc>> notifications(const Principal& who, bool unread_only, const Page& page);
+  Status mark_read(const Principal& who, const std::string& id);
+
+  Result<Doc> create_work_order(const Principal& who, const WorkOrderInput& in,
+                                const RequestContext& ctx);
+  Result<Listing<Doc>> list_work_orders(const Principal& who, const std::string& state,
+                                        const std::string& type, const Page& page);
+  Result<Doc> get_work_order(const Principal& who, const std::string& id);
+  Result<Doc> assign_work_order(const Principal& who, const std::string& id,
+                                const UserId& assignee, const RequestContext& ctx);
+  Result<Doc> transition_work_order(const Principal& who, const std::string& id,
+                                    const std::string& state, const std::string& comment,
+                                    const RequestContext& ctx);
+  Result<Doc> comment_work_order(const Principal& who, const std::string& id,
+                                 const std::string& body, const RequestContext& ctx);
+  Result<Doc> attach_to_work_order(const Principal& who, const std::string& id,
+                                   const std::string& filename, const std::string& content,
+                                   const RequestContext& ctx);
+  // Returns the attachment's bytes and its file name.
+  Result<std::pair<std::string, std::string>> attachment(const Principal& who,
+                                                         const std::string& id, int index);
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  std::string data_dir_;
+};
+
+}  // namespace govcloud

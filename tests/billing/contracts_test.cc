@@ -1,0 +1,174 @@
+// TEN-06: every procurement package imports as a contract, and its quotas match its items.
+#include <yaml-cpp/yaml.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "test_env.h"
+
+namespace govcloud {
+namespace {
+
+using testing::Env;
+using testing::must;
+namespace json = boost::json;
+
+json::value to_json(const YAML::Node& n) {
+  if (n.IsMap()) {
+    json::object o;
+    for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second);
+    return o;
+  }
+  if (n.IsSequence()) {
+    json::array a;
+    for (const auto& x : n) a.push_back(to_json(x));
+    return a;
+  }
+  if (n.IsNull()) return nullptr;
+  return json::value(n.as<std::string>());
+}
+
+std::vector<json::value> packages() {
+  YAML::Node root = YAML::LoadFile(std::string(GOVCLOUD_SHARE_DIR) + "/packages.yaml");
+  std::vector<json::value> out;
+  for (const auto& p : root["packages"]) out.push_back(to_json(p));
+  return out;
+}
+
+// A tenant with a VDC under a management unit with room for any package.
+struct Stage {
+  Org tenant;
+  Vdc vdc;
+};
+
+Stage stage(Env& env, const std::string& name) {
+  must(env.tenancy->set_quota(env.admin, env.pool.id,
+                              {{"vcpu", 1000000}, {"memory_gb", 10000000},
+                               {"storage_normal_gb", 100000000}, {"storage_performance_gb", 100000000},
+                               {"storage_backup_gb", 100000000}, {"public_ip", 100000},
+                               {"bandwidth_mbps", 1000000}, {"load_balancer", 10000},
+                               {"vpn_account", 100000}, {"gpu", 10000}, {"npu", 10000},
+                               {"physical_server", 10000}},
+                              env.ctx));
+  must(env.tenancy->set_quota(env.admin, env.mu_vdc.id,
+                              {{"vcpu", 900000}, {"memory_gb", 9000000},
+                               {"storage_normal_gb", 90000000}, {"storage_performance_gb", 90000000},
+                               {"storage_backup_gb", 90000000}, {"public_ip", 90000},
+                               {"bandwidth_mbps", 900000}, {"load_balancer", 9000},
+                               {"vpn_account", 90000}, {"gpu", 9000}, {"npu", 9000},
+                               {"physical_server", 9000}},
+                              env.ctx));
+  Stage s;
+  s.tenant = must(env.tenancy->create_org(env.mu_admin, NewOrg{env.mu.id, OrgType::kTenant, name, "", {}}, env.ctx));
+  s.vdc = must(env.tenancy->create_vdc(env.mu_admin, NewVdc{s.tenant.id, env.mu_vdc.id, name, ""}, env.ctx));
+  return s;
+}
+
+std::int64_t limit_of(Env& env, const Vdc& vdc, const std::string& resource) {
+  for (const auto& l : must(env.tenancy->get_quota(env.mu_admin, vdc.id)))
+    if (l.resource == resource) return l.limit;
+  return -1;
+}
+
+TEST(Contracts, EveryPackageImportsAndQuotasMatchItsItems) {
+  Env env;
+  env.build_tree();
+  auto all = packages();
+  ASSERT_EQ(all.size(), 10u);
+  int n = 0;
+  for (const auto& p : all) {
+    std::string id(p.at("id").as_string());
+    Stage s = stage(env, "T" + std::to_string(n++));
+    ContractImport in;
+    in.package = p;
+    in.tenant = s.tenant.id;
+    auto c = env.billing->import_contract(env.mu_admin, in, env.ctx);
+    ASSERT_TRUE(c.ok()) << id << ": " << c.error().message;
+    auto [contract, items] = must(env.billing->get_contract(env.mu_admin, c->id));
+    EXPECT_EQ(items.size(), p.at("items").as_array().size()) << id;
+    // The limit of each resource now equals the items in force, converted and with 20% headroom.
+    std::map<std::string, std::int64_t> expected;
+    for (const auto& it : items) {
+      if (it.starts_at > env.clock.now()) continue;
+      auto svc = must(env.catalog->get(env.admin, it.service_code));
+      auto q = json::parse(svc.quota_json).as_object();
+      if (q.empty()) continue;
+      std::string resource(q.begin()->key());
+      auto amount = Decimal::parse(it.quantity, "q").value()
+                        .times(convert_unit(it.unit_text, svc.unit).factor)
+                        .plus_percent(20)
+                        .ceil();
+      expected[resource] += amount;
+    }
+    for (const auto& [resource, amount] : expected)
+      EXPECT_EQ(limit_of(env, s.vdc, resource), amount) << id << " " << resource;
+    // What could not be interpreted stays visible.
+    if (id == "002-quote") {
+      EXPECT_NE(contract.uninterpreted_json.find("budget"), std::string::npos);
+    }
+  }
+}
+
+TEST(Contracts, BatchesRaiseTheQuotaFromTheirStartDates) {
+  Env env;
+  env.build_tree();
+  Stage s = stage(env, "医保局");
+  json::value p004;
+  for (const auto& p : packages())
+    if (p.at("id").as_string() == "004") p004 = p;
+  ContractImport in;
+  in.package = p004;
+  in.tenant = s.tenant.id;
+  TimeMs signing = env.clock.now();
+  in.starts_at = signing;
+  auto c = must(env.billing->import_contract(env.mu_admin, in, env.ctx));
+  // Batch 1 (11 months, 240 vCPU) is in force from signing: 240 × 1.2 = 288.
+  EXPECT_EQ(limit_of(env, s.vdc, "vcpu"), 288);
+  // Batch 2 (6 months, 480 vCPU) starts 5 months later so that both end together.
+  env.clock.set(add_months(signing, 5) + kHourMs);
+  must(env.billing->apply_quota_schedules(env.ctx));
+  EXPECT_EQ(limit_of(env, s.vdc, "vcpu"), 288 + 576);
+  env.clock.set(add_months(signing, 11) + kHourMs);
+  must(env.billing->apply_quota_schedules(env.ctx));
+  EXPECT_EQ(limit_of(env, s.vdc, "vcpu"), 0);  // the contract has ended
+  EXPECT_NE(c.uninterpreted_json.find("batch"), std::string::npos);
+  // Importing the same package twice for one tenant is refused.
+  EXPECT_EQ(env.billing->import_contract(env.mu_admin, in, env.ctx).error().code, ErrorCode::kConflict);
+}
+
+TEST(Contracts, OnlyTheManagementUnitImportsAndBadPackagesAreRefused) {
+  Env env;
+  env.build_tree();
+  Stage s = stage(env, "X局");
+  ContractImport in;
+  in.tenant = s.tenant.id;
+  in.package = packages()[2];
+  EXPECT_EQ(env.billing->import_contract(env.a_admin, in, env.ctx).error().code,
+            ErrorCode::kNotFound);  // tenant A's admin cannot even see tenant X
+  auto field = [&](const char* pkg) {
+    ContractImport bad = in;
+    bad.package = json::parse(pkg);
+    auto r = env.billing->import_contract(env.mu_admin, bad, env.ctx);
+    return r.ok() ? std::string("<ok>") : r.error().field;
+  };
+  EXPECT_EQ(field(R"({"items":[]})"), "package.id");
+  EXPECT_EQ(field(R"({"id":"p","items":[]})"), "package.items");
+  EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"nope","quantity":1,"unit":"1"}]})"),
+            "package.items[0].catalog");
+  EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"compute-vcpu","quantity":"-3","unit":"1CPU"}]})"),
+            "package.items[0].quantity");
+  EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"compute-vcpu","quantity":"lots","unit":"1CPU"}]})"),
+            "package.items[0].quantity");
+  // CAT-13: a GPU without a VM or server is refused.
+  EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"compute-gpu-8g","quantity":1,"unit":"1GPU"}]})"),
+            "package.items");
+  EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"compute-gpu-8g","quantity":1,"unit":"1GPU"},
+                                        {"catalog":"compute-vcpu","quantity":8,"unit":"1CPU"}]})"),
+            "<ok>");
+  // Nothing half-written: the failed imports left no contract behind.
+  EXPECT_EQ(must(env.billing->list_contracts(env.mu_admin)).size(), 1u);
+}
+
+}  // namespace
+}  // namespace govcloud
