@@ -31,7 +31,8 @@ struct Fixture {
 
   Fixture() {
     config.access_log = false;
-    auto dir = std::filesystem::temp_directory_path() / ("govcloud-fuzz-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("govcloud-fuzz-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     store = std::move(open_sqlite_store(dir.string())).value();
     iam = std::make_unique<IamService>(*store, clock, config);

@@ -11,9 +11,9 @@
 #include "audit/audit.h"
 #include "billing/billing.h"
 #include "catalog/catalog.h"
-#include "workflow/workflow.h"
 #include "iam/iam.h"
 #include "tenancy/tenancy.h"
+#include "workflow/workflow.h"
 
 namespace govcloud::testing {
 
@@ -82,13 +82,14 @@ class Env {
     User mua = add_user(secadmin, "mu-admin", mu.id);
     grant(secadmin, mua, Role::kTenantAdmin, mu.id);
     mu_admin = login("mu-admin");
-    tenant_a = must(tenancy->create_org(mu_admin, NewOrg{mu.id, OrgType::kTenant, "A局", "", {}}, ctx));
-    tenant_b = must(tenancy->create_org(mu_admin, NewOrg{mu.id, OrgType::kTenant, "B局", "", {}}, ctx));
-    system_a = must(tenancy->create_org(
-        mu_admin,
-        NewOrg{tenant_a.id, OrgType::kBusinessSystem, "A系统", "",
-               BusinessSystemProfile{3, true, false, "internet"}},
-        ctx));
+    tenant_a =
+        must(tenancy->create_org(mu_admin, NewOrg{mu.id, OrgType::kTenant, "A局", "", {}}, ctx));
+    tenant_b =
+        must(tenancy->create_org(mu_admin, NewOrg{mu.id, OrgType::kTenant, "B局", "", {}}, ctx));
+    system_a = must(tenancy->create_org(mu_admin,
+                                        NewOrg{tenant_a.id, OrgType::kBusinessSystem, "A系统", "",
+                                               BusinessSystemProfile{3, true, false, "internet"}},
+                                        ctx));
     User aa = add_user(mu_admin, "a-admin", tenant_a.id);
     grant(mu_admin, aa, Role::kTenantAdmin, tenant_a.id);
     a_admin = login("a-admin");

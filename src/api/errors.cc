@@ -6,26 +6,37 @@ namespace govcloud {
 
 int http_status(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kPasswordExpired: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kMethodNotAllowed: return 405;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kQuotaExceeded: return 409;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kUnsupportedMedia: return 415;
-    case ErrorCode::kLocked: return 423;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kPasswordExpired:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kQuotaExceeded:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kUnsupportedMedia:
+      return 415;
+    case ErrorCode::kLocked:
+      return 423;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
 
 HttpResponse error_response(const Error& e, const std::string& request_id) {
-  boost::json::object err{{"code", error_code_name(e.code)},
-                          {"message", e.message},
-                          {"request_id", request_id}};
+  boost::json::object err{
+      {"code", error_code_name(e.code)}, {"message", e.message}, {"request_id", request_id}};
   if (!e.field.empty()) err["field"] = e.field;
   HttpResponse r;
   r.status = http_status(e.code);

@@ -60,12 +60,13 @@ json::value to_json(const RoleBinding& b) {
 }
 
 json::value to_json(const ApiKey& k) {
-  return json::object{{"id", k.id.value},
-                      {"name", k.name},
-                      {"scope_org_id", k.scope ? json::value(k.scope->value) : json::value(nullptr)},
-                      {"expires_at", time_or_null(k.expires_at)},
-                      {"created_at", format_iso8601(k.created_at)},
-                      {"revoked", k.revoked}};
+  return json::object{
+      {"id", k.id.value},
+      {"name", k.name},
+      {"scope_org_id", k.scope ? json::value(k.scope->value) : json::value(nullptr)},
+      {"expires_at", time_or_null(k.expires_at)},
+      {"created_at", format_iso8601(k.created_at)},
+      {"revoked", k.revoked}};
 }
 
 json::value to_json(const Vdc& v) {
@@ -127,14 +128,15 @@ json::value to_json(const Principal& p) {
                                   {"role", role_name(g.role)},
                                   {"scope_org_id", g.scope.value}});
   }
-  return json::object{{"user_id", p.user.value},
-                      {"username", p.username},
-                      {"org_id", p.home_org.value},
-                      {"grants", std::move(grants)},
-                      {"assumed_role", p.assumed_role},
-                      {"api_key_id", p.api_key ? json::value(p.api_key->value) : json::value(nullptr)},
-                      {"expires_at", time_or_null(p.expires_at)},
-                      {"totp_enrolment_only", p.totp_enrolment_only}};
+  return json::object{
+      {"user_id", p.user.value},
+      {"username", p.username},
+      {"org_id", p.home_org.value},
+      {"grants", std::move(grants)},
+      {"assumed_role", p.assumed_role},
+      {"api_key_id", p.api_key ? json::value(p.api_key->value) : json::value(nullptr)},
+      {"expires_at", time_or_null(p.expires_at)},
+      {"totp_enrolment_only", p.totp_enrolment_only}};
 }
 
 }  // namespace govcloud

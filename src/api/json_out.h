@@ -27,8 +27,10 @@ template <typename T>
 boost::json::value listing_json(const Listing<T>& l, const Page& page) {
   boost::json::array items;
   for (const auto& x : l.items) items.push_back(to_json(x));
-  boost::json::object o{{"items", std::move(items)}, {"total", l.total},
-                        {"limit", page.limit}, {"offset", page.offset}};
+  boost::json::object o{{"items", std::move(items)},
+                        {"total", l.total},
+                        {"limit", page.limit},
+                        {"offset", page.offset}};
   return o;
 }
 

@@ -31,7 +31,8 @@ std::string Metrics::render(std::int64_t uptime_ms, std::int64_t audit_records) 
     for (int cls = 0; cls < 5; ++cls) {
       auto n = counters_[i].by_class[cls].load();
       if (n == 0) continue;
-      std::snprintf(line, sizeof line, "govcloud_http_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n",
+      std::snprintf(line, sizeof line,
+                    "govcloud_http_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n",
                     labels_[i].c_str(), cls + 1, static_cast<unsigned long long>(n));
       out += line;
     }
@@ -47,14 +48,15 @@ std::string Metrics::render(std::int64_t uptime_ms, std::int64_t audit_records) 
     for (std::size_t b = 0; b <= kBucketsMs.size(); ++b) {
       running += c.buckets[b].load();
       if (b < kBucketsMs.size()) {
-        std::snprintf(line, sizeof line,
-                      "govcloud_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-                      labels_[i].c_str(), kBucketsMs[b] / 1000.0,
-                      static_cast<unsigned long long>(running));
+        std::snprintf(
+            line, sizeof line,
+            "govcloud_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+            labels_[i].c_str(), kBucketsMs[b] / 1000.0, static_cast<unsigned long long>(running));
       } else {
-        std::snprintf(line, sizeof line,
-                      "govcloud_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
-                      labels_[i].c_str(), static_cast<unsigned long long>(running));
+        std::snprintf(
+            line, sizeof line,
+            "govcloud_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
+            labels_[i].c_str(), static_cast<unsigned long long>(running));
       }
       out += line;
     }

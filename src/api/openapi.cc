@@ -55,8 +55,8 @@ std::string build_openapi(const std::vector<Route>& routes) {
     if (!r.body.empty()) {
       op["requestBody"] = json::object{
           {"required", true},
-          {"content",
-           json::object{{"application/json", json::object{{"schema", schema_to_openapi(r.body)}}}}}};
+          {"content", json::object{{"application/json",
+                                    json::object{{"schema", schema_to_openapi(r.body)}}}}}};
     }
     json::object responses;
     responses[std::to_string(r.success_status)] =
@@ -76,8 +76,8 @@ std::string build_openapi(const std::vector<Route>& routes) {
   json::object error_schema{
       {"type", "object"},
       {"properties",
-       json::object{{"error",
-                     json::object{{"type", "object"},
+       json::object{
+           {"error", json::object{{"type", "object"},
                                   {"properties",
                                    json::object{{"code", json::object{{"type", "string"}}},
                                                 {"message", json::object{{"type", "string"}}},
@@ -92,9 +92,10 @@ std::string build_openapi(const std::vector<Route>& routes) {
       {"servers", json::array{json::object{{"url", "/"}}}},
       {"paths", std::move(paths)},
       {"components",
-       json::object{{"schemas", json::object{{"Error", std::move(error_schema)}}},
-                    {"securitySchemes",
-                     json::object{{"bearer", json::object{{"type", "http"}, {"scheme", "bearer"}}}}}}},
+       json::object{
+           {"schemas", json::object{{"Error", std::move(error_schema)}}},
+           {"securitySchemes",
+            json::object{{"bearer", json::object{{"type", "http"}, {"scheme", "bearer"}}}}}}},
       {"security", json::array{json::object{{"bearer", json::array{}}}}}};
   return json::serialize(doc);
 }

@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-
 #include <chrono>
 
 #include "api/errors.h"
@@ -64,8 +63,7 @@ bool is_mutating(const std::string& method) {
 
 Status check_query_value(const QueryParam& p, const std::string& v) {
   if (p.type == FieldType::kInteger) {
-    if (v.empty() || v.size() > 12 ||
-        v.find_first_not_of("0123456789") != std::string::npos)
+    if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
       return invalid(p.name, p.name + " must be a non-negative integer");
   } else if (p.type == FieldType::kBoolean) {
     if (v != "true" && v != "false") return invalid(p.name, p.name + " must be true or false");
@@ -114,7 +112,9 @@ Router::Router(Services& services) : impl_(std::make_unique<Impl>(services)) {
 
 Router::~Router() = default;
 
-const std::vector<Route>& Router::routes() const { return impl_->routes; }
+const std::vector<Route>& Router::routes() const {
+  return impl_->routes;
+}
 
 void Router::Impl::audit_failure(const Route& route, const Call& call, const Error& e) {
   if (route.audits_own_failures) return;
@@ -133,8 +133,9 @@ void Router::Impl::audit_failure(const Route& route, const Call& call, const Err
     write_audit(tx, services.clock, call.who, call.ctx, ev);
     return ok_status();
   });
-  if (!st.ok()) spdlog::error("request {}: cannot write audit record: {}", call.ctx.request_id,
-                              st.error().message);
+  if (!st.ok())
+    spdlog::error("request {}: cannot write audit record: {}", call.ctx.request_id,
+                  st.error().message);
 }
 
 HttpResponse Router::Impl::dispatch(HttpRequest& req, const std::string& request_id,
@@ -172,17 +173,17 @@ HttpResponse Router::Impl::dispatch(HttpRequest& req, const std::string& request
   }
   if (route == nullptr) {
     if (path_matched)
-      return error_response(Error{ErrorCode::kMethodNotAllowed,
-                                  req.method + " is not allowed on " + path, {}},
-                            request_id);
+      return error_response(
+          Error{ErrorCode::kMethodNotAllowed, req.method + " is not allowed on " + path, {}},
+          request_id);
     return error_response(not_found("route " + path), request_id);
   }
   if (req.body_too_large)
-    return error_response(Error{ErrorCode::kPayloadTooLarge,
-                                "request body exceeds " +
-                                    std::to_string(services.config.max_body_bytes) + " bytes",
-                                "body"},
-                          request_id);
+    return error_response(
+        Error{ErrorCode::kPayloadTooLarge,
+              "request body exceeds " + std::to_string(services.config.max_body_bytes) + " bytes",
+              "body"},
+        request_id);
 
   Call call{req, nullptr, RequestContext{req.remote_ip, request_id}, {}, std::move(params), {}};
   std::optional<Principal> principal;
@@ -216,7 +217,8 @@ HttpResponse Router::Impl::dispatch(HttpRequest& req, const std::string& request
     for (const auto& q : route->query) {
       if (q.name == key) spec = &q;
     }
-    if (spec == nullptr) return fail(invalid(key, "unknown query parameter '" + key.substr(0, 64) + "'"));
+    if (spec == nullptr)
+      return fail(invalid(key, "unknown query parameter '" + key.substr(0, 64) + "'"));
     std::string value = p.has_value ? std::string(p.value) : std::string();
     if (auto st = check_query_value(*spec, value); !st.ok()) return fail(st.error());
     call.query[key] = value;
@@ -262,8 +264,8 @@ HttpResponse Router::handle(HttpRequest& req) {
   std::string actor;
   HttpResponse out = impl_->dispatch(req, request_id, route_index, actor);
   out.headers.emplace_back("X-Request-Id", request_id);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   impl_->services.metrics.record(route_index, out.status, ms);
   if (impl_->services.config.access_log) {
     // One structured line per request; no bodies, no secrets, no tenant data.

@@ -41,15 +41,24 @@ AuditQuery audit_query(Call& c) {
 }  // namespace
 
 void add_audit_routes(std::vector<Route>& routes, Services& s) {
-  routes.push_back(Route{"GET", "/api/v1/audit", Access::Requires(Action::kAuditRead), "audit",
-                         "Query audit records, newest first", {}, audit_filters(true),
+  routes.push_back(Route{"GET",
+                         "/api/v1/audit",
+                         Access::Requires(Action::kAuditRead),
+                         "audit",
+                         "Query audit records, newest first",
+                         {},
+                         audit_filters(true),
                          [&s](Call& c) -> Result<Reply> {
                            AuditQuery q = audit_query(c);
                            GC_ASSIGN_OR_RETURN(auto l, s.audit.query(*c.who, q));
                            return json_reply(listing_json(l, q.page));
                          }});
-  routes.push_back(Route{"GET", "/api/v1/audit/export", Access::Requires(Action::kAuditExport),
-                         "audit", "Export matching audit records as CSV (audited)", {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/audit/export",
+                         Access::Requires(Action::kAuditExport),
+                         "audit",
+                         "Export matching audit records as CSV (audited)",
+                         {},
                          audit_filters(false),
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto csv,
@@ -59,8 +68,13 @@ void add_audit_routes(std::vector<Route>& routes, Services& s) {
                            r.raw = std::move(csv);
                            return r;
                          }});
-  routes.push_back(Route{"GET", "/api/v1/audit/verify", Access::Requires(Action::kAuditRead),
-                         "audit", "Check the SM3 hash chain of the whole trail", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/audit/verify",
+                         Access::Requires(Action::kAuditRead),
+                         "audit",
+                         "Check the SM3 hash chain of the whole trail",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            // Only a platform-wide auditor may see the chain as a whole.
                            bool platform_wide = false;
@@ -74,16 +88,20 @@ void add_audit_routes(std::vector<Route>& routes, Services& s) {
                                                           {"first_bad_seq", rep.first_bad_seq},
                                                           {"problem", rep.problem}});
                          }});
-  routes.push_back(Route{
-      "POST", "/api/v1/audit/purge", Access::Requires(Action::kAuditPurge), "audit",
-      "Remove records older than the retention period (≥ 1 year, AUD-02); audited",
-      BodySchema{{{"before", FieldType::kTimestamp, true, "", 0, 0, 30}}}, {},
-      [&s](Call& c) -> Result<Reply> {
-        TimeMs before = 0;
-        parse_iso8601(str_field(c.body, "before"), before);
-        GC_ASSIGN_OR_RETURN(auto n, s.audit.purge(*c.who, before, c.ctx));
-        return json_reply(json::object{{"removed", n}});
-      }});
+  routes.push_back(
+      Route{"POST",
+            "/api/v1/audit/purge",
+            Access::Requires(Action::kAuditPurge),
+            "audit",
+            "Remove records older than the retention period (≥ 1 year, AUD-02); audited",
+            BodySchema{{{"before", FieldType::kTimestamp, true, "", 0, 0, 30}}},
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              TimeMs before = 0;
+              parse_iso8601(str_field(c.body, "before"), before);
+              GC_ASSIGN_OR_RETURN(auto n, s.audit.purge(*c.who, before, c.ctx));
+              return json_reply(json::object{{"removed", n}});
+            }});
 }
 
 }  // namespace govcloud

@@ -22,7 +22,10 @@ json::value token_json(const IssuedToken& t) {
 }  // namespace
 
 void add_auth_routes(std::vector<Route>& routes, Services& s) {
-  Route login{"POST", "/api/v1/auth/login", Access::Public(), "auth",
+  Route login{"POST",
+              "/api/v1/auth/login",
+              Access::Public(),
+              "auth",
               "Sign in with user name, password and (when enrolled) a TOTP code",
               BodySchema{{{"username", FieldType::kString, true, "", 0, 0, 64},
                           {"password", FieldType::kString, true, "", 0, 0, 256},
@@ -37,8 +40,13 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
   login.audits_own_failures = true;
   routes.push_back(login);
 
-  Route logout{"POST", "/api/v1/auth/logout", Access::Authenticated(), "auth",
-               "End this session", {}, {},
+  Route logout{"POST",
+               "/api/v1/auth/logout",
+               Access::Authenticated(),
+               "auth",
+               "End this session",
+               {},
+               {},
                [&s](Call& c) -> Result<Reply> {
                  GC_TRY(s.iam.logout(*c.who, c.ctx));
                  return no_content();
@@ -47,28 +55,40 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
   logout.allowed_during_totp_enrolment = true;
   routes.push_back(logout);
 
-  Route me{"GET", "/api/v1/auth/me", Access::Authenticated(), "auth",
-           "The caller, its grants and its session", {}, {},
+  Route me{"GET",
+           "/api/v1/auth/me",
+           Access::Authenticated(),
+           "auth",
+           "The caller, its grants and its session",
+           {},
+           {},
            [](Call& c) -> Result<Reply> { return json_reply(to_json(*c.who)); }};
   me.allowed_during_totp_enrolment = true;
   routes.push_back(me);
 
-  routes.push_back(Route{
-      "POST", "/api/v1/auth/assume-role", Access::Authenticated(), "auth",
-      "Take on one granted role for a limited time (代入角色, IAM-07)",
-      BodySchema{{{"binding_id", FieldType::kString, true, "a role binding of the caller", 0, 0, 40},
-                  {"minutes", FieldType::kInteger, false, "session length", 1, 24 * 60}}},
-      {},
-      [&s](Call& c) -> Result<Reply> {
-        GC_ASSIGN_OR_RETURN(auto token,
-                            s.iam.assume_role(*c.who, BindingId{str_field(c.body, "binding_id")},
-                                              static_cast<int>(int_field(c.body, "minutes", 30)),
-                                              c.ctx));
-        return json_reply(token_json(token), 201);
-      },
-      201});
+  routes.push_back(
+      Route{"POST",
+            "/api/v1/auth/assume-role",
+            Access::Authenticated(),
+            "auth",
+            "Take on one granted role for a limited time (代入角色, IAM-07)",
+            BodySchema{
+                {{"binding_id", FieldType::kString, true, "a role binding of the caller", 0, 0, 40},
+                 {"minutes", FieldType::kInteger, false, "session length", 1, 24 * 60}}},
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              GC_ASSIGN_OR_RETURN(
+                  auto token,
+                  s.iam.assume_role(*c.who, BindingId{str_field(c.body, "binding_id")},
+                                    static_cast<int>(int_field(c.body, "minutes", 30)), c.ctx));
+              return json_reply(token_json(token), 201);
+            },
+            201});
 
-  Route pw{"POST", "/api/v1/auth/password", Access::Public(), "auth",
+  Route pw{"POST",
+           "/api/v1/auth/password",
+           Access::Public(),
+           "auth",
            "Change one's password (also when expired or reset)",
            BodySchema{{{"username", FieldType::kString, true, "", 0, 0, 64},
                        {"old_password", FieldType::kString, true, "", 0, 0, 256},
@@ -84,8 +104,13 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
   pw.audits_own_failures = true;
   routes.push_back(pw);
 
-  Route totp{"POST", "/api/v1/auth/totp", Access::Authenticated(), "auth",
-             "Start TOTP enrolment: returns the secret and an otpauth URI", {}, {},
+  Route totp{"POST",
+             "/api/v1/auth/totp",
+             Access::Authenticated(),
+             "auth",
+             "Start TOTP enrolment: returns the secret and an otpauth URI",
+             {},
+             {},
              [&s](Call& c) -> Result<Reply> {
                GC_ASSIGN_OR_RETURN(auto e, s.iam.begin_totp(*c.who, c.ctx));
                return json_reply(json::object{{"secret", e.secret_base32}, {"uri", e.uri}}, 201);
@@ -94,9 +119,13 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
   totp.allowed_during_totp_enrolment = true;
   routes.push_back(totp);
 
-  Route confirm{"POST", "/api/v1/auth/totp/confirm", Access::Authenticated(), "auth",
+  Route confirm{"POST",
+                "/api/v1/auth/totp/confirm",
+                Access::Authenticated(),
+                "auth",
                 "Finish TOTP enrolment with a current code",
-                BodySchema{{{"code", FieldType::kString, true, "", 0, 0, 10}}}, {},
+                BodySchema{{{"code", FieldType::kString, true, "", 0, 0, 10}}},
+                {},
                 [&s](Call& c) -> Result<Reply> {
                   GC_TRY(s.iam.confirm_totp(*c.who, str_field(c.body, "code"), c.ctx));
                   return no_content();
@@ -105,8 +134,13 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
   confirm.allowed_during_totp_enrolment = true;
   routes.push_back(confirm);
 
-  routes.push_back(Route{"GET", "/api/v1/auth/api-keys", Access::Authenticated(), "auth",
-                         "The caller's API keys", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/auth/api-keys",
+                         Access::Authenticated(),
+                         "auth",
+                         "The caller's API keys",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto keys, s.iam.list_api_keys(*c.who, c.who->user));
                            json::array items;
@@ -114,12 +148,15 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
                            return json_reply(json::object{{"items", std::move(items)}});
                          }});
   routes.push_back(Route{
-      "POST", "/api/v1/auth/api-keys", Access::Authenticated(), "auth",
+      "POST",
+      "/api/v1/auth/api-keys",
+      Access::Authenticated(),
+      "auth",
       "Create an API key (IAM-16); the secret is shown once",
-      BodySchema{{{"name", FieldType::kString, true, "", 0, 0, 100},
-                  {"scope_org_id", FieldType::kString, false, "narrow the key to this subtree", 0,
-                   0, 40},
-                  {"expires_in_days", FieldType::kInteger, false, "", 1, 366}}},
+      BodySchema{
+          {{"name", FieldType::kString, true, "", 0, 0, 100},
+           {"scope_org_id", FieldType::kString, false, "narrow the key to this subtree", 0, 0, 40},
+           {"expires_in_days", FieldType::kInteger, false, "", 1, 366}}},
       {},
       [&s](Call& c) -> Result<Reply> {
         std::optional<OrgId> scope;
@@ -128,17 +165,22 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
           if (!is_valid_id(v, "org")) return invalid("scope_org_id", "not a valid org id");
           scope = OrgId{v};
         }
-        GC_ASSIGN_OR_RETURN(auto key, s.iam.create_api_key(
-                                          *c.who, str_field(c.body, "name"), scope,
-                                          static_cast<int>(int_field(c.body, "expires_in_days", 90)),
-                                          c.ctx));
+        GC_ASSIGN_OR_RETURN(auto key,
+                            s.iam.create_api_key(
+                                *c.who, str_field(c.body, "name"), scope,
+                                static_cast<int>(int_field(c.body, "expires_in_days", 90)), c.ctx));
         json::value j = to_json(key.key);
         j.as_object()["secret"] = key.secret;
         return json_reply(j, 201);
       },
       201});
-  routes.push_back(Route{"DELETE", "/api/v1/auth/api-keys/{id:key}", Access::Authenticated(),
-                         "auth", "Revoke one of the caller's API keys", {}, {},
+  routes.push_back(Route{"DELETE",
+                         "/api/v1/auth/api-keys/{id:key}",
+                         Access::Authenticated(),
+                         "auth",
+                         "Revoke one of the caller's API keys",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_TRY(s.iam.revoke_api_key(*c.who, ApiKeyId{c.params["id"]}, c.ctx));
                            return no_content();

@@ -60,7 +60,8 @@ json::value list_json(const PriceList& l) {
 
 Status check_code(const std::string& code) {
   static const std::regex kCode("^[a-z][a-z0-9-]{1,63}$");
-  if (!std::regex_match(code, kCode)) return invalid("code", "'" + code.substr(0, 64) + "' is not a service code");
+  if (!std::regex_match(code, kCode))
+    return invalid("code", "'" + code.substr(0, 64) + "' is not a service code");
   return ok_status();
 }
 
@@ -110,65 +111,95 @@ ServiceInput service_input(const json::object& b) {
 }  // namespace
 
 void add_catalog_routes(std::vector<Route>& routes, Services& s) {
-  routes.push_back(Route{
-      "GET", "/api/v1/catalog", Access::Authenticated(), "catalog",
-      "Browse the service catalog by category and keyword (Chinese or English)", {},
-      {{"category", FieldType::kString, ""},
-       {"q", FieldType::kString, "keyword in code, names or source aliases"},
-       {"origin", FieldType::kString, "catalog or custom"},
-       {"include_retired", FieldType::kBoolean, "catalog administrators only"},
-       {"limit", FieldType::kInteger, ""},
-       {"offset", FieldType::kInteger, ""}},
-      [&s](Call& c) -> Result<Reply> {
-        CatalogQuery q;
-        q.page = page_from(c);
-        q.category = c.query["category"];
-        q.keyword = c.query["q"];
-        q.origin = c.query["origin"];
-        q.include_retired = c.query["include_retired"] == "true";
-        GC_ASSIGN_OR_RETURN(auto l, s.catalog.list(*c.who, q));
-        json::array items;
-        for (const auto& x : l.items) items.push_back(service_json(x));
-        return json_reply(json::object{{"items", std::move(items)}, {"total", l.total},
-                                       {"limit", q.page.limit}, {"offset", q.page.offset}});
-      }});
-  routes.push_back(Route{"GET", "/api/v1/catalog/{code}", Access::Authenticated(), "catalog",
+  routes.push_back(Route{"GET",
+                         "/api/v1/catalog",
+                         Access::Authenticated(),
+                         "catalog",
+                         "Browse the service catalog by category and keyword (Chinese or English)",
+                         {},
+                         {{"category", FieldType::kString, ""},
+                          {"q", FieldType::kString, "keyword in code, names or source aliases"},
+                          {"origin", FieldType::kString, "catalog or custom"},
+                          {"include_retired", FieldType::kBoolean, "catalog administrators only"},
+                          {"limit", FieldType::kInteger, ""},
+                          {"offset", FieldType::kInteger, ""}},
+                         [&s](Call& c) -> Result<Reply> {
+                           CatalogQuery q;
+                           q.page = page_from(c);
+                           q.category = c.query["category"];
+                           q.keyword = c.query["q"];
+                           q.origin = c.query["origin"];
+                           q.include_retired = c.query["include_retired"] == "true";
+                           GC_ASSIGN_OR_RETURN(auto l, s.catalog.list(*c.who, q));
+                           json::array items;
+                           for (const auto& x : l.items) items.push_back(service_json(x));
+                           return json_reply(json::object{{"items", std::move(items)},
+                                                          {"total", l.total},
+                                                          {"limit", q.page.limit},
+                                                          {"offset", q.page.offset}});
+                         }});
+  routes.push_back(Route{"GET",
+                         "/api/v1/catalog/{code}",
+                         Access::Authenticated(),
+                         "catalog",
                          "One service with its specifications, parameters and approval policy",
-                         {}, {},
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_TRY(check_code(c.params["code"]));
                            GC_ASSIGN_OR_RETURN(auto x, s.catalog.get(*c.who, c.params["code"]));
                            return json_reply(service_json(x));
                          }});
-  routes.push_back(Route{"POST", "/api/v1/catalog", Access::Requires(Action::kCatalogWrite),
-                         "catalog", "Define a custom service (服务自定义, CAT-07)",
-                         BodySchema{service_fields(true)}, {},
+  routes.push_back(Route{"POST",
+                         "/api/v1/catalog",
+                         Access::Requires(Action::kCatalogWrite),
+                         "catalog",
+                         "Define a custom service (服务自定义, CAT-07)",
+                         BodySchema{service_fields(true)},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
-                           GC_ASSIGN_OR_RETURN(auto x, s.catalog.create(*c.who, service_input(c.body), c.ctx));
+                           GC_ASSIGN_OR_RETURN(
+                               auto x, s.catalog.create(*c.who, service_input(c.body), c.ctx));
                            return json_reply(service_json(x), 201);
                          },
                          201});
   BodySchema patch{service_fields(false)};
   patch.fields.erase(patch.fields.begin());  // the code is the path
-  routes.push_back(Route{"PATCH", "/api/v1/catalog/{code}", Access::Requires(Action::kCatalogWrite),
-                         "catalog", "Change a service", patch, {},
+  routes.push_back(
+      Route{"PATCH",
+            "/api/v1/catalog/{code}",
+            Access::Requires(Action::kCatalogWrite),
+            "catalog",
+            "Change a service",
+            patch,
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              GC_TRY(check_code(c.params["code"]));
+              GC_ASSIGN_OR_RETURN(
+                  auto x, s.catalog.update(*c.who, c.params["code"], service_input(c.body), c.ctx));
+              return json_reply(service_json(x));
+            }});
+  routes.push_back(Route{"POST",
+                         "/api/v1/catalog/{code}/retire",
+                         Access::Requires(Action::kCatalogWrite),
+                         "catalog",
+                         "Retire a service: no new requests; history stays",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_TRY(check_code(c.params["code"]));
-                           GC_ASSIGN_OR_RETURN(auto x, s.catalog.update(*c.who, c.params["code"],
-                                                                        service_input(c.body), c.ctx));
-                           return json_reply(service_json(x));
-                         }});
-  routes.push_back(Route{"POST", "/api/v1/catalog/{code}/retire",
-                         Access::Requires(Action::kCatalogWrite), "catalog",
-                         "Retire a service: no new requests; history stays", {}, {},
-                         [&s](Call& c) -> Result<Reply> {
-                           GC_TRY(check_code(c.params["code"]));
-                           GC_ASSIGN_OR_RETURN(auto x, s.catalog.retire(*c.who, c.params["code"], c.ctx));
+                           GC_ASSIGN_OR_RETURN(auto x,
+                                               s.catalog.retire(*c.who, c.params["code"], c.ctx));
                            return json_reply(service_json(x));
                          }});
 
-  routes.push_back(Route{"GET", "/api/v1/price-lists", Access::Authenticated(), "prices",
-                         "Price lists (one per management unit's cloud, CAT-05)", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/price-lists",
+                         Access::Authenticated(),
+                         "prices",
+                         "Price lists (one per management unit's cloud, CAT-05)",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto lists, s.billing.list_price_lists(*c.who));
                            json::array items;
@@ -176,7 +207,10 @@ void add_catalog_routes(std::vector<Route>& routes, Services& s) {
                            return json_reply(json::object{{"items", std::move(items)}});
                          }});
   routes.push_back(Route{
-      "POST", "/api/v1/price-lists", Access::Requires(Action::kPriceWrite), "prices",
+      "POST",
+      "/api/v1/price-lists",
+      Access::Requires(Action::kPriceWrite),
+      "prices",
       "Create a price list for a management unit",
       BodySchema{{{"name", FieldType::kString, true, "", 0, 0, 100},
                   {"org_id", FieldType::kString, true, "management unit or platform", 0, 0, 40},
@@ -185,84 +219,98 @@ void add_catalog_routes(std::vector<Route>& routes, Services& s) {
       [&s](Call& c) -> Result<Reply> {
         std::string org = str_field(c.body, "org_id");
         if (!is_valid_id(org, "org")) return invalid("org_id", "not a valid org id");
-        GC_ASSIGN_OR_RETURN(auto l, s.billing.create_price_list(*c.who, str_field(c.body, "name"),
-                                                                OrgId{org},
-                                                                str_field(c.body, "description"),
-                                                                c.ctx));
+        GC_ASSIGN_OR_RETURN(
+            auto l, s.billing.create_price_list(*c.who, str_field(c.body, "name"), OrgId{org},
+                                                str_field(c.body, "description"), c.ctx));
         return json_reply(list_json(l), 201);
       },
       201});
+  routes.push_back(
+      Route{"GET",
+            "/api/v1/price-lists/{list}/prices",
+            Access::Authenticated(),
+            "prices",
+            "Prices in force on a date (default today), or every version with history=true",
+            {},
+            {{"at", FieldType::kTimestamp, "date to price at"},
+             {"service", FieldType::kString, "one service"},
+             {"history", FieldType::kBoolean, "every version"}},
+            [&s](Call& c) -> Result<Reply> {
+              GC_TRY(check_list(c.params["list"]));
+              std::optional<TimeMs> at = s.clock.now();
+              if (c.query.count("at")) parse_iso8601(c.query["at"], *at);
+              if (c.query["history"] == "true") at.reset();
+              GC_ASSIGN_OR_RETURN(
+                  auto prices, s.billing.prices(*c.who, c.params["list"], at, c.query["service"]));
+              json::array items;
+              for (const auto& p : prices) items.push_back(price_json(p));
+              return json_reply(json::object{{"items", std::move(items)}});
+            }});
+  routes.push_back(
+      Route{"POST",
+            "/api/v1/price-lists/{list}/prices",
+            Access::Requires(Action::kPriceWrite),
+            "prices",
+            "Add a price version; a price above the ceiling (最高限价) is refused",
+            BodySchema{{{"service", FieldType::kString, true, "", 0, 0, 64},
+                        {"amount", FieldType::kString, true, "yuan, e.g. \"0.30\"", 0, 0, 30},
+                        {"per", FieldType::kInteger, false,
+                         "units the amount is for, e.g. 100 (GB)", 1, 1000000},
+                        {"period", FieldType::kString, false, "", 0, 0, 10, kPeriods},
+                        {"effective_from", FieldType::kTimestamp, false, "default now", 0, 0, 30}}},
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              GC_TRY(check_list(c.params["list"]));
+              PriceInput in;
+              in.service_code = str_field(c.body, "service");
+              in.amount = str_field(c.body, "amount");
+              in.per = int_field(c.body, "per", 1);
+              in.period = str_field(c.body, "period");
+              if (has_field(c.body, "effective_from"))
+                parse_iso8601(str_field(c.body, "effective_from"), in.effective_from);
+              GC_ASSIGN_OR_RETURN(auto p, s.billing.set_price(*c.who, c.params["list"], in, c.ctx));
+              return json_reply(price_json(p), 201);
+            },
+            201});
   routes.push_back(Route{
-      "GET", "/api/v1/price-lists/{list}/prices", Access::Authenticated(), "prices",
-      "Prices in force on a date (default today), or every version with history=true", {},
-      {{"at", FieldType::kTimestamp, "date to price at"},
-       {"service", FieldType::kString, "one service"},
-       {"history", FieldType::kBoolean, "every version"}},
-      [&s](Call& c) -> Result<Reply> {
-        GC_TRY(check_list(c.params["list"]));
-        std::optional<TimeMs> at = s.clock.now();
-        if (c.query.count("at")) parse_iso8601(c.query["at"], *at);
-        if (c.query["history"] == "true") at.reset();
-        GC_ASSIGN_OR_RETURN(auto prices, s.billing.prices(*c.who, c.params["list"], at,
-                                                          c.query["service"]));
-        json::array items;
-        for (const auto& p : prices) items.push_back(price_json(p));
-        return json_reply(json::object{{"items", std::move(items)}});
-      }});
-  routes.push_back(Route{
-      "POST", "/api/v1/price-lists/{list}/prices", Access::Requires(Action::kPriceWrite), "prices",
-      "Add a price version; a price above the ceiling (最高限价) is refused",
-      BodySchema{{{"service", FieldType::kString, true, "", 0, 0, 64},
-                  {"amount", FieldType::kString, true, "yuan, e.g. \"0.30\"", 0, 0, 30},
-                  {"per", FieldType::kInteger, false, "units the amount is for, e.g. 100 (GB)", 1,
-                   1000000},
-                  {"period", FieldType::kString, false, "", 0, 0, 10, kPeriods},
-                  {"effective_from", FieldType::kTimestamp, false, "default now", 0, 0, 30}}},
-      {},
-      [&s](Call& c) -> Result<Reply> {
-        GC_TRY(check_list(c.params["list"]));
-        PriceInput in;
-        in.service_code = str_field(c.body, "service");
-        in.amount = str_field(c.body, "amount");
-        in.per = int_field(c.body, "per", 1);
-        in.period = str_field(c.body, "period");
-        if (has_field(c.body, "effective_from"))
-          parse_iso8601(str_field(c.body, "effective_from"), in.effective_from);
-        GC_ASSIGN_OR_RETURN(auto p, s.billing.set_price(*c.who, c.params["list"], in, c.ctx));
-        return json_reply(price_json(p), 201);
-      },
-      201});
-  routes.push_back(Route{
-      "POST", "/api/v1/price-lists/{list}/import", Access::Requires(Action::kPriceWrite), "prices",
+      "POST",
+      "/api/v1/price-lists/{list}/import",
+      Access::Requires(Action::kPriceWrite),
+      "prices",
       "Import prices from YAML or CSV text; all rows or none",
       BodySchema{{{"format", FieldType::kString, true, "", 0, 0, 10, {"yaml", "csv"}},
                   {"content", FieldType::kString, true, "the file's text", 0, 0, 900000}}},
       {},
       [&s](Call& c) -> Result<Reply> {
         GC_TRY(check_list(c.params["list"]));
-        GC_ASSIGN_OR_RETURN(int n, s.billing.import_prices(*c.who, c.params["list"],
-                                                           str_field(c.body, "format"),
-                                                           str_field(c.body, "content"), c.ctx));
+        GC_ASSIGN_OR_RETURN(
+            int n, s.billing.import_prices(*c.who, c.params["list"], str_field(c.body, "format"),
+                                           str_field(c.body, "content"), c.ctx));
         return json_reply(json::object{{"imported", n}});
       }});
-  routes.push_back(Route{
-      "GET", "/api/v1/price-lists/{list}/export", Access::Authenticated(), "prices",
-      "Export prices as YAML or CSV (in force at a date, or all versions)", {},
-      {{"format", FieldType::kString, "yaml (default) or csv"},
-       {"at", FieldType::kTimestamp, ""},
-       {"history", FieldType::kBoolean, ""}},
-      [&s](Call& c) -> Result<Reply> {
-        GC_TRY(check_list(c.params["list"]));
-        std::string format = c.query.count("format") ? c.query["format"] : "yaml";
-        std::optional<TimeMs> at = s.clock.now();
-        if (c.query.count("at")) parse_iso8601(c.query["at"], *at);
-        if (c.query["history"] == "true") at.reset();
-        GC_ASSIGN_OR_RETURN(auto text, s.billing.export_prices(*c.who, c.params["list"], format, at));
-        Reply r;
-        r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/yaml";
-        r.raw = std::move(text);
-        return r;
-      }});
+  routes.push_back(
+      Route{"GET",
+            "/api/v1/price-lists/{list}/export",
+            Access::Authenticated(),
+            "prices",
+            "Export prices as YAML or CSV (in force at a date, or all versions)",
+            {},
+            {{"format", FieldType::kString, "yaml (default) or csv"},
+             {"at", FieldType::kTimestamp, ""},
+             {"history", FieldType::kBoolean, ""}},
+            [&s](Call& c) -> Result<Reply> {
+              GC_TRY(check_list(c.params["list"]));
+              std::string format = c.query.count("format") ? c.query["format"] : "yaml";
+              std::optional<TimeMs> at = s.clock.now();
+              if (c.query.count("at")) parse_iso8601(c.query["at"], *at);
+              if (c.query["history"] == "true") at.reset();
+              GC_ASSIGN_OR_RETURN(auto text,
+                                  s.billing.export_prices(*c.who, c.params["list"], format, at));
+              Reply r;
+              r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/yaml";
+              r.raw = std::move(text);
+              return r;
+            }});
 }
 
 }  // namespace govcloud

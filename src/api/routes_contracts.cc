@@ -17,36 +17,36 @@ json::value parsed(const std::string& text) {
 }
 
 json::value contract_json(const Contract& c) {
-  return json::object{
-      {"id", c.id},
-      {"tenant_org_id", c.tenant.value},
-      {"vdc_id", c.vdc ? json::value(c.vdc->value) : json::value(nullptr)},
-      {"package_id", c.package_id},
-      {"name", c.name},
-      {"buyer", c.buyer},
-      {"budget", c.budget ? json::value(c.budget->str()) : json::value(nullptr)},
-      {"service_period", c.service_period_text},
-      {"months", c.months ? json::value(*c.months) : json::value(nullptr)},
-      {"starts_at", format_iso8601(c.starts_at)},
-      {"free_headroom_pct", c.free_headroom_pct},
-      {"payment", parsed(c.payment_json)},
-      {"uninterpreted", parsed(c.uninterpreted_json)},
-      {"created_at", format_iso8601(c.created_at)}};
+  return json::object{{"id", c.id},
+                      {"tenant_org_id", c.tenant.value},
+                      {"vdc_id", c.vdc ? json::value(c.vdc->value) : json::value(nullptr)},
+                      {"package_id", c.package_id},
+                      {"name", c.name},
+                      {"buyer", c.buyer},
+                      {"budget", c.budget ? json::value(c.budget->str()) : json::value(nullptr)},
+                      {"service_period", c.service_period_text},
+                      {"months", c.months ? json::value(*c.months) : json::value(nullptr)},
+                      {"starts_at", format_iso8601(c.starts_at)},
+                      {"free_headroom_pct", c.free_headroom_pct},
+                      {"payment", parsed(c.payment_json)},
+                      {"uninterpreted", parsed(c.uninterpreted_json)},
+                      {"created_at", format_iso8601(c.created_at)}};
 }
 
 json::value item_json(const ContractItem& i) {
-  return json::object{{"line", i.line},
-                      {"service", i.service_code},
-                      {"name_zh", i.name_zh},
-                      {"quantity", i.quantity},
-                      {"unit", i.unit_text},
-                      {"price_unit", i.price_unit_text},
-                      {"months", i.months ? json::value(*i.months) : json::value(i.months_text)},
-                      {"batch", i.batch ? json::value(*i.batch) : json::value(nullptr)},
-                      {"system", i.system},
-                      {"starts_at", format_iso8601(i.starts_at)},
-                      {"ends_at", i.ends_at ? json::value(format_iso8601(i.ends_at)) : json::value(nullptr)},
-                      {"note", i.note}};
+  return json::object{
+      {"line", i.line},
+      {"service", i.service_code},
+      {"name_zh", i.name_zh},
+      {"quantity", i.quantity},
+      {"unit", i.unit_text},
+      {"price_unit", i.price_unit_text},
+      {"months", i.months ? json::value(*i.months) : json::value(i.months_text)},
+      {"batch", i.batch ? json::value(*i.batch) : json::value(nullptr)},
+      {"system", i.system},
+      {"starts_at", format_iso8601(i.starts_at)},
+      {"ends_at", i.ends_at ? json::value(format_iso8601(i.ends_at)) : json::value(nullptr)},
+      {"note", i.note}};
 }
 
 Result<std::map<std::string, TimeMs>> date_map(const json::object& body, const char* key) {
@@ -89,8 +89,13 @@ TimeMs at_or_now(Services& s, const std::string& text) {
 }  // namespace
 
 void add_contract_routes(std::vector<Route>& routes, Services& s) {
-  routes.push_back(Route{"GET", "/api/v1/contracts", Access::Requires(Action::kContractRead),
-                         "contracts", "Contracts visible to the caller", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/contracts",
+                         Access::Requires(Action::kContractRead),
+                         "contracts",
+                         "Contracts visible to the caller",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto list, s.billing.list_contracts(*c.who));
                            json::array items;
@@ -98,17 +103,21 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
                            return json_reply(json::object{{"items", std::move(items)}});
                          }});
   routes.push_back(Route{
-      "POST", "/api/v1/contracts", Access::Requires(Action::kContractWrite), "contracts",
+      "POST",
+      "/api/v1/contracts",
+      Access::Requires(Action::kContractWrite),
+      "contracts",
       "Import a procurement package (packages.yaml format) as a tenant's contract; sets its "
       "quotas from the line items, each from its batch's start (TEN-06)",
-      BodySchema{{{"package", FieldType::kJson, true, "one package as in packages.yaml"},
-                  {"tenant_org_id", FieldType::kString, true, "", 0, 0, 40},
-                  {"vdc_id", FieldType::kString, false, "default: the tenant's top VDC", 0, 0, 40},
-                  {"starts_at", FieldType::kTimestamp, false, "signing date; default today", 0, 0, 30},
-                  {"free_headroom_pct", FieldType::kInteger, false, "免费扩展 headroom, default 20", 0,
-                   100},
-                  {"batch_starts", FieldType::kJson, false, "batch number → start date"},
-                  {"system_starts", FieldType::kJson, false, "system name → start date"}}},
+      BodySchema{
+          {{"package", FieldType::kJson, true, "one package as in packages.yaml"},
+           {"tenant_org_id", FieldType::kString, true, "", 0, 0, 40},
+           {"vdc_id", FieldType::kString, false, "default: the tenant's top VDC", 0, 0, 40},
+           {"starts_at", FieldType::kTimestamp, false, "signing date; default today", 0, 0, 30},
+           {"free_headroom_pct", FieldType::kInteger, false, "免费扩展 headroom, default 20", 0,
+            100},
+           {"batch_starts", FieldType::kJson, false, "batch number → start date"},
+           {"system_starts", FieldType::kJson, false, "system name → start date"}}},
       {},
       [&s](Call& c) -> Result<Reply> {
         ContractImport in;
@@ -121,7 +130,8 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
           if (!is_valid_id(v, "vdc")) return invalid("vdc_id", "not a valid VDC id");
           in.vdc = VdcId{v};
         }
-        if (has_field(c.body, "starts_at")) parse_iso8601(str_field(c.body, "starts_at"), in.starts_at);
+        if (has_field(c.body, "starts_at"))
+          parse_iso8601(str_field(c.body, "starts_at"), in.starts_at);
         in.free_headroom_pct = static_cast<int>(int_field(c.body, "free_headroom_pct", 20));
         GC_ASSIGN_OR_RETURN(in.batch_starts, date_map(c.body, "batch_starts"));
         GC_ASSIGN_OR_RETURN(in.system_starts, date_map(c.body, "system_starts"));
@@ -129,31 +139,45 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
         return json_reply(contract_json(contract), 201);
       },
       201});
-  routes.push_back(Route{"GET", "/api/v1/contracts/{id:ct}", Access::Requires(Action::kContractRead),
-                         "contracts", "A contract with its line items", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/contracts/{id:ct}",
+                         Access::Requires(Action::kContractRead),
+                         "contracts",
+                         "A contract with its line items",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
-                           GC_ASSIGN_OR_RETURN(auto pair, s.billing.get_contract(*c.who, c.params["id"]));
+                           GC_ASSIGN_OR_RETURN(auto pair,
+                                               s.billing.get_contract(*c.who, c.params["id"]));
                            json::value out = contract_json(pair.first);
                            json::array items;
                            for (const auto& i : pair.second) items.push_back(item_json(i));
                            out.as_object()["items"] = std::move(items);
                            return json_reply(out);
                          }});
+  routes.push_back(Route{"GET",
+                         "/api/v1/contracts/{id:ct}/quote",
+                         Access::Requires(Action::kContractRead),
+                         "contracts",
+                         "Itemised quote of a contract against a price list (json, csv or xlsx)",
+                         {},
+                         {{"price_list", FieldType::kString, "id or name"},
+                          {"at", FieldType::kTimestamp, "price date; default today"},
+                          {"format", FieldType::kString, "json, csv or xlsx"}},
+                         [&s](Call& c) -> Result<Reply> {
+                           if (c.query["price_list"].empty())
+                             return invalid("price_list", "price_list is required");
+                           GC_ASSIGN_OR_RETURN(
+                               auto q, s.billing.quote_contract(*c.who, c.params["id"],
+                                                                c.query["price_list"],
+                                                                at_or_now(s, c.query["at"])));
+                           return quote_reply(q, c.query["format"]);
+                         }});
   routes.push_back(Route{
-      "GET", "/api/v1/contracts/{id:ct}/quote", Access::Requires(Action::kContractRead),
-      "contracts", "Itemised quote of a contract against a price list (json, csv or xlsx)", {},
-      {{"price_list", FieldType::kString, "id or name"},
-       {"at", FieldType::kTimestamp, "price date; default today"},
-       {"format", FieldType::kString, "json, csv or xlsx"}},
-      [&s](Call& c) -> Result<Reply> {
-        if (c.query["price_list"].empty()) return invalid("price_list", "price_list is required");
-        GC_ASSIGN_OR_RETURN(auto q, s.billing.quote_contract(*c.who, c.params["id"],
-                                                             c.query["price_list"],
-                                                             at_or_now(s, c.query["at"])));
-        return quote_reply(q, c.query["format"]);
-      }});
-  routes.push_back(Route{
-      "POST", "/api/v1/quotes", Access::Authenticated(), "contracts",
+      "POST",
+      "/api/v1/quotes",
+      Access::Authenticated(),
+      "contracts",
       "Itemised quote of a package not yet imported (json, csv or xlsx)",
       BodySchema{{{"package", FieldType::kJson, true, "one package as in packages.yaml"},
                   {"price_list", FieldType::kString, true, "id or name", 0, 0, 100},

@@ -13,8 +13,10 @@ namespace {
 Reply list_reply(const Listing<Doc>& l, const Page& page) {
   json::array items;
   for (const auto& d : l.items) items.push_back(d);
-  return json_reply(json::object{{"items", std::move(items)}, {"total", l.total},
-                                 {"limit", page.limit}, {"offset", page.offset}});
+  return json_reply(json::object{{"items", std::move(items)},
+                                 {"total", l.total},
+                                 {"limit", page.limit},
+                                 {"offset", page.offset}});
 }
 
 const std::vector<QueryParam> kPaged = {{"state", FieldType::kString, ""},
@@ -26,26 +28,34 @@ const std::vector<QueryParam> kPaged = {{"state", FieldType::kString, ""},
 void add_request_routes(std::vector<Route>& routes, Services& s) {
   std::vector<QueryParam> request_query = kPaged;
   request_query.push_back({"mine", FieldType::kBoolean, "only my own requests"});
-  routes.push_back(Route{"GET", "/api/v1/requests", Access::Authenticated(), "requests",
+  routes.push_back(Route{"GET",
+                         "/api/v1/requests",
+                         Access::Authenticated(),
+                         "requests",
                          "Service requests visible to the caller (own, its systems', to approve)",
-                         {}, request_query,
+                         {},
+                         request_query,
                          [&s](Call& c) -> Result<Reply> {
                            Page page = page_from(c);
-                           GC_ASSIGN_OR_RETURN(auto l, s.workflow.list_requests(
-                                                           *c.who, c.query["state"],
-                                                           c.query["mine"] == "true", page));
+                           GC_ASSIGN_OR_RETURN(
+                               auto l, s.workflow.list_requests(*c.who, c.query["state"],
+                                                                c.query["mine"] == "true", page));
                            return list_reply(l, page);
                          }});
   routes.push_back(Route{
-      "POST", "/api/v1/requests", Access::Requires(Action::kRequest), "requests",
+      "POST",
+      "/api/v1/requests",
+      Access::Requires(Action::kRequest),
+      "requests",
       "Request, modify or delete a service for a business system; quota is reserved at once",
-      BodySchema{{{"service", FieldType::kString, true, "catalog code", 0, 0, 64},
-                  {"action", FieldType::kString, false, "", 0, 0, 10, {"request", "modify", "delete"}},
-                  {"org_id", FieldType::kString, true, "the business system", 0, 0, 40},
-                  {"vdc_id", FieldType::kString, false, "", 0, 0, 40},
-                  {"params", FieldType::kJson, false, "parameters per the service's schema"},
-                  {"resource_id", FieldType::kString, false, "for modify and delete", 0, 0, 40},
-                  {"comment", FieldType::kString, false, "", 0, 0, 2000}}},
+      BodySchema{
+          {{"service", FieldType::kString, true, "catalog code", 0, 0, 64},
+           {"action", FieldType::kString, false, "", 0, 0, 10, {"request", "modify", "delete"}},
+           {"org_id", FieldType::kString, true, "the business system", 0, 0, 40},
+           {"vdc_id", FieldType::kString, false, "", 0, 0, 40},
+           {"params", FieldType::kJson, false, "parameters per the service's schema"},
+           {"resource_id", FieldType::kString, false, "for modify and delete", 0, 0, 40},
+           {"comment", FieldType::kString, false, "", 0, 0, 2000}}},
       {},
       [&s](Call& c) -> Result<Reply> {
         NewRequest in;
@@ -60,7 +70,8 @@ void add_request_routes(std::vector<Route>& routes, Services& s) {
           in.vdc = VdcId{v};
         }
         if (has_field(c.body, "params")) {
-          if (!c.body.at("params").is_object()) return invalid("params", "params must be an object");
+          if (!c.body.at("params").is_object())
+            return invalid("params", "params must be an object");
           in.params = c.body.at("params").as_object();
         }
         in.resource_id = str_field(c.body, "resource_id");
@@ -71,83 +82,133 @@ void add_request_routes(std::vector<Route>& routes, Services& s) {
         return json_reply(r, 201);
       },
       201});
-  routes.push_back(Route{"GET", "/api/v1/requests/{id:rq}", Access::Authenticated(), "requests",
-                         "One request with its approval steps", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/requests/{id:rq}",
+                         Access::Authenticated(),
+                         "requests",
+                         "One request with its approval steps",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
-                           GC_ASSIGN_OR_RETURN(auto r, s.workflow.get_request(*c.who, c.params["id"]));
+                           GC_ASSIGN_OR_RETURN(auto r,
+                                               s.workflow.get_request(*c.who, c.params["id"]));
                            return json_reply(r);
                          }});
   for (bool approve : {true, false}) {
-    routes.push_back(Route{
-        "POST", approve ? "/api/v1/requests/{id:rq}/approve" : "/api/v1/requests/{id:rq}/reject",
-        Access::Requires(Action::kApprove), "requests",
-        approve ? "Approve the current step" : "Reject the request (releases its quota)",
-        BodySchema{{{"comment", FieldType::kString, !approve, "", 0, 0, 2000}}}, {},
-        [&s, approve](Call& c) -> Result<Reply> {
-          GC_ASSIGN_OR_RETURN(auto r, s.workflow.decide(*c.who, c.params["id"], approve,
-                                                        str_field(c.body, "comment"), c.ctx));
-          return json_reply(r);
-        }});
+    routes.push_back(
+        Route{"POST",
+              approve ? "/api/v1/requests/{id:rq}/approve" : "/api/v1/requests/{id:rq}/reject",
+              Access::Requires(Action::kApprove),
+              "requests",
+              approve ? "Approve the current step" : "Reject the request (releases its quota)",
+              BodySchema{{{"comment", FieldType::kString, !approve, "", 0, 0, 2000}}},
+              {},
+              [&s, approve](Call& c) -> Result<Reply> {
+                GC_ASSIGN_OR_RETURN(auto r, s.workflow.decide(*c.who, c.params["id"], approve,
+                                                              str_field(c.body, "comment"), c.ctx));
+                return json_reply(r);
+              }});
   }
-  routes.push_back(Route{"POST", "/api/v1/requests/{id:rq}/cancel", Access::Authenticated(),
-                         "requests", "Cancel a pending request (releases its quota)", {}, {},
+  routes.push_back(Route{"POST",
+                         "/api/v1/requests/{id:rq}/cancel",
+                         Access::Authenticated(),
+                         "requests",
+                         "Cancel a pending request (releases its quota)",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
-                           GC_ASSIGN_OR_RETURN(auto r, s.workflow.cancel(*c.who, c.params["id"], c.ctx));
+                           GC_ASSIGN_OR_RETURN(auto r,
+                                               s.workflow.cancel(*c.who, c.params["id"], c.ctx));
                            return json_reply(r);
                          }});
-  routes.push_back(Route{"GET", "/api/v1/fulfilments", Access::Requires(Action::kFulfil),
-                         "requests", "Fulfilment orders for operations (CAT-09)", {}, kPaged,
+  routes.push_back(Route{"GET",
+                         "/api/v1/fulfilments",
+                         Access::Requires(Action::kFulfil),
+                         "requests",
+                         "Fulfilment orders for operations (CAT-09)",
+                         {},
+                         kPaged,
                          [&s](Call& c) -> Result<Reply> {
                            Page page = page_from(c);
-                           GC_ASSIGN_OR_RETURN(auto l, s.workflow.list_fulfilments(
-                                                           *c.who, c.query["state"], page));
+                           GC_ASSIGN_OR_RETURN(
+                               auto l, s.workflow.list_fulfilments(*c.who, c.query["state"], page));
                            return list_reply(l, page);
                          }});
-  routes.push_back(Route{
-      "POST", "/api/v1/fulfilments/{id:ful}/complete", Access::Requires(Action::kFulfil),
-      "requests", "Complete a manual fulfilment with delivery details",
-      BodySchema{{{"delivery", FieldType::kString, true, "what was delivered", 0, 0, 10000}}}, {},
-      [&s](Call& c) -> Result<Reply> {
-        GC_ASSIGN_OR_RETURN(auto f, s.workflow.complete_fulfilment(
-                                        *c.who, c.params["id"], str_field(c.body, "delivery"), c.ctx));
-        return json_reply(f);
-      }});
-  routes.push_back(Route{"GET", "/api/v1/resources", Access::Requires(Action::kVdcRead),
-                         "requests", "Delivered resources visible to the caller", {}, kPaged,
+  routes.push_back(
+      Route{"POST",
+            "/api/v1/fulfilments/{id:ful}/complete",
+            Access::Requires(Action::kFulfil),
+            "requests",
+            "Complete a manual fulfilment with delivery details",
+            BodySchema{{{"delivery", FieldType::kString, true, "what was delivered", 0, 0, 10000}}},
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              GC_ASSIGN_OR_RETURN(
+                  auto f, s.workflow.complete_fulfilment(*c.who, c.params["id"],
+                                                         str_field(c.body, "delivery"), c.ctx));
+              return json_reply(f);
+            }});
+  routes.push_back(Route{"GET",
+                         "/api/v1/resources",
+                         Access::Requires(Action::kVdcRead),
+                         "requests",
+                         "Delivered resources visible to the caller",
+                         {},
+                         kPaged,
                          [&s](Call& c) -> Result<Reply> {
                            Page page = page_from(c);
-                           GC_ASSIGN_OR_RETURN(auto l, s.workflow.list_resources(
-                                                           *c.who, c.query["state"], page));
+                           GC_ASSIGN_OR_RETURN(
+                               auto l, s.workflow.list_resources(*c.who, c.query["state"], page));
                            return list_reply(l, page);
                          }});
-  routes.push_back(Route{"GET", "/api/v1/resources/{id:res}", Access::Requires(Action::kVdcRead),
-                         "requests", "One resource", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/resources/{id:res}",
+                         Access::Requires(Action::kVdcRead),
+                         "requests",
+                         "One resource",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
-                           GC_ASSIGN_OR_RETURN(auto r, s.workflow.get_resource(*c.who, c.params["id"]));
+                           GC_ASSIGN_OR_RETURN(auto r,
+                                               s.workflow.get_resource(*c.who, c.params["id"]));
                            return json_reply(r);
                          }});
-  routes.push_back(Route{
-      "POST", "/api/v1/resources/{id:res}/reclaim", Access::Requires(Action::kReclaim),
-      "requests", "Reclaim (回收) a resource; its quota is released",
-      BodySchema{{{"reason", FieldType::kString, true, "", 0, 0, 2000}}}, {},
-      [&s](Call& c) -> Result<Reply> {
-        GC_ASSIGN_OR_RETURN(auto r, s.workflow.reclaim(*c.who, c.params["id"],
-                                                       str_field(c.body, "reason"), c.ctx));
-        return json_reply(r);
-      }});
-  routes.push_back(Route{"GET", "/api/v1/notifications", Access::Authenticated(), "requests",
-                         "The caller's in-app notifications, newest first", {},
+  routes.push_back(Route{"POST",
+                         "/api/v1/resources/{id:res}/reclaim",
+                         Access::Requires(Action::kReclaim),
+                         "requests",
+                         "Reclaim (回收) a resource; its quota is released",
+                         BodySchema{{{"reason", FieldType::kString, true, "", 0, 0, 2000}}},
+                         {},
+                         [&s](Call& c) -> Result<Reply> {
+                           GC_ASSIGN_OR_RETURN(
+                               auto r, s.workflow.reclaim(*c.who, c.params["id"],
+                                                          str_field(c.body, "reason"), c.ctx));
+                           return json_reply(r);
+                         }});
+  routes.push_back(Route{"GET",
+                         "/api/v1/notifications",
+                         Access::Authenticated(),
+                         "requests",
+                         "The caller's in-app notifications, newest first",
+                         {},
                          {{"unread", FieldType::kBoolean, ""},
                           {"limit", FieldType::kInteger, ""},
                           {"offset", FieldType::kInteger, ""}},
                          [&s](Call& c) -> Result<Reply> {
                            Page page = page_from(c);
-                           GC_ASSIGN_OR_RETURN(auto l, s.workflow.notifications(
-                                                           *c.who, c.query["unread"] == "true", page));
+                           GC_ASSIGN_OR_RETURN(
+                               auto l,
+                               s.workflow.notifications(*c.who, c.query["unread"] == "true", page));
                            return list_reply(l, page);
                          }});
-  routes.push_back(Route{"POST", "/api/v1/notifications/{id:ntf}/read", Access::Authenticated(),
-                         "requests", "Mark a notification read", {}, {},
+  routes.push_back(Route{"POST",
+                         "/api/v1/notifications/{id:ntf}/read",
+                         Access::Authenticated(),
+                         "requests",
+                         "Mark a notification read",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_TRY(s.workflow.mark_read(*c.who, c.params["id"]));
                            return no_content();

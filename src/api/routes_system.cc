@@ -12,18 +12,28 @@ namespace json = boost::json;
 
 void add_system_routes(std::vector<Route>& routes, Services& s) {
   static const TimeMs started = s.clock.now();
-  routes.push_back(Route{"GET", "/healthz", Access::Public(), "system", "Liveness and store check",
-                         {}, {},
+  routes.push_back(Route{"GET",
+                         "/healthz",
+                         Access::Public(),
+                         "system",
+                         "Liveness and store check",
+                         {},
+                         {},
                          [&s](Call&) -> Result<Reply> {
                            auto v = s.store.read([&](Tx& tx) -> Result<std::string> {
                              return tx.get_meta("audit_head_seq").value_or("0");
                            });
                            if (!v.ok()) return v.error();
-                           return json_reply(json::object{{"status", "ok"},
-                                                          {"schema_version", s.store.schema_version()}});
+                           return json_reply(json::object{
+                               {"status", "ok"}, {"schema_version", s.store.schema_version()}});
                          }});
-  routes.push_back(Route{"GET", "/metrics", Access::Public(), "system",
-                         "Prometheus metrics (no tenant data)", {}, {},
+  routes.push_back(Route{"GET",
+                         "/metrics",
+                         Access::Public(),
+                         "system",
+                         "Prometheus metrics (no tenant data)",
+                         {},
+                         {},
                          [&s](Call&) -> Result<Reply> {
                            auto head = s.store.read([&](Tx& tx) -> Result<std::string> {
                              return tx.get_meta("audit_head_seq").value_or("0");
@@ -35,8 +45,13 @@ void add_system_routes(std::vector<Route>& routes, Services& s) {
                            return r;
                          }});
   auto cache = std::make_shared<std::pair<std::once_flag, std::string>>();
-  routes.push_back(Route{"GET", "/api/v1/openapi.json", Access::Public(), "system",
-                         "This API as an OpenAPI 3 document", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/openapi.json",
+                         Access::Public(),
+                         "system",
+                         "This API as an OpenAPI 3 document",
+                         {},
+                         {},
                          [&routes, cache](Call&) -> Result<Reply> {
                            std::call_once(cache->first,
                                           [&] { cache->second = build_openapi(routes); });
@@ -45,20 +60,29 @@ void add_system_routes(std::vector<Route>& routes, Services& s) {
                            r.raw = cache->second;
                            return r;
                          }});
-  routes.push_back(Route{"GET", "/api/v1/resource-kinds", Access::Authenticated(), "tenancy",
-                         "Quota-able resources and their units", {}, {},
-                         [](Call&) -> Result<Reply> {
-                           json::array items;
-                           for (const auto& k : resource_kinds()) {
-                             items.push_back(json::object{{"code", k.code},
-                                                          {"unit", k.unit},
-                                                          {"name_zh", k.name_zh},
-                                                          {"name_en", k.name_en}});
-                           }
-                           return json_reply(json::object{{"items", std::move(items)}});
-                         }});
-  routes.push_back(Route{"GET", "/api/v1/roles", Access::Authenticated(), "iam",
-                         "Built-in roles and the actions each allows", {}, {},
+  routes.push_back(Route{
+      "GET",
+      "/api/v1/resource-kinds",
+      Access::Authenticated(),
+      "tenancy",
+      "Quota-able resources and their units",
+      {},
+      {},
+      [](Call&) -> Result<Reply> {
+        json::array items;
+        for (const auto& k : resource_kinds()) {
+          items.push_back(json::object{
+              {"code", k.code}, {"unit", k.unit}, {"name_zh", k.name_zh}, {"name_en", k.name_en}});
+        }
+        return json_reply(json::object{{"items", std::move(items)}});
+      }});
+  routes.push_back(Route{"GET",
+                         "/api/v1/roles",
+                         Access::Authenticated(),
+                         "iam",
+                         "Built-in roles and the actions each allows",
+                         {},
+                         {},
                          [](Call&) -> Result<Reply> {
                            json::array items;
                            for (Role r : kAllRoles) {

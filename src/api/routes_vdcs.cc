@@ -31,82 +31,109 @@ json::value quota_json(const std::vector<QuotaLine>& lines) {
 }  // namespace
 
 void add_vdc_routes(std::vector<Route>& routes, Services& s) {
-  routes.push_back(Route{
-      "GET", "/api/v1/vdcs", Access::Requires(Action::kVdcRead), "tenancy",
-      "VDCs visible to the caller", {},
-      {{"org_id", FieldType::kString, ""},
-       {"parent_id", FieldType::kString, ""},
-       {"limit", FieldType::kInteger, ""},
-       {"offset", FieldType::kInteger, ""}},
-      [&s](Call& c) -> Result<Reply> {
-        VdcQuery q;
-        q.page = page_from(c);
-        if (c.query.count("org_id")) q.org = OrgId{c.query["org_id"]};
-        if (c.query.count("parent_id")) q.parent = VdcId{c.query["parent_id"]};
-        GC_ASSIGN_OR_RETURN(auto l, s.tenancy.list_vdcs(*c.who, q));
-        return json_reply(listing_json(l, q.page));
-      }});
-  routes.push_back(Route{
-      "POST", "/api/v1/vdcs", Access::Requires(Action::kVdcWrite), "tenancy",
-      "Create a VDC for an org, nested under a parent VDC",
-      BodySchema{{{"org_id", FieldType::kString, true, "", 0, 0, 40},
-                  {"parent_id", FieldType::kString, false, "omitted only for platform root VDCs",
-                   0, 0, 40},
-                  {"name", FieldType::kString, true, "", 0, 0, 200},
-                  {"description", FieldType::kString, false, "", 0, 0, 2000}}},
-      {},
-      [&s](Call& c) -> Result<Reply> {
-        NewVdc in;
-        std::string org = str_field(c.body, "org_id");
-        if (!is_valid_id(org, "org")) return invalid("org_id", "not a valid org id");
-        in.org = OrgId{org};
-        if (has_field(c.body, "parent_id")) {
-          std::string p = str_field(c.body, "parent_id");
-          if (!is_valid_id(p, "vdc")) return invalid("parent_id", "not a valid VDC id");
-          in.parent = VdcId{p};
-        }
-        in.name = str_field(c.body, "name");
-        in.description = str_field(c.body, "description");
-        GC_ASSIGN_OR_RETURN(auto v, s.tenancy.create_vdc(*c.who, in, c.ctx));
-        return json_reply(to_json(v), 201);
-      },
-      201});
-  routes.push_back(Route{"GET", "/api/v1/vdcs/{id:vdc}", Access::Requires(Action::kVdcRead),
-                         "tenancy", "One VDC", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/vdcs",
+                         Access::Requires(Action::kVdcRead),
+                         "tenancy",
+                         "VDCs visible to the caller",
+                         {},
+                         {{"org_id", FieldType::kString, ""},
+                          {"parent_id", FieldType::kString, ""},
+                          {"limit", FieldType::kInteger, ""},
+                          {"offset", FieldType::kInteger, ""}},
+                         [&s](Call& c) -> Result<Reply> {
+                           VdcQuery q;
+                           q.page = page_from(c);
+                           if (c.query.count("org_id")) q.org = OrgId{c.query["org_id"]};
+                           if (c.query.count("parent_id")) q.parent = VdcId{c.query["parent_id"]};
+                           GC_ASSIGN_OR_RETURN(auto l, s.tenancy.list_vdcs(*c.who, q));
+                           return json_reply(listing_json(l, q.page));
+                         }});
+  routes.push_back(Route{"POST",
+                         "/api/v1/vdcs",
+                         Access::Requires(Action::kVdcWrite),
+                         "tenancy",
+                         "Create a VDC for an org, nested under a parent VDC",
+                         BodySchema{{{"org_id", FieldType::kString, true, "", 0, 0, 40},
+                                     {"parent_id", FieldType::kString, false,
+                                      "omitted only for platform root VDCs", 0, 0, 40},
+                                     {"name", FieldType::kString, true, "", 0, 0, 200},
+                                     {"description", FieldType::kString, false, "", 0, 0, 2000}}},
+                         {},
+                         [&s](Call& c) -> Result<Reply> {
+                           NewVdc in;
+                           std::string org = str_field(c.body, "org_id");
+                           if (!is_valid_id(org, "org"))
+                             return invalid("org_id", "not a valid org id");
+                           in.org = OrgId{org};
+                           if (has_field(c.body, "parent_id")) {
+                             std::string p = str_field(c.body, "parent_id");
+                             if (!is_valid_id(p, "vdc"))
+                               return invalid("parent_id", "not a valid VDC id");
+                             in.parent = VdcId{p};
+                           }
+                           in.name = str_field(c.body, "name");
+                           in.description = str_field(c.body, "description");
+                           GC_ASSIGN_OR_RETURN(auto v, s.tenancy.create_vdc(*c.who, in, c.ctx));
+                           return json_reply(to_json(v), 201);
+                         },
+                         201});
+  routes.push_back(Route{"GET",
+                         "/api/v1/vdcs/{id:vdc}",
+                         Access::Requires(Action::kVdcRead),
+                         "tenancy",
+                         "One VDC",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto v,
                                                s.tenancy.get_vdc(*c.who, VdcId{c.params["id"]}));
                            return json_reply(to_json(v));
                          }});
-  routes.push_back(Route{"DELETE", "/api/v1/vdcs/{id:vdc}", Access::Requires(Action::kVdcWrite),
-                         "tenancy", "Delete an empty VDC (no sub-VDCs, no reservations)", {}, {},
+  routes.push_back(Route{"DELETE",
+                         "/api/v1/vdcs/{id:vdc}",
+                         Access::Requires(Action::kVdcWrite),
+                         "tenancy",
+                         "Delete an empty VDC (no sub-VDCs, no reservations)",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_TRY(s.tenancy.delete_vdc(*c.who, VdcId{c.params["id"]}, c.ctx));
                            return no_content();
                          },
                          204});
-  routes.push_back(Route{"GET", "/api/v1/vdcs/{id:vdc}/quota",
-                         Access::Requires(Action::kQuotaRead), "tenancy",
-                         "Limit, use, sub-VDC allocation and roll-up per resource", {}, {},
+  routes.push_back(Route{"GET",
+                         "/api/v1/vdcs/{id:vdc}/quota",
+                         Access::Requires(Action::kQuotaRead),
+                         "tenancy",
+                         "Limit, use, sub-VDC allocation and roll-up per resource",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto q,
                                                s.tenancy.get_quota(*c.who, VdcId{c.params["id"]}));
                            return json_reply(quota_json(q));
                          }});
-  routes.push_back(Route{
-      "PUT", "/api/v1/vdcs/{id:vdc}/quota", Access::Requires(Action::kQuotaWrite), "tenancy",
-      "Set limits; a sub-VDC never gets more than its parent has left",
-      BodySchema{{{"limits", FieldType::kIntegerMap, true, "resource code → limit", 0,
-                   std::int64_t{1} << 40}}},
-      {},
-      [&s](Call& c) -> Result<Reply> {
-        GC_ASSIGN_OR_RETURN(auto q, s.tenancy.set_quota(*c.who, VdcId{c.params["id"]},
-                                                        amounts_from(c.body, "limits"), c.ctx));
-        return json_reply(quota_json(q));
-      }});
-  routes.push_back(Route{"GET", "/api/v1/vdcs/{id:vdc}/reservations",
-                         Access::Requires(Action::kVdcRead), "tenancy",
-                         "Quota reservations held on a VDC", {},
+  routes.push_back(Route{"PUT",
+                         "/api/v1/vdcs/{id:vdc}/quota",
+                         Access::Requires(Action::kQuotaWrite),
+                         "tenancy",
+                         "Set limits; a sub-VDC never gets more than its parent has left",
+                         BodySchema{{{"limits", FieldType::kIntegerMap, true,
+                                      "resource code → limit", 0, std::int64_t{1} << 40}}},
+                         {},
+                         [&s](Call& c) -> Result<Reply> {
+                           GC_ASSIGN_OR_RETURN(
+                               auto q, s.tenancy.set_quota(*c.who, VdcId{c.params["id"]},
+                                                           amounts_from(c.body, "limits"), c.ctx));
+                           return json_reply(quota_json(q));
+                         }});
+  routes.push_back(Route{"GET",
+                         "/api/v1/vdcs/{id:vdc}/reservations",
+                         Access::Requires(Action::kVdcRead),
+                         "tenancy",
+                         "Quota reservations held on a VDC",
+                         {},
                          {{"limit", FieldType::kInteger, ""}, {"offset", FieldType::kInteger, ""}},
                          [&s](Call& c) -> Result<Reply> {
                            Page page = page_from(c);
@@ -114,30 +141,42 @@ void add_vdc_routes(std::vector<Route>& routes, Services& s) {
                                                            *c.who, VdcId{c.params["id"]}, page));
                            return json_reply(listing_json(l, page));
                          }});
-  routes.push_back(Route{
-      "POST", "/api/v1/vdcs/{id:vdc}/reservations", Access::Requires(Action::kQuotaReserve),
-      "tenancy", "Reserve quota atomically: all amounts fit and are held, or none",
-      BodySchema{{{"amounts", FieldType::kIntegerMap, true, "resource code → amount", 1,
-                   std::int64_t{1} << 40},
-                  {"ref", FieldType::kString, false, "caller's reference", 0, 0, 200}}},
-      {},
-      [&s](Call& c) -> Result<Reply> {
-        GC_ASSIGN_OR_RETURN(auto r, s.tenancy.reserve(*c.who, VdcId{c.params["id"]},
-                                                      amounts_from(c.body, "amounts"),
-                                                      str_field(c.body, "ref"), c.ctx));
-        return json_reply(to_json(r), 201);
-      },
-      201});
-  routes.push_back(Route{"GET", "/api/v1/reservations/{id:rsv}",
-                         Access::Requires(Action::kVdcRead), "tenancy", "One reservation", {}, {},
+  routes.push_back(
+      Route{"POST",
+            "/api/v1/vdcs/{id:vdc}/reservations",
+            Access::Requires(Action::kQuotaReserve),
+            "tenancy",
+            "Reserve quota atomically: all amounts fit and are held, or none",
+            BodySchema{{{"amounts", FieldType::kIntegerMap, true, "resource code → amount", 1,
+                         std::int64_t{1} << 40},
+                        {"ref", FieldType::kString, false, "caller's reference", 0, 0, 200}}},
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              GC_ASSIGN_OR_RETURN(auto r, s.tenancy.reserve(*c.who, VdcId{c.params["id"]},
+                                                            amounts_from(c.body, "amounts"),
+                                                            str_field(c.body, "ref"), c.ctx));
+              return json_reply(to_json(r), 201);
+            },
+            201});
+  routes.push_back(Route{"GET",
+                         "/api/v1/reservations/{id:rsv}",
+                         Access::Requires(Action::kVdcRead),
+                         "tenancy",
+                         "One reservation",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto r, s.tenancy.get_reservation(
                                                            *c.who, ReservationId{c.params["id"]}));
                            return json_reply(to_json(r));
                          }});
-  routes.push_back(Route{"DELETE", "/api/v1/reservations/{id:rsv}",
-                         Access::Requires(Action::kQuotaReserve), "tenancy",
-                         "Release a reservation, returning its quota", {}, {},
+  routes.push_back(Route{"DELETE",
+                         "/api/v1/reservations/{id:rsv}",
+                         Access::Requires(Action::kQuotaReserve),
+                         "tenancy",
+                         "Release a reservation, returning its quota",
+                         {},
+                         {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_TRY(s.tenancy.release(*c.who, ReservationId{c.params["id"]}, c.ctx));
                            return no_content();

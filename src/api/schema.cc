@@ -12,25 +12,30 @@ namespace {
 
 const char* type_word(FieldType t) {
   switch (t) {
-    case FieldType::kString: return "a string";
-    case FieldType::kInteger: return "an integer";
-    case FieldType::kBoolean: return "true or false";
-    case FieldType::kIntegerMap: return "an object of integers";
-    case FieldType::kTimestamp: return "an ISO 8601 time string";
-    case FieldType::kJson: return "a JSON object or array";
+    case FieldType::kString:
+      return "a string";
+    case FieldType::kInteger:
+      return "an integer";
+    case FieldType::kBoolean:
+      return "true or false";
+    case FieldType::kIntegerMap:
+      return "an object of integers";
+    case FieldType::kTimestamp:
+      return "an ISO 8601 time string";
+    case FieldType::kJson:
+      return "a JSON object or array";
   }
   return "a value";
 }
 
 Status check_int(const FieldSpec& f, const std::string& name, const json::value& v) {
-  if (!v.is_int64() && !v.is_uint64())
-    return invalid(name, name + " must be an integer");
+  if (!v.is_int64() && !v.is_uint64()) return invalid(name, name + " must be an integer");
   if (v.is_uint64() && v.as_uint64() > static_cast<std::uint64_t>(INT64_MAX))
     return invalid(name, name + " is out of range");
   std::int64_t n = v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(v.as_uint64());
   if ((f.min != 0 || f.max != 0) && (n < f.min || n > f.max))
-    return invalid(name, name + " must be between " + std::to_string(f.min) + " and " +
-                             std::to_string(f.max));
+    return invalid(
+        name, name + " must be between " + std::to_string(f.min) + " and " + std::to_string(f.max));
   return ok_status();
 }
 
@@ -42,8 +47,8 @@ Status check_field(const FieldSpec& f, const json::value& v) {
       if (!v.is_string()) return invalid(f.name, f.name + " must be " + type_word(f.type));
       const auto& s = v.as_string();
       if (s.size() > f.max_length)
-        return invalid(f.name, f.name + " must be at most " + std::to_string(f.max_length) +
-                                   " bytes");
+        return invalid(f.name,
+                       f.name + " must be at most " + std::to_string(f.max_length) + " bytes");
       if (f.required && s.empty()) return invalid(f.name, f.name + " must not be empty");
       if (!f.allowed.empty()) {
         bool found = false;
@@ -57,12 +62,14 @@ Status check_field(const FieldSpec& f, const json::value& v) {
       if (f.type == FieldType::kTimestamp) {
         TimeMs t = 0;
         if (!parse_iso8601(std::string(s), t))
-          return invalid(f.name, f.name + " must be an ISO 8601 time (2026-01-31 or "
-                                           "2026-01-31T08:00:00Z)");
+          return invalid(f.name, f.name +
+                                     " must be an ISO 8601 time (2026-01-31 or "
+                                     "2026-01-31T08:00:00Z)");
       }
       return ok_status();
     }
-    case FieldType::kInteger: return check_int(f, f.name, v);
+    case FieldType::kInteger:
+      return check_int(f, f.name, v);
     case FieldType::kBoolean:
       if (!v.is_bool()) return invalid(f.name, f.name + " must be true or false");
       return ok_status();
@@ -124,13 +131,19 @@ json::value schema_to_openapi(const BodySchema& schema) {
   for (const auto& f : schema.fields) {
     json::object p;
     switch (f.type) {
-      case FieldType::kString: p["type"] = "string"; break;
+      case FieldType::kString:
+        p["type"] = "string";
+        break;
       case FieldType::kTimestamp:
         p["type"] = "string";
         p["format"] = "date-time";
         break;
-      case FieldType::kInteger: p["type"] = "integer"; break;
-      case FieldType::kBoolean: p["type"] = "boolean"; break;
+      case FieldType::kInteger:
+        p["type"] = "integer";
+        break;
+      case FieldType::kBoolean:
+        p["type"] = "boolean";
+        break;
       case FieldType::kIntegerMap:
         p["type"] = "object";
         p["additionalProperties"] = json::object{{"type", "integer"}};
@@ -142,9 +155,8 @@ json::value schema_to_openapi(const BodySchema& schema) {
     if (f.type == FieldType::kString) p["maxLength"] = f.max_length;
     if ((f.type == FieldType::kInteger || f.type == FieldType::kIntegerMap) &&
         (f.min != 0 || f.max != 0)) {
-      json::object& target = f.type == FieldType::kInteger
-                                 ? p
-                                 : p["additionalProperties"].as_object();
+      json::object& target =
+          f.type == FieldType::kInteger ? p : p["additionalProperties"].as_object();
       target["minimum"] = f.min;
       target["maximum"] = f.max;
     }
@@ -157,8 +169,8 @@ json::value schema_to_openapi(const BodySchema& schema) {
     props[f.name] = std::move(p);
     if (f.required) required.emplace_back(f.name);
   }
-  json::object out{{"type", "object"}, {"additionalProperties", false},
-                   {"properties", std::move(props)}};
+  json::object out{
+      {"type", "object"}, {"additionalProperties", false}, {"properties", std::move(props)}};
   if (!required.empty()) out["required"] = std::move(required);
   return out;
 }

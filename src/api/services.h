@@ -4,10 +4,10 @@
 #include "audit/audit.h"
 #include "billing/billing.h"
 #include "catalog/catalog.h"
-#include "workflow/workflow.h"
 #include "common/config.h"
 #include "iam/iam.h"
 #include "tenancy/tenancy.h"
+#include "workflow/workflow.h"
 
 namespace govcloud {
 

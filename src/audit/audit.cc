@@ -103,9 +103,9 @@ Result<std::string> AuditService::export_csv(const Principal& who, AuditQuery q,
   q.page.limit = 100000;
   q.page.offset = 0;
   GC_ASSIGN_OR_RETURN(auto listing, store_.read([&](Tx& tx) -> Result<Listing<AuditRecord>> {
-                        GC_TRY(scope_query(tx, who, Action::kAuditExport, q));
-                        return tx.list_audit(q);
-                      }));
+    GC_TRY(scope_query(tx, who, Action::kAuditExport, q));
+    return tx.list_audit(q);
+  }));
   std::string out =
       "seq,time,actor_id,actor_name,assumed_role,org_id,action,target,result,source_ip,"
       "request_id,detail,hash\n";
@@ -122,7 +122,10 @@ Result<std::string> AuditService::export_csv(const Principal& who, AuditQuery q,
   }
   GC_TRY(store_.transact([&](Tx& tx) -> Status {
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"audit.export", "audit_log", who.home_org.value, "success",
+                AuditEvent{"audit.export",
+                           "audit_log",
+                           who.home_org.value,
+                           "success",
                            {{"records", std::to_string(listing.items.size())}}});
     return ok_status();
   }));
@@ -142,10 +145,13 @@ Result<std::int64_t> AuditService::purge(const Principal& who, TimeMs before,
     if (!root || !who.can(Action::kAuditPurge, root->path))
       return denied("not allowed: audit.purge");
     std::int64_t removed = tx.purge_audit_before(before);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"audit.purge", "audit_log", root->id.value, "success",
-                           {{"before", format_iso8601(before)},
-                            {"removed", std::to_string(removed)}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{"audit.purge",
+                   "audit_log",
+                   root->id.value,
+                   "success",
+                   {{"before", format_iso8601(before)}, {"removed", std::to_string(removed)}}});
     return removed;
   });
 }

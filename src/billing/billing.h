@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <map>
 #include <optional>
 #include <string>
@@ -91,7 +90,7 @@ class Billing {
                                    const RequestContext& ctx);
   Result<std::vector<Contract>> list_contracts(const Principal& who);
   Result<std::pair<Contract, std::vector<ContractItem>>> get_contract(const Principal& who,
-                                                                     const std::string& id);
+                                                                      const std::string& id);
   Result<Quote> quote_contract(const Principal& who, const std::string& contract_id,
                                const std::string& list, TimeMs at);
   Result<Quote> quote_package(const Principal& who, const boost::json::value& package,

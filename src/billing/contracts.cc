@@ -42,7 +42,8 @@ std::string quantity_resource(const CatalogService& svc) {
   auto q = json::parse(svc.quota_json, ec);
   if (ec || !q.is_object()) return "";
   for (const auto& kv : q.as_object())
-    if (kv.value().is_string() && kv.value().as_string() == "quantity") return std::string(kv.key());
+    if (kv.value().is_string() && kv.value().as_string() == "quantity")
+      return std::string(kv.key());
   return "";
 }
 
@@ -115,10 +116,10 @@ Result<ParsedPackage> parse_package(Tx& tx, const json::value& package) {
       }
     }
   }
-  if (!out.months) out.uninterpreted.push_back("service period has no month count: " +
-                                               (out.service_period_text.empty()
-                                                    ? std::string("none stated")
-                                                    : out.service_period_text));
+  if (!out.months)
+    out.uninterpreted.push_back(
+        "service period has no month count: " +
+        (out.service_period_text.empty() ? std::string("none stated") : out.service_period_text));
   if (auto* pay = p.if_contains("payment")) out.payment_json = json::serialize(*pay);
   for (const char* k : {"text_only_services", "cross_check_tables", "catalog_rows_without_quote",
                         "budget_note", "payment_note_zh", "payment_note", "other_terms"}) {
@@ -176,8 +177,8 @@ Result<ParsedPackage> parse_package(Tx& tx, const json::value& package) {
     it.note = note;
     auto conv = convert_unit(it.unit_text, svc->unit);
     if (!conv.understood || !conv.note.empty())
-      out.uninterpreted.push_back("line " + std::to_string(line) + " (" + it.service_code + "): " +
-                                  conv.note);
+      out.uninterpreted.push_back("line " + std::to_string(line) + " (" + it.service_code +
+                                  "): " + conv.note);
     if (!it.months && !months.empty())
       out.uninterpreted.push_back("line " + std::to_string(line) + " (" + it.service_code +
                                   "): months '" + months + "' is not a number");
@@ -191,9 +192,10 @@ Result<ParsedPackage> parse_package(Tx& tx, const json::value& package) {
   }
   for (const auto& s : accel_by_system) {
     if (!hosts_by_system.count(s) && !hosts_by_system.count(""))
-      return invalid("package.items", "CAT-13: GPU/NPU resources are rented only together with a "
-                                      "VM or a server" +
-                                          (s.empty() ? std::string() : " (system " + s + ")"));
+      return invalid("package.items",
+                     "CAT-13: GPU/NPU resources are rented only together with a "
+                     "VM or a server" +
+                         (s.empty() ? std::string() : " (system " + s + ")"));
   }
   return out;
 }
@@ -241,8 +243,9 @@ Result<Contract> Billing::import_contract(const Principal& who, const ContractIm
     bool batches = false;
     for (const auto& l : pkg.lines) batches |= l.item.batch.has_value();
     if (batches)
-      notes.emplace_back("batch quantities are added to one another while batches overlap "
-                         "(whether a later batch adds to or replaces an earlier one is not stated)");
+      notes.emplace_back(
+          "batch quantities are added to one another while batches overlap "
+          "(whether a later batch adds to or replaces an earlier one is not stated)");
     c.uninterpreted_json = json::serialize(notes);
     tx.insert_contract(c);
     std::map<std::string, std::string> detail;
@@ -256,14 +259,16 @@ Result<Contract> Billing::import_contract(const Principal& who, const ContractIm
       if (!it.system.empty() && in.system_starts.count(it.system))
         start = in.system_starts.at(it.system);
       it.starts_at = start;
-      it.ends_at = it.months ? add_months(start, *it.months) : (longest ? add_months(c.starts_at, longest) : 0);
+      it.ends_at = it.months ? add_months(start, *it.months)
+                             : (longest ? add_months(c.starts_at, longest) : 0);
       tx.insert_contract_item(it);
       auto svc = tx.find_service(it.service_code);
       std::string resource = svc ? quantity_resource(*svc) : "";
       if (resource.empty()) continue;
       auto conv = convert_unit(it.unit_text, svc->unit);
       Decimal amount = l.quantity.times(conv.factor).plus_percent(c.free_headroom_pct);
-      tx.insert_quota_grant(QuotaGrant{c.id, vdc.id, resource, amount.ceil(), it.starts_at, it.ends_at});
+      tx.insert_quota_grant(
+          QuotaGrant{c.id, vdc.id, resource, amount.ceil(), it.starts_at, it.ends_at});
     }
     GC_ASSIGN_OR_RETURN(int changed, apply_schedule(tx, vdc, now, &detail));
     detail["package"] = pkg.id;
@@ -288,7 +293,8 @@ Result<std::pair<Contract, std::vector<ContractItem>>> Billing::get_contract(
   return store_.read([&](Tx& tx) -> Result<std::pair<Contract, std::vector<ContractItem>>> {
     auto c = tx.find_contract(id);
     std::optional<Org> tenant = c ? tx.find_org(c->tenant) : std::nullopt;
-    if (!c || !tenant || !who.can(Action::kContractRead, tenant->path)) return not_found("contract");
+    if (!c || !tenant || !who.can(Action::kContractRead, tenant->path))
+      return not_found("contract");
     return std::make_pair(*c, tx.contract_items(id));
   });
 }
@@ -297,8 +303,8 @@ Result<int> Billing::apply_quota_schedules(const RequestContext& ctx) {
   int total = 0;
   std::vector<VdcId> vdcs;
   GC_ASSIGN_OR_RETURN(vdcs, store_.read([](Tx& tx) -> Result<std::vector<VdcId>> {
-                        return tx.vdcs_with_grants();
-                      }));
+    return tx.vdcs_with_grants();
+  }));
   for (const auto& id : vdcs) {
     std::map<std::string, std::string> changes;
     auto r = store_.transact([&](Tx& tx) -> Result<int> {
@@ -317,7 +323,10 @@ Result<int> Billing::apply_quota_schedules(const RequestContext& ctx) {
     } else {
       (void)store_.transact([&](Tx& tx) -> Status {
         write_audit(tx, clock_, nullptr, ctx,
-                    AuditEvent{"quota.schedule", id.value, "", "failed",
+                    AuditEvent{"quota.schedule",
+                               id.value,
+                               "",
+                               "failed",
                                {{"username", "system"}, {"error", r.error().message}}});
         return ok_status();
       });

@@ -13,23 +13,26 @@ bool is_period(const std::string& p) {
   return p == "month" || p == "year" || p == "once" || p == "traffic";
 }
 
-TimeMs start_of_day(TimeMs t) { return t - ((t % kDayMs) + kDayMs) % kDayMs; }
+TimeMs start_of_day(TimeMs t) {
+  return t - ((t % kDayMs) + kDayMs) % kDayMs;
+}
 
 // The price per catalog unit in the service's own period, for the ceiling check.
 Money per_unit_in_service_period(const Price& p, const CatalogService& svc) {
   Money per_unit = p.amount.divided_by(p.per);
   if (p.period == "year" && svc.period == "month") return per_unit.divided_by(12);
-  if (p.period == "month" && svc.period == "year")
-    return Money::from_units(per_unit.units() * 12);
+  if (p.period == "month" && svc.period == "year") return Money::from_units(per_unit.units() * 12);
   return per_unit;
 }
 
 Status check_price(Tx& tx, Price& p, const Clock& clock) {
   auto svc = tx.find_service(p.service_code);
-  if (!svc) return Error{ErrorCode::kNotFound, "service '" + p.service_code + "' not found", "service"};
+  if (!svc)
+    return Error{ErrorCode::kNotFound, "service '" + p.service_code + "' not found", "service"};
   if (svc->retired) return conflict("service '" + p.service_code + "' is retired", "service");
   if (svc->free)
-    return invalid("service", "'" + p.service_code + "' is an included service (CAT-02) and is never billed");
+    return invalid("service",
+                   "'" + p.service_code + "' is an included service (CAT-02) and is never billed");
   if (p.period.empty()) p.period = svc->period.empty() ? "month" : svc->period;
   if (!is_period(p.period)) return invalid("period", "period must be month, year, once or traffic");
   if (p.per < 1 || p.per > 1000000) return invalid("per", "per must be 1-1000000");
@@ -45,8 +48,9 @@ Status check_price(Tx& tx, Price& p, const Clock& clock) {
                                    " per " + svc->period + " exceeds the ceiling (最高限价) of " +
                                    svc->price_ceiling->str() + " (" + svc->ceiling_basis + ")");
   }
-  if (tx.price_at(p.price_list_id, p.service_code, p.effective_from).value_or(Price{}).effective_from ==
-      p.effective_from)
+  if (tx.price_at(p.price_list_id, p.service_code, p.effective_from)
+          .value_or(Price{})
+          .effective_from == p.effective_from)
     return conflict("a price of " + p.service_code + " already takes effect on " +
                         format_iso8601(p.effective_from) + "; add a version on another date",
                     "effective_from");
@@ -113,8 +117,7 @@ Result<PriceList> Billing::create_price_list(const Principal& who, const std::st
       return invalid("org_id", "a price list belongs to a management unit or the platform");
     if (!who.can(Action::kPriceWrite, o->path)) return denied("not allowed: price.write");
     if (tx.find_price_list(name)) return conflict("price list '" + name + "' exists", "name");
-    PriceList l{new_id("pl"), o->id, name, description, clock_.now(),
-                who.user.value};
+    PriceList l{new_id("pl"), o->id, name, description, clock_.now(), who.user.value};
     tx.insert_price_list(l);
     write_audit(tx, clock_, &who, ctx,
                 AuditEvent{"price_list.create", l.id, o->id.value, "success", {{"name", name}}});
@@ -134,7 +137,8 @@ Result<PriceList> Billing::get_price_list(const Principal& who, const std::strin
   (void)who;
   return store_.read([&](Tx& tx) -> Result<PriceList> {
     auto l = tx.find_price_list(id_or_name);
-    if (!l) return Error{ErrorCode::kNotFound, "price list '" + id_or_name + "' not found", "price_list"};
+    if (!l)
+      return Error{ErrorCode::kNotFound, "price list '" + id_or_name + "' not found", "price_list"};
     return *l;
   });
 }
@@ -156,7 +160,10 @@ Result<Price> Billing::set_price(const Principal& who, const std::string& list,
     GC_TRY(check_price(tx, p, clock_));
     tx.insert_price(p);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"price.set", l.id + "/" + p.service_code, l.org.value, "success",
+                AuditEvent{"price.set",
+                           l.id + "/" + p.service_code,
+                           l.org.value,
+                           "success",
                            {{"amount", p.amount.str()},
                             {"per", std::to_string(p.per)},
                             {"period", p.period},
@@ -174,8 +181,10 @@ Result<std::vector<Price>> Billing::prices(const Principal& who, const std::stri
     std::vector<Price> out;
     for (const auto& p : all) {
       if (p.effective_from > *at) continue;
-      if (!out.empty() && out.back().service_code == p.service_code) out.back() = p;
-      else out.push_back(p);
+      if (!out.empty() && out.back().service_code == p.service_code)
+        out.back() = p;
+      else
+        out.push_back(p);
     }
     return out;
   });
@@ -228,7 +237,8 @@ Result<int> Billing::import_prices(const Principal& who, const std::string& list
     std::string line;
     if (!std::getline(in, line) || split_csv_line(line).size() < 2 ||
         split_csv_line(line)[0] != "service")
-      return invalid("body", "CSV must start with the header service,amount,per,period,effective_from");
+      return invalid("body",
+                     "CSV must start with the header service,amount,per,period,effective_from");
     int i = 0;
     while (std::getline(in, line)) {
       if (line.empty() || line == "\r") continue;
@@ -280,7 +290,10 @@ Result<int> Billing::import_prices(const Principal& who, const std::string& list
       tx.insert_price(p);
     }
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"price.import", l.id, l.org.value, "success",
+                AuditEvent{"price.import",
+                           l.id,
+                           l.org.value,
+                           "success",
                            {{"rows", std::to_string(rows.size())}, {"format", format}}});
     return static_cast<int>(rows.size());
   });
@@ -302,10 +315,10 @@ Result<std::string> Billing::export_prices(const Principal& who, const std::stri
   YAML::Emitter y;
   y << YAML::BeginMap << YAML::Key << "prices" << YAML::Value << YAML::BeginSeq;
   for (const auto& p : rows) {
-    y << YAML::BeginMap << YAML::Key << "service" << YAML::Value << p.service_code
-      << YAML::Key << "amount" << YAML::Value << p.amount.str() << YAML::Key << "per"
-      << YAML::Value << p.per << YAML::Key << "period" << YAML::Value << p.period << YAML::Key
-      << "effective_from" << YAML::Value << date(p.effective_from) << YAML::EndMap;
+    y << YAML::BeginMap << YAML::Key << "service" << YAML::Value << p.service_code << YAML::Key
+      << "amount" << YAML::Value << p.amount.str() << YAML::Key << "per" << YAML::Value << p.per
+      << YAML::Key << "period" << YAML::Value << p.period << YAML::Key << "effective_from"
+      << YAML::Value << date(p.effective_from) << YAML::EndMap;
   }
   y << YAML::EndSeq << YAML::EndMap;
   return std::string(y.c_str()) + "\n";

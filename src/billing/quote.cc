@@ -40,8 +40,8 @@ Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::stri
     auto conv = convert_unit(it.unit_text, svc->unit);
     l.catalog_quantity = in.quantity.times(conv.factor);
     if (conv.factor != 1)
-      l.notes.push_back(it.quantity + " × " + it.unit_text + " = " + l.catalog_quantity.str() + " " +
-                        svc->unit);
+      l.notes.push_back(it.quantity + " × " + it.unit_text + " = " + l.catalog_quantity.str() +
+                        " " + svc->unit);
     if (!conv.note.empty()) l.notes.push_back(conv.note);
     if (svc->free) {
       l.free = true;
@@ -75,8 +75,8 @@ Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::stri
       l.periods = Decimal::from_int(months.value_or(12));
       divisor *= 12;
       if (months && *months % 12 != 0)
-        l.notes.push_back(std::to_string(*months) + " months of a yearly price = " +
-                          std::to_string(*months) + "/12 years");
+        l.notes.push_back(std::to_string(*months) +
+                          " months of a yearly price = " + std::to_string(*months) + "/12 years");
       if (!months) l.notes.push_back("one year quoted (months: '" + it.months_text + "')");
     } else {
       l.periods = Decimal::from_int(1);
@@ -85,8 +85,8 @@ Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::stri
     l.unit_price = price->amount.divided_by(price->per);
     l.period_unit = price->period == "year" ? "month (of a yearly price)" : price->period;
     l.price_basis = price->amount.str() + " 元 per " +
-                    (price->per == 1 ? "" : std::to_string(price->per) + " ") + price->unit + " per " +
-                    price->period;
+                    (price->per == 1 ? "" : std::to_string(price->per) + " ") + price->unit +
+                    " per " + price->period;
     l.total = price->amount.times(l.catalog_quantity, l.periods, divisor).round_to_fen();
     if (svc->price_ceiling && price->period == svc->period &&
         price->amount.divided_by(price->per) > *svc->price_ceiling) {

@@ -27,10 +27,9 @@ std::string joined(const std::vector<std::string>& notes) {
   return out;
 }
 
-const char* kHeaders[] = {"序号 line",     "服务 service",      "名称 name",
-                          "数量 quantity", "计价单位 unit",     "服务期 months",
-                          "批次/系统",     "单价 unit price",   "计价依据 basis",
-                          "小计 total",    "说明 notes"};
+const char* kHeaders[] = {"序号 line",      "服务 service",  "名称 name", "数量 quantity",
+                          "计价单位 unit",  "服务期 months", "批次/系统", "单价 unit price",
+                          "计价依据 basis", "小计 total",    "说明 notes"};
 
 }  // namespace
 
@@ -44,8 +43,7 @@ std::string quote_csv(const Quote& q) {
            cell(l.batch_or_system) + "," + (l.unit_price ? l.unit_price->str() : "") + "," +
            cell(l.price_basis) + "," + l.total.str() + "," + cell(joined(l.notes)) + "\n";
   }
-  out += ",,合计 total,,,,,,," + q.total.str() + "," +
-         (q.over_budget ? "over budget" : "") + "\n";
+  out += ",,合计 total,,,,,,," + q.total.str() + "," + (q.over_budget ? "over budget" : "") + "\n";
   out += ",,预算 budget,,,,,,," + (q.budget ? q.budget->str() : std::string("not stated")) + ",\n";
   return out;
 }
@@ -64,8 +62,10 @@ Result<std::string> quote_xlsx(const Quote& q) {
   format_set_num_format(flagged, "#,##0.00");
   format_set_font_color(flagged, LXW_COLOR_RED);
   worksheet_write_string(ws, 0, 0, (q.package_id + " " + q.name).c_str(), bold);
-  worksheet_write_string(ws, 1, 0, ("price list: " + q.price_list + "  at " +
-                                    format_iso8601(q.at).substr(0, 10)).c_str(), nullptr);
+  worksheet_write_string(
+      ws, 1, 0,
+      ("price list: " + q.price_list + "  at " + format_iso8601(q.at).substr(0, 10)).c_str(),
+      nullptr);
   for (std::size_t i = 0; i < std::size(kHeaders); ++i)
     worksheet_write_string(ws, 3, static_cast<lxw_col_t>(i), kHeaders[i], bold);
   lxw_row_t row = 4;

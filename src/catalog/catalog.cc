@@ -14,8 +14,8 @@ namespace json = boost::json;
 namespace {
 
 const std::vector<std::string> kCategories = {
-    "compute", "storage", "network", "security", "security-basic", "software", "database",
-    "migration", "monitoring", "crypto", "ai", "service", "custom"};
+    "compute",   "storage",    "network", "security", "security-basic", "software", "database",
+    "migration", "monitoring", "crypto",  "ai",       "service",        "custom"};
 const std::vector<std::string> kPeriods = {"month", "year", "once", "traffic", ""};
 
 json::value yaml_to_json(const YAML::Node& n) {
@@ -162,7 +162,9 @@ Status apply_input(CatalogService& s, const ServiceInput& in) {
 
 Catalog::Catalog(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
-Result<int> Catalog::seed_builtin() { return seed_from_yaml(builtin_catalog_yaml()); }
+Result<int> Catalog::seed_builtin() {
+  return seed_from_yaml(builtin_catalog_yaml());
+}
 
 Result<int> Catalog::seed_from_yaml(std::string_view yaml_text) {
   YAML::Node root;
@@ -189,7 +191,10 @@ Result<int> Catalog::seed_from_yaml(std::string_view yaml_text) {
       ++n;
     }
     write_audit(tx, clock_, nullptr, RequestContext{"local", "catalog-seed"},
-                AuditEvent{"catalog.seed", "catalog", "", "success",
+                AuditEvent{"catalog.seed",
+                           "catalog",
+                           "",
+                           "success",
                            {{"username", "system"}, {"services", std::to_string(n)}}});
     return n;
   });
@@ -198,7 +203,8 @@ Result<int> Catalog::seed_from_yaml(std::string_view yaml_text) {
 Result<Listing<CatalogService>> Catalog::list(const Principal& who, CatalogQuery q) {
   (void)who;  // the catalog is published to every signed-in user (CAT-01)
   if (q.include_retired && !who.can_anywhere(Action::kCatalogWrite)) q.include_retired = false;
-  return store_.read([&](Tx& tx) -> Result<Listing<CatalogService>> { return tx.list_services(q); });
+  return store_.read(
+      [&](Tx& tx) -> Result<Listing<CatalogService>> { return tx.list_services(q); });
 }
 
 Result<CatalogService> Catalog::get(const Principal& who, const std::string& code) {

@@ -23,8 +23,8 @@ Result<std::vector<ParamSpec>> parse_params(const std::string& params_json) {
     if (!e.is_object()) return invalid(f, f + " must be an object");
     const auto& o = e.as_object();
     for (const auto& kv : o) {
-      static const std::set<std::string> kKeys = {"name", "type", "min", "max", "enum", "default",
-                                                  "required", "unit", "description"};
+      static const std::set<std::string> kKeys = {
+          "name", "type", "min", "max", "enum", "default", "required", "unit", "description"};
       if (!kKeys.count(std::string(kv.key())))
         return invalid(f + "." + std::string(kv.key()), "unknown key in parameter definition");
     }
@@ -34,8 +34,8 @@ Result<std::vector<ParamSpec>> parse_params(const std::string& params_json) {
     p.name = std::string(o.at("name").as_string());
     if (p.name.size() > 64 || !names.insert(p.name).second)
       return invalid(f + ".name", "parameter names are unique and at most 64 bytes");
-    p.type = o.contains("type") && o.at("type").is_string() ? std::string(o.at("type").as_string())
-                                                          : "";
+    p.type =
+        o.contains("type") && o.at("type").is_string() ? std::string(o.at("type").as_string()) : "";
     if (p.type != "integer" && p.type != "string" && p.type != "boolean" && p.type != "enum")
       return invalid(f + ".type", "type must be integer, string, boolean or enum");
     for (const char* k : {"min", "max"}) {
@@ -59,7 +59,8 @@ Result<std::vector<ParamSpec>> parse_params(const std::string& params_json) {
       if (!o.at("required").is_bool()) return invalid(f + ".required", "required is true/false");
       p.required = o.at("required").as_bool();
     }
-    if (o.contains("unit") && o.at("unit").is_string()) p.unit = std::string(o.at("unit").as_string());
+    if (o.contains("unit") && o.at("unit").is_string())
+      p.unit = std::string(o.at("unit").as_string());
     if (o.contains("description") && o.at("description").is_string())
       p.description = std::string(o.at("description").as_string());
     if (o.contains("default")) p.default_value = o.at("default");
@@ -96,8 +97,9 @@ Result<std::vector<ApprovalStep>> approval_chain(const CatalogService& svc,
     ApprovalStep step;
     if (!parse_role(std::string(s.at("role").as_string()), step.role) ||
         (step.role != Role::kTenantAdmin && step.role != Role::kSysAdmin))
-      return invalid(sf + ".role", "approvers are tenant-admin (of a tenant or the management "
-                                   "unit) or sysadmin (of the platform)");
+      return invalid(sf + ".role",
+                     "approvers are tenant-admin (of a tenant or the management "
+                     "unit) or sysadmin (of the platform)");
     if (!parse_org_type(std::string(s.at("level").as_string()), step.level) ||
         step.level == OrgType::kSupervisionUnit)
       return invalid(sf + ".level",
@@ -136,9 +138,8 @@ Result<json::object> validate_request_params(const CatalogService& svc, const js
     } else {
       if (!v.is_string()) return invalid(f, p.name + " must be a string");
       if (v.as_string().size() > 1000) return invalid(f, p.name + " is too long");
-      if (p.type == "enum" &&
-          std::find(p.allowed.begin(), p.allowed.end(), std::string(v.as_string())) ==
-              p.allowed.end()) {
+      if (p.type == "enum" && std::find(p.allowed.begin(), p.allowed.end(),
+                                        std::string(v.as_string())) == p.allowed.end()) {
         std::string list;
         for (const auto& a : p.allowed) list += (list.empty() ? "" : ", ") + a;
         return invalid(f, p.name + " must be one of: " + list);
@@ -179,7 +180,8 @@ UnitConversion convert_unit(const std::string& written, const std::string& catal
   std::string word;
   for (; i < written.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(written[i]);
-    if (c < 0x80 && std::isalpha(c)) word += static_cast<char>(std::tolower(c));
+    if (c < 0x80 && std::isalpha(c))
+      word += static_cast<char>(std::tolower(c));
     else if (c >= 0x80 || c == '(' || c == ' ') {
       if (!word.empty()) break;  // "1IP（内网）": the ASCII word ends at the bracket
     }

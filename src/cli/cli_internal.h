@@ -1,9 +1,8 @@
 // Shared plumbing of the CLI subcommands.
 #pragma once
 
-#include <boost/json/value.hpp>
-
 #include <CLI/CLI.hpp>
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,6 +1,5 @@
 // govcloud audit list | export | verify
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <iostream>
 
@@ -56,10 +55,14 @@ void register_audit(CLI::App& app) {
   list->add_option("--limit", lf->limit);
   list->add_option("--offset", lf->offset);
   list->callback([lf] {
-    print(call("GET", "/api/v1/audit" + lf->query(true)),
-          {{"SEQ", "seq"}, {"TIME", "time"}, {"ACTOR", "actor_name"}, {"ROLE", "assumed_role"},
-           {"ACTION", "action"}, {"TARGET", "target"}, {"RESULT", "result"},
-           {"IP", "source_ip"}});
+    print(call("GET", "/api/v1/audit" + lf->query(true)), {{"SEQ", "seq"},
+                                                           {"TIME", "time"},
+                                                           {"ACTOR", "actor_name"},
+                                                           {"ROLE", "assumed_role"},
+                                                           {"ACTION", "action"},
+                                                           {"TARGET", "target"},
+                                                           {"RESULT", "result"},
+                                                           {"IP", "source_ip"}});
   });
 
   auto ef = std::make_shared<Filters>();

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
-
 #include <cstdlib>
 #include <iostream>
 
@@ -87,8 +86,9 @@ void register_auth(CLI::App& app) {
 
   auto binding = std::make_shared<std::string>();
   auto minutes = std::make_shared<int>(30);
-  auto* assume = app.add_subcommand("assume", "Assume a granted role for a limited time "
-                                              "(代入角色); saves the new token");
+  auto* assume = app.add_subcommand("assume",
+                                    "Assume a granted role for a limited time "
+                                    "(代入角色); saves the new token");
   assume->add_option("binding", *binding, "role binding id (see: govcloud whoami / role list)")
       ->required();
   assume->add_option("--minutes", *minutes, "how long");
@@ -102,8 +102,9 @@ void register_auth(CLI::App& app) {
 
   auto* totp = app.add_subcommand("totp", "Two-factor login (TOTP)");
   totp->require_subcommand(1);
-  totp->add_subcommand("enrol", "Start enrolment: prints the secret and otpauth URI")
-      ->callback([] { print(call("POST", "/api/v1/auth/totp"), {}); });
+  totp->add_subcommand("enrol", "Start enrolment: prints the secret and otpauth URI")->callback([] {
+    print(call("POST", "/api/v1/auth/totp"), {});
+  });
   auto code = std::make_shared<std::string>();
   auto* confirm = totp->add_subcommand("confirm", "Finish enrolment with a current code");
   confirm->add_option("code", *code)->required();
@@ -115,9 +116,11 @@ void register_auth(CLI::App& app) {
   auto* key = app.add_subcommand("apikey", "API keys for automation");
   key->require_subcommand(1);
   key->add_subcommand("list", "Your API keys")->callback([] {
-    print(call("GET", "/api/v1/auth/api-keys"),
-          {{"ID", "id"}, {"NAME", "name"}, {"SCOPE", "scope_org_id"}, {"EXPIRES", "expires_at"},
-           {"REVOKED", "revoked"}});
+    print(call("GET", "/api/v1/auth/api-keys"), {{"ID", "id"},
+                                                 {"NAME", "name"},
+                                                 {"SCOPE", "scope_org_id"},
+                                                 {"EXPIRES", "expires_at"},
+                                                 {"REVOKED", "revoked"}});
   });
   struct KeyFlags {
     std::string name, scope;

@@ -1,6 +1,5 @@
 // govcloud catalog … | service … | price …
 #include <boost/json.hpp>
-
 #include <iostream>
 
 #include "cli/cli_internal.h"
@@ -11,10 +10,9 @@ namespace json = boost::json;
 
 namespace {
 
-const std::vector<Column> kServiceColumns = {{"CODE", "code"},       {"CATEGORY", "category"},
-                                             {"名称", "name_zh"},     {"NAME", "name_en"},
-                                             {"UNIT", "unit"},       {"PERIOD", "period"},
-                                             {"FREE", "free"},       {"CEILING", "price_ceiling"}};
+const std::vector<Column> kServiceColumns = {
+    {"CODE", "code"}, {"CATEGORY", "category"}, {"名称", "name_zh"}, {"NAME", "name_en"},
+    {"UNIT", "unit"}, {"PERIOD", "period"},     {"FREE", "free"},    {"CEILING", "price_ceiling"}};
 
 json::value json_arg(const std::string& text, const char* what) {
   boost::system::error_code ec;
@@ -64,8 +62,10 @@ void register_catalog(CLI::App& app) {
   auto df = std::make_shared<DefFlags>();
   auto* define = service->add_subcommand(
       "define", "Create (or with --update change) a service from a JSON definition file");
-  define->add_option("file", df->file, "JSON: code, category, name_zh, name_en, unit, period, "
-                                       "params, policy, quota, fulfilment")
+  define
+      ->add_option("file", df->file,
+                   "JSON: code, category, name_zh, name_en, unit, period, "
+                   "params, policy, quota, fulfilment")
       ->required();
   define->add_flag("--update", df->update, "change an existing service");
   define->callback([df] {
@@ -103,8 +103,8 @@ void register_catalog(CLI::App& app) {
   create->add_option("--description", nl->description);
   create->callback([nl] {
     print(call("POST", "/api/v1/price-lists",
-               json::value(json::object{{"name", nl->name}, {"org_id", nl->org},
-                                        {"description", nl->description}})),
+               json::value(json::object{
+                   {"name", nl->name}, {"org_id", nl->org}, {"description", nl->description}})),
           {});
   });
   struct ShowFlags {
@@ -118,12 +118,16 @@ void register_catalog(CLI::App& app) {
   show_prices->add_option("--service", sf->service);
   show_prices->add_flag("--history", sf->history);
   show_prices->callback([sf] {
-    std::string t = "/api/v1/price-lists/" + query_escape(sf->list) + "/prices?history=" +
-                    (sf->history ? "true" : "false");
+    std::string t = "/api/v1/price-lists/" + query_escape(sf->list) +
+                    "/prices?history=" + (sf->history ? "true" : "false");
     if (!sf->at.empty()) t += "&at=" + query_escape(sf->at);
     if (!sf->service.empty()) t += "&service=" + query_escape(sf->service);
-    print(call("GET", t), {{"SERVICE", "service"}, {"AMOUNT", "amount"}, {"PER", "per"},
-                           {"UNIT", "unit"}, {"PERIOD", "period"}, {"FROM", "effective_from"}});
+    print(call("GET", t), {{"SERVICE", "service"},
+                           {"AMOUNT", "amount"},
+                           {"PER", "per"},
+                           {"UNIT", "unit"},
+                           {"PERIOD", "period"},
+                           {"FROM", "effective_from"}});
   });
   struct SetFlags {
     std::string list, service, amount, period, from;
@@ -155,24 +159,25 @@ void register_catalog(CLI::App& app) {
   import->add_option("--format", ff->format, "yaml or csv (default: by file name)");
   import->callback([ff] {
     std::string format = ff->format;
-    if (format.empty()) format = ff->file.size() > 4 && ff->file.substr(ff->file.size() - 4) == ".csv" ? "csv" : "yaml";
-    print(call("POST", "/api/v1/price-lists/" + query_escape(ff->list) + "/import",
-               json::value(json::object{{"format", format}, {"content", read_file(ff->file)}})),
-          {});
-  });
-  auto ef = std::make_shared<FileFlags>();
-  auto* exp = price->add_subcommand("export", "Export prices as YAML or CSV");
-  exp->add_option("--list", ef->list)->required();
-  exp->add_option("--format", ef->format, "yaml (default) or csv");
-  exp->add_option("--at", ef->at, "date");
-  exp->callback([ef] {
-    std::string t = "/api/v1/price-lists/" + query_escape(ef->list) +
-                     "/export?format=" + (ef->format.empty() ? "yaml" : ef->format);
-    if (!ef->at.empty()) t += "&at=" + query_escape(ef->at);
-    std::string text;
-    call("GET", t, std::nullopt, true, &text);
-    std::cout << text;
-  });
-}
+  if (format.empty())
+    format = ff->file.size() > 4 && ff->file.substr(ff->file.size() - 4) == ".csv" ? "csv" : "yaml";
+  print(call("POST", "/api/v1/price-lists/" + query_escape(ff->list) + "/import",
+             json::value(json::object{{"format", format}, {"content", read_file(ff->file)}})),
+        {});
+});
+auto ef = std::make_shared<FileFlags>();
+auto* exp = price->add_subcommand("export", "Export prices as YAML or CSV");
+exp->add_option("--list", ef->list)->required();
+exp->add_option("--format", ef->format, "yaml (default) or csv");
+exp->add_option("--at", ef->at, "date");
+exp->callback([ef] {
+  std::string t = "/api/v1/price-lists/" + query_escape(ef->list) +
+                  "/export?format=" + (ef->format.empty() ? "yaml" : ef->format);
+  if (!ef->at.empty()) t += "&at=" + query_escape(ef->at);
+  std::string text;
+  call("GET", t, std::nullopt, true, &text);
+  std::cout << text;
+});
+}  // namespace govcloud::cli
 
 }  // namespace govcloud::cli

@@ -2,7 +2,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <iostream>
 
@@ -55,12 +54,18 @@ json::value load_package(const std::string& file, const std::string& id) {
 void print_quote(const json::value& q) {
   if (globals().output == "json") return print(q, {});
   std::cout << cell_text(q.at("package_id")) << "  " << cell_text(q.at("name")) << "  (price list "
-            << cell_text(q.at("price_list")) << ", " << cell_text(q.at("at")).substr(0, 10) << ")\n";
-  print(json::object{{"items", q.at("lines")}},
-        {{"#", "line"}, {"SERVICE", "service_code"}, {"QTY", "quantity"}, {"UNIT", "unit"},
-         {"MONTHS", "months"}, {"UNIT PRICE", "unit_price"}, {"TOTAL", "total"}});
+            << cell_text(q.at("price_list")) << ", " << cell_text(q.at("at")).substr(0, 10)
+            << ")\n";
+  print(json::object{{"items", q.at("lines")}}, {{"#", "line"},
+                                                 {"SERVICE", "service_code"},
+                                                 {"QTY", "quantity"},
+                                                 {"UNIT", "unit"},
+                                                 {"MONTHS", "months"},
+                                                 {"UNIT PRICE", "unit_price"},
+                                                 {"TOTAL", "total"}});
   std::cout << "total  " << cell_text(q.at("total")) << " 元";
-  std::cout << "   budget  " << (q.at("budget").is_null() ? "not stated" : cell_text(q.at("budget")) + " 元");
+  std::cout << "   budget  "
+            << (q.at("budget").is_null() ? "not stated" : cell_text(q.at("budget")) + " 元");
   if (q.at("over_budget").as_bool()) std::cout << "   OVER BUDGET";
   if (q.at("unpriced_lines").as_int64() > 0)
     std::cout << "   " << cell_text(q.at("unpriced_lines")) << " line(s) without a price";
@@ -91,81 +96,92 @@ void register_contract(CLI::App& app) {
     json::object body{{"package", load_package(f->file, f->package)},
                       {"tenant_org_id", f->tenant},
                       {"free_headroom_pct", f->headroom}};
-    if (!f->vdc.empty()) body["vdc_id"] = f->vdc;
-    if (!f->starts.empty()) body["starts_at"] = f->starts;
-    for (auto [key, list] : {std::pair{"batch_starts", &f->batch_starts},
-                             std::pair{"system_starts", &f->system_starts}}) {
-      json::object m;
-      for (const auto& kv : *list) {
-        auto eq = kv.find('=');
-        if (eq == std::string::npos) fail(std::string(key) + ": expected NAME=DATE, got " + kv);
-        m[kv.substr(0, eq)] = kv.substr(eq + 1);
-      }
-      if (!m.empty()) body[key] = std::move(m);
+  if (!f->vdc.empty()) body["vdc_id"] = f->vdc;
+  if (!f->starts.empty()) body["starts_at"] = f->starts;
+  for (auto [key, list] : {std::pair{"batch_starts", &f->batch_starts},
+                           std::pair{"system_starts", &f->system_starts}}) {
+    json::object m;
+    for (const auto& kv : *list) {
+      auto eq = kv.find('=');
+      if (eq == std::string::npos) fail(std::string(key) + ": expected NAME=DATE, got " + kv);
+      m[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
-    print(call("POST", "/api/v1/contracts", json::value(body)), {});
-  });
-  contract->add_subcommand("list", "Contracts you can see")->callback([] {
-    print(call("GET", "/api/v1/contracts"),
-          {{"ID", "id"}, {"PACKAGE", "package_id"}, {"NAME", "name"}, {"TENANT", "tenant_org_id"},
-           {"BUDGET", "budget"}, {"STARTS", "starts_at"}});
-  });
-  auto id = std::make_shared<std::string>();
-  auto* show = contract->add_subcommand("show", "A contract with its line items");
-  show->add_option("id", *id)->required();
-  show->callback([id] {
-    auto v = call("GET", "/api/v1/contracts/" + query_escape(*id));
-    if (globals().output == "json") return print(v, {});
-    json::object head = v.as_object();
-    json::value items = head.at("items");
-    head.erase("items");
-    print(head, {});
-    print(json::object{{"items", items}},
-          {{"#", "line"}, {"SERVICE", "service"}, {"QTY", "quantity"}, {"UNIT", "unit"},
-           {"MONTHS", "months"}, {"BATCH", "batch"}, {"STARTS", "starts_at"}, {"ENDS", "ends_at"}});
-  });
-  struct QuoteFlags {
-    std::string file, package, contract, list, at, out;
-  };
-  auto q = std::make_shared<QuoteFlags>();
-  auto* quote = contract->add_subcommand(
-      "quote", "Itemised quote (分项报价表) of a package file or an imported contract; "
-               "-o json|csv|xlsx");
-  quote->add_option("file", q->file, "packages.yaml (omit with --contract)");
-  quote->add_option("--package", q->package, "package id in the file");
-  quote->add_option("--contract", q->contract, "an imported contract's id");
-  quote->add_option("--price-list", q->list, "price list id or name")->required();
-  quote->add_option("--at", q->at, "price date (default today)");
-  quote->add_option("--out", q->out, "file for csv/xlsx output (default: standard output / quote.xlsx)");
-  quote->callback([q] {
-    std::string format = globals().output == "table" ? "json" : globals().output;
-    std::string raw;
-    json::value v;
-    bool text = format == "csv" || format == "xlsx";
-    if (!q->contract.empty()) {
-      std::string t = "/api/v1/contracts/" + query_escape(q->contract) +
-                      "/quote?price_list=" + query_escape(q->list) + "&format=" + format;
-      if (!q->at.empty()) t += "&at=" + query_escape(q->at);
-      v = call("GET", t, std::nullopt, text, &raw);
-    } else {
-      if (q->file.empty() || q->package.empty()) fail("give a package file and --package, or --contract");
-      json::object body{{"package", load_package(q->file, q->package)},
-                        {"price_list", q->list},
-                        {"format", format}};
-      if (!q->at.empty()) body["at"] = q->at;
-      v = call("POST", "/api/v1/quotes", json::value(body), text, &raw);
-    }
-    if (!text) return print_quote(v);
-    std::string out = q->out.empty() && format == "xlsx" ? "quote.xlsx" : q->out;
-    if (out.empty()) {
-      std::cout << raw;
-      return;
-    }
-    std::ofstream file(out, std::ios::binary);
-    if (!file) fail("cannot write " + out);
-    file << raw;
-    std::cout << "wrote " << out << " (" << raw.size() << " bytes)\n";
-  });
-}
+    if (!m.empty()) body[key] = std::move(m);
+  }
+  print(call("POST", "/api/v1/contracts", json::value(body)), {});
+});
+contract->add_subcommand("list", "Contracts you can see")->callback([] {
+  print(call("GET", "/api/v1/contracts"), {{"ID", "id"},
+                                           {"PACKAGE", "package_id"},
+                                           {"NAME", "name"},
+                                           {"TENANT", "tenant_org_id"},
+                                           {"BUDGET", "budget"},
+                                           {"STARTS", "starts_at"}});
+});
+auto id = std::make_shared<std::string>();
+auto* show = contract->add_subcommand("show", "A contract with its line items");
+show->add_option("id", *id)->required();
+show->callback([id] {
+  auto v = call("GET", "/api/v1/contracts/" + query_escape(*id));
+  if (globals().output == "json") return print(v, {});
+  json::object head = v.as_object();
+  json::value items = head.at("items");
+  head.erase("items");
+  print(head, {});
+  print(json::object{{"items", items}}, {{"#", "line"},
+                                         {"SERVICE", "service"},
+                                         {"QTY", "quantity"},
+                                         {"UNIT", "unit"},
+                                         {"MONTHS", "months"},
+                                         {"BATCH", "batch"},
+                                         {"STARTS", "starts_at"},
+                                         {"ENDS", "ends_at"}});
+});
+struct QuoteFlags {
+  std::string file, package, contract, list, at, out;
+};
+auto q = std::make_shared<QuoteFlags>();
+auto* quote = contract->add_subcommand(
+    "quote",
+    "Itemised quote (分项报价表) of a package file or an imported contract; "
+    "-o json|csv|xlsx");
+quote->add_option("file", q->file, "packages.yaml (omit with --contract)");
+quote->add_option("--package", q->package, "package id in the file");
+quote->add_option("--contract", q->contract, "an imported contract's id");
+quote->add_option("--price-list", q->list, "price list id or name")->required();
+quote->add_option("--at", q->at, "price date (default today)");
+quote->add_option("--out", q->out,
+                  "file for csv/xlsx output (default: standard output / quote.xlsx)");
+quote->callback([q] {
+  std::string format = globals().output == "table" ? "json" : globals().output;
+  std::string raw;
+  json::value v;
+  bool text = format == "csv" || format == "xlsx";
+  if (!q->contract.empty()) {
+    std::string t = "/api/v1/contracts/" + query_escape(q->contract) +
+                    "/quote?price_list=" + query_escape(q->list) + "&format=" + format;
+    if (!q->at.empty()) t += "&at=" + query_escape(q->at);
+    v = call("GET", t, std::nullopt, text, &raw);
+  } else {
+    if (q->file.empty() || q->package.empty())
+      fail("give a package file and --package, or --contract");
+    json::object body{{"package", load_package(q->file, q->package)},
+                      {"price_list", q->list},
+                      {"format", format}};
+    if (!q->at.empty()) body["at"] = q->at;
+    v = call("POST", "/api/v1/quotes", json::value(body), text, &raw);
+  }
+  if (!text) return print_quote(v);
+  std::string out = q->out.empty() && format == "xlsx" ? "quote.xlsx" : q->out;
+  if (out.empty()) {
+    std::cout << raw;
+    return;
+  }
+  std::ofstream file(out, std::ios::binary);
+  if (!file) fail("cannot write " + out);
+  file << raw;
+  std::cout << "wrote " << out << " (" << raw.size() << " bytes)\n";
+});
+}  // namespace govcloud::cli
 
 }  // namespace govcloud::cli

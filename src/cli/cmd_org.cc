@@ -1,6 +1,5 @@
 // govcloud org list | tree | show | create | update | delete
 #include <boost/json.hpp>
-
 #include <iostream>
 #include <map>
 
@@ -12,8 +11,8 @@ namespace json = boost::json;
 
 namespace {
 
-const std::vector<Column> kOrgColumns = {{"ID", "id"}, {"TYPE", "type"}, {"NAME", "name"},
-                                         {"PARENT", "parent_id"}};
+const std::vector<Column> kOrgColumns = {
+    {"ID", "id"}, {"TYPE", "type"}, {"NAME", "name"}, {"PARENT", "parent_id"}};
 
 void print_tree(const json::array& items) {
   std::map<std::string, std::vector<const json::object*>> children;
@@ -23,13 +22,15 @@ void print_tree(const json::array& items) {
   for (const auto& v : items) {
     const auto& o = v.as_object();
     std::string parent = cell_text(o.at("parent_id"));
-    if (present.count(parent)) children[parent].push_back(&o);
-    else roots.push_back(&o);
+    if (present.count(parent))
+      children[parent].push_back(&o);
+    else
+      roots.push_back(&o);
   }
   std::function<void(const json::object&, const std::string&)> walk =
       [&](const json::object& o, const std::string& indent) {
-        std::cout << indent << cell_text(o.at("name")) << "  [" << cell_text(o.at("type"))
-                  << "] " << cell_text(o.at("id")) << "\n";
+        std::cout << indent << cell_text(o.at("name")) << "  [" << cell_text(o.at("type")) << "] "
+                  << cell_text(o.at("id")) << "\n";
         for (const auto* c : children[cell_text(o.at("id"))]) walk(*c, indent + "  ");
       };
   for (const auto* r : roots) walk(*r, "");
@@ -53,8 +54,8 @@ void register_org(CLI::App& app) {
   list->add_option("--limit", lf->limit);
   list->add_option("--offset", lf->offset);
   list->callback([lf] {
-    std::string t = "/api/v1/orgs?limit=" + std::to_string(lf->limit) +
-                    "&offset=" + std::to_string(lf->offset);
+    std::string t =
+        "/api/v1/orgs?limit=" + std::to_string(lf->limit) + "&offset=" + std::to_string(lf->offset);
     if (!lf->type.empty()) t += "&type=" + query_escape(lf->type);
     if (!lf->parent.empty()) t += "&parent_id=" + query_escape(lf->parent);
     if (!lf->q.empty()) t += "&q=" + query_escape(lf->q);
@@ -79,8 +80,8 @@ void register_org(CLI::App& app) {
   auto cf = std::make_shared<CreateFlags>();
   auto* create = org->add_subcommand("create", "Create a node");
   create->add_option("--parent", cf->parent, "parent org id")->required();
-  create->add_option("--type", cf->type,
-                     "management_unit, supervision_unit, tenant, business_system")
+  create
+      ->add_option("--type", cf->type, "management_unit, supervision_unit, tenant, business_system")
       ->required();
   create->add_option("--name", cf->name)->required();
   create->add_option("--description", cf->description);

@@ -1,6 +1,5 @@
 // govcloud vdc … and govcloud quota …
 #include <boost/json.hpp>
-
 #include <iostream>
 
 #include "cli/cli_internal.h"
@@ -49,9 +48,12 @@ void register_quota(CLI::App& app) {
     std::cout << "deleted " << *did << "\n";
   });
 
-  const std::vector<Column> quota_cols = {{"RESOURCE", "resource"}, {"UNIT", "unit"},
-                                          {"LIMIT", "limit"},       {"USED", "used"},
-                                          {"SUB-VDCS", "allocated"}, {"AVAILABLE", "available"},
+  const std::vector<Column> quota_cols = {{"RESOURCE", "resource"},
+                                          {"UNIT", "unit"},
+                                          {"LIMIT", "limit"},
+                                          {"USED", "used"},
+                                          {"SUB-VDCS", "allocated"},
+                                          {"AVAILABLE", "available"},
                                           {"USED-TOTAL", "used_subtree"}};
   auto* quota = app.add_subcommand("quota", "Quotas and reservations per VDC");
   quota->require_subcommand(1);
@@ -66,7 +68,8 @@ void register_quota(CLI::App& app) {
     std::vector<std::string> limits;
   };
   auto sf = std::make_shared<SetFlags>();
-  auto* set = quota->add_subcommand("set", "Set limits: govcloud quota set VDC vcpu=100 memory_gb=400");
+  auto* set =
+      quota->add_subcommand("set", "Set limits: govcloud quota set VDC vcpu=100 memory_gb=400");
   set->add_option("vdc", sf->vdc)->required();
   set->add_option("limits", sf->limits, "resource=limit pairs")->required();
   set->callback([sf, quota_cols] {
@@ -86,9 +89,9 @@ void register_quota(CLI::App& app) {
   reserve->callback([rf] {
     json::object body{{"amounts", parse_amounts(rf->amounts, "amounts")}};
     if (!rf->ref.empty()) body["ref"] = rf->ref;
-    print(call("POST", "/api/v1/vdcs/" + query_escape(rf->vdc) + "/reservations",
-               json::value(body)),
-          {});
+    print(
+        call("POST", "/api/v1/vdcs/" + query_escape(rf->vdc) + "/reservations", json::value(body)),
+        {});
   });
   auto rid = std::make_shared<std::string>();
   auto* release = quota->add_subcommand("release", "Release a reservation");

@@ -1,6 +1,5 @@
 // govcloud request … | approval … | fulfil … | resource … | notification …
 #include <boost/json.hpp>
-
 #include <iostream>
 
 #include "cli/cli_internal.h"
@@ -11,10 +10,14 @@ namespace json = boost::json;
 
 namespace {
 
-const std::vector<Column> kRequestColumns = {
-    {"ID", "id"},         {"STATE", "state"},   {"ACTION", "action"}, {"SERVICE", "service"},
-    {"SYSTEM", "org_id"}, {"STEP", "current_step"}, {"BY", "requester_name"},
-    {"CREATED", "created_at"}};
+const std::vector<Column> kRequestColumns = {{"ID", "id"},
+                                             {"STATE", "state"},
+                                             {"ACTION", "action"},
+                                             {"SERVICE", "service"},
+                                             {"SYSTEM", "org_id"},
+                                             {"STEP", "current_step"},
+                                             {"BY", "requester_name"},
+                                             {"CREATED", "created_at"}};
 
 void add_id_command(CLI::App* parent, const std::string& name, const std::string& help,
                     std::function<void(const std::string&)> fn) {
@@ -50,9 +53,12 @@ void register_request(CLI::App& app) {
       std::string v = kv.substr(eq + 1);
       boost::system::error_code ec;
       auto parsed = json::parse(v, ec);
-      params[kv.substr(0, eq)] = (!ec && (parsed.is_number() || parsed.is_bool())) ? parsed : json::value(v);
+      params[kv.substr(0, eq)] =
+          (!ec && (parsed.is_number() || parsed.is_bool())) ? parsed : json::value(v);
     }
-    json::object body{{"service", nf->service}, {"org_id", nf->system}, {"action", nf->action},
+    json::object body{{"service", nf->service},
+                      {"org_id", nf->system},
+                      {"action", nf->action},
                       {"params", params}};
     if (!nf->vdc.empty()) body["vdc_id"] = nf->vdc;
     if (!nf->resource.empty()) body["resource_id"] = nf->resource;
@@ -90,13 +96,15 @@ void register_request(CLI::App& app) {
       std::string id, comment;
     };
     auto df = std::make_shared<DecideFlags>();
-    auto* cmd = approval->add_subcommand(approve ? "approve" : "reject",
-                                         approve ? "Approve the current step" : "Reject (give a reason)");
+    auto* cmd =
+        approval->add_subcommand(approve ? "approve" : "reject",
+                                 approve ? "Approve the current step" : "Reject (give a reason)");
     cmd->add_option("id", df->id)->required();
     auto* c = cmd->add_option("-m,--comment", df->comment);
     if (!approve) c->required();
     cmd->callback([df, approve] {
-      print(call("POST", "/api/v1/requests/" + query_escape(df->id) + (approve ? "/approve" : "/reject"),
+      print(call("POST",
+                 "/api/v1/requests/" + query_escape(df->id) + (approve ? "/approve" : "/reject"),
                  json::value(json::object{{"comment", df->comment}})),
             {});
     });
@@ -109,8 +117,12 @@ void register_request(CLI::App& app) {
   flist->add_option("--state", *fstate, "open (default) or done");
   flist->callback([fstate] {
     print(call("GET", "/api/v1/fulfilments?limit=200&state=" + query_escape(*fstate)),
-          {{"ID", "id"}, {"STATE", "state"}, {"ACTION", "action"}, {"SERVICE", "service"},
-           {"SYSTEM", "org_id"}, {"REQUEST", "ref"}});
+          {{"ID", "id"},
+           {"STATE", "state"},
+           {"ACTION", "action"},
+           {"SERVICE", "service"},
+           {"SYSTEM", "org_id"},
+           {"REQUEST", "ref"}});
   });
   struct DoneFlags {
     std::string id, delivery;
@@ -128,9 +140,11 @@ void register_request(CLI::App& app) {
   auto* resource = app.add_subcommand("resource", "Delivered resources");
   resource->require_subcommand(1);
   resource->add_subcommand("list", "Resources you can see")->callback([] {
-    print(call("GET", "/api/v1/resources?limit=200"),
-          {{"ID", "id"}, {"STATE", "state"}, {"SERVICE", "service"}, {"SYSTEM", "org_id"},
-           {"QUOTA", "quota"}});
+    print(call("GET", "/api/v1/resources?limit=200"), {{"ID", "id"},
+                                                       {"STATE", "state"},
+                                                       {"SERVICE", "service"},
+                                                       {"SYSTEM", "org_id"},
+                                                       {"QUOTA", "quota"}});
   });
   add_id_command(resource, "show", "One resource", [](const std::string& id) {
     print(call("GET", "/api/v1/resources/" + query_escape(id)), {});

@@ -1,6 +1,5 @@
 // govcloud user … and govcloud role …
 #include <boost/json.hpp>
-
 #include <iostream>
 
 #include "cli/cli_internal.h"
@@ -11,11 +10,13 @@ namespace json = boost::json;
 
 namespace {
 
-const std::vector<Column> kUserColumns = {{"ID", "id"},         {"USERNAME", "username"},
-                                          {"NAME", "display_name"}, {"ORG", "org_id"},
-                                          {"DISABLED", "disabled"}, {"2FA", "totp_enabled"}};
-const std::vector<Column> kBindingColumns = {{"ID", "id"},          {"USER", "user_id"},
-                                             {"ROLE", "role"},      {"SCOPE", "scope_org_id"},
+const std::vector<Column> kUserColumns = {
+    {"ID", "id"},      {"USERNAME", "username"}, {"NAME", "display_name"},
+    {"ORG", "org_id"}, {"DISABLED", "disabled"}, {"2FA", "totp_enabled"}};
+const std::vector<Column> kBindingColumns = {{"ID", "id"},
+                                             {"USER", "user_id"},
+                                             {"ROLE", "role"},
+                                             {"SCOPE", "scope_org_id"},
                                              {"ASSUME-ONLY", "assume_only"},
                                              {"EXPIRES", "expires_at"}};
 
@@ -119,9 +120,8 @@ void register_user(CLI::App& app) {
   passwd->add_option("--new", pf->new_pw)->required();
   passwd->callback([pf] {
     call("POST", "/api/v1/auth/password",
-         json::value(json::object{{"username", pf->user},
-                                  {"old_password", pf->old_pw},
-                                  {"new_password", pf->new_pw}}));
+         json::value(json::object{
+             {"username", pf->user}, {"old_password", pf->old_pw}, {"new_password", pf->new_pw}}));
     std::cout << "password changed\n";
   });
 }

@@ -1,6 +1,5 @@
 // govcloud workorder …
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <iostream>
 
@@ -33,7 +32,8 @@ std::string base64(const std::string& in) {
 }  // namespace
 
 void register_workorder(CLI::App& app) {
-  auto* wo = app.add_subcommand("workorder", "Work orders (工单): onboarding, go-live, change, exit");
+  auto* wo =
+      app.add_subcommand("workorder", "Work orders (工单): onboarding, go-live, change, exit");
   wo->require_subcommand(1);
   struct NewFlags {
     std::string type, system, title, description;
@@ -46,8 +46,10 @@ void register_workorder(CLI::App& app) {
   create->add_option("--description", nf->description);
   create->callback([nf] {
     print(call("POST", "/api/v1/workorders",
-               json::value(json::object{{"type", nf->type}, {"org_id", nf->system},
-                                        {"title", nf->title}, {"description", nf->description}})),
+               json::value(json::object{{"type", nf->type},
+                                        {"org_id", nf->system},
+                                        {"title", nf->title},
+                                        {"description", nf->description}})),
           {});
   });
   struct ListFlags {
@@ -61,8 +63,12 @@ void register_workorder(CLI::App& app) {
     std::string t = "/api/v1/workorders?limit=200";
     if (!lf->state.empty()) t += "&state=" + query_escape(lf->state);
     if (!lf->type.empty()) t += "&type=" + query_escape(lf->type);
-    print(call("GET", t), {{"ID", "id"}, {"TYPE", "type"}, {"STATE", "state"}, {"TITLE", "title"},
-                           {"SYSTEM", "org_name"}, {"ASSIGNEE", "assignee_name"},
+    print(call("GET", t), {{"ID", "id"},
+                           {"TYPE", "type"},
+                           {"STATE", "state"},
+                           {"TITLE", "title"},
+                           {"SYSTEM", "org_name"},
+                           {"ASSIGNEE", "assignee_name"},
                            {"CREATED", "created_at"}});
   });
   auto sid = std::make_shared<std::string>();
@@ -107,7 +113,8 @@ void register_workorder(CLI::App& app) {
   attach->callback([xf] {
     std::string name = xf->value.substr(xf->value.find_last_of('/') + 1);
     call("POST", "/api/v1/workorders/" + query_escape(xf->id) + "/attachments",
-         json::value(json::object{{"filename", name}, {"content_base64", base64(read_file(xf->value))}}));
+         json::value(
+             json::object{{"filename", name}, {"content_base64", base64(read_file(xf->value))}}));
     std::cout << "attached " << name << "\n";
   });
   struct GetFlags {
@@ -121,7 +128,8 @@ void register_workorder(CLI::App& app) {
   get->add_option("--out", gf->out, "file to write")->required();
   get->callback([gf] {
     std::string bytes;
-    call("GET", "/api/v1/workorders/" + query_escape(gf->id) + "/attachments/" + std::to_string(gf->n),
+    call("GET",
+         "/api/v1/workorders/" + query_escape(gf->id) + "/attachments/" + std::to_string(gf->n),
          std::nullopt, true, &bytes);
     std::ofstream out(gf->out, std::ios::binary);
     if (!out) fail("cannot write " + gf->out);

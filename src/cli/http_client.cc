@@ -4,7 +4,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <optional>
 
 namespace govcloud {
@@ -74,7 +73,9 @@ HttpClient::HttpClient(const std::string& base_url) : impl_(new Impl) {
   impl_->port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
 }
 
-HttpClient::~HttpClient() { delete impl_; }
+HttpClient::~HttpClient() {
+  delete impl_;
+}
 
 Result<ClientResponse> HttpClient::send(const ClientRequest& req) {
   for (int attempt = 0; attempt < 2; ++attempt) {

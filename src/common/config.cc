@@ -11,15 +11,15 @@
 namespace govcloud {
 namespace {
 
-Status parse_int(const std::string& key, const std::string& text, std::int64_t lo,
-                 std::int64_t hi, std::int64_t& out) {
+Status parse_int(const std::string& key, const std::string& text, std::int64_t lo, std::int64_t hi,
+                 std::int64_t& out) {
   std::int64_t v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size())
     return invalid(key, key + ": expected an integer, got '" + text + "'");
   if (v < lo || v > hi)
-    return invalid(key, key + ": must be between " + std::to_string(lo) + " and " +
-                            std::to_string(hi));
+    return invalid(key,
+                   key + ": must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   out = v;
   return ok_status();
 }
@@ -49,15 +49,18 @@ Setter int_field(T Config::*member, std::int64_t lo, std::int64_t hi) {
 
 const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> kSetters = {
-      {"listen", [](Config& c, const std::string&, const std::string& v) -> Status {
+      {"listen",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
          c.listen = v;
          return ok_status();
        }},
-      {"data_dir", [](Config& c, const std::string&, const std::string& v) -> Status {
+      {"data_dir",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
          c.data_dir = v;
          return ok_status();
        }},
-      {"bootstrap_password", [](Config& c, const std::string&, const std::string& v) -> Status {
+      {"bootstrap_password",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
          c.bootstrap_password = v;
          return ok_status();
        }},
@@ -66,40 +69,48 @@ const std::map<std::string, Setter>& setters() {
       {"token_ttl_minutes", int_field(&Config::token_ttl_minutes, 1, 7 * 24 * 60)},
       {"max_assume_minutes", int_field(&Config::max_assume_minutes, 1, 24 * 60)},
       {"audit_retention_days", int_field(&Config::audit_retention_days, 366, 36500)},
-      {"access_log", [](Config& c, const std::string& k, const std::string& v) -> Status {
+      {"access_log",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
          return parse_bool(k, v, c.access_log);
        }},
-      {"demo", [](Config& c, const std::string& k, const std::string& v) -> Status {
+      {"demo",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
          return parse_bool(k, v, c.demo);
        }},
-      {"require_totp_for_admins", [](Config& c, const std::string& k, const std::string& v) -> Status {
+      {"require_totp_for_admins",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
          return parse_bool(k, v, c.require_totp_for_admins);
        }},
-      {"password.min_length", [](Config& c, const std::string& k, const std::string& v) -> Status {
+      {"password.min_length",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
          std::int64_t out = 0;
          GC_TRY(parse_int(k, v, 8, 128, out));
          c.password.min_length = static_cast<int>(out);
          return ok_status();
        }},
-      {"password.min_classes", [](Config& c, const std::string& k, const std::string& v) -> Status {
+      {"password.min_classes",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
          std::int64_t out = 0;
          GC_TRY(parse_int(k, v, 1, 4, out));
          c.password.min_classes = static_cast<int>(out);
          return ok_status();
        }},
-      {"password.max_age_days", [](Config& c, const std::string& k, const std::string& v) -> Status {
+      {"password.max_age_days",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
          std::int64_t out = 0;
          GC_TRY(parse_int(k, v, 1, 3650, out));
          c.password.max_age_days = static_cast<int>(out);
          return ok_status();
        }},
-      {"lockout.max_failures", [](Config& c, const std::string& k, const std::string& v) -> Status {
+      {"lockout.max_failures",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
          std::int64_t out = 0;
          GC_TRY(parse_int(k, v, 1, 100, out));
          c.lockout.max_failures = static_cast<int>(out);
          return ok_status();
        }},
-      {"lockout.lock_minutes", [](Config& c, const std::string& k, const std::string& v) -> Status {
+      {"lockout.lock_minutes",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
          std::int64_t out = 0;
          GC_TRY(parse_int(k, v, 1, 24 * 60, out));
          c.lockout.lock_minutes = static_cast<int>(out);
@@ -112,8 +123,8 @@ const std::map<std::string, Setter>& setters() {
 Status load_node(Config& c, const YAML::Node& node, const std::string& prefix) {
   if (!node.IsMap()) return invalid(prefix, "config: expected a mapping at '" + prefix + "'");
   for (const auto& kv : node) {
-    std::string key = prefix.empty() ? kv.first.as<std::string>()
-                                     : prefix + "." + kv.first.as<std::string>();
+    std::string key =
+        prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>();
     if (kv.second.IsMap()) {
       GC_TRY(load_node(c, kv.second, key));
     } else if (kv.second.IsScalar()) {

@@ -15,7 +15,7 @@ namespace govcloud {
 
 struct PasswordPolicy {
   int min_length = 10;
-  int min_classes = 3;  // of lower, upper, digit, symbol
+  int min_classes = 3;     // of lower, upper, digit, symbol
   int max_age_days = 180;  // IAM-12: rotated every six months
 };
 
@@ -33,9 +33,9 @@ struct Config {
   int max_assume_minutes = 60;  // IAM-07: role assumption is bounded
   bool access_log = true;
   bool require_totp_for_admins = false;  // IAM-14, see docs/decisions/0004
-  std::string bootstrap_password;  // GOVCLOUD_BOOTSTRAP_PASSWORD
-  bool demo = false;  // seed a demo management unit and tenant on first start
-  int audit_retention_days = 366;  // AUD-02: at least a year
+  std::string bootstrap_password;        // GOVCLOUD_BOOTSTRAP_PASSWORD
+  bool demo = false;                     // seed a demo management unit and tenant on first start
+  int audit_retention_days = 366;        // AUD-02: at least a year
   PasswordPolicy password;
   LockoutPolicy lockout;
 

@@ -23,16 +23,20 @@ Bytes digest(const char* name, std::string_view data) {
 
 }  // namespace
 
-Bytes sm3(std::string_view data) { return digest("SM3", data); }
-Bytes sha256(std::string_view data) { return digest("SHA256", data); }
+Bytes sm3(std::string_view data) {
+  return digest("SM3", data);
+}
+Bytes sha256(std::string_view data) {
+  return digest("SHA256", data);
+}
 
 Bytes hmac(const char* digest_name, const Bytes& key, const Bytes& message) {
   const EVP_MD* md = EVP_get_digestbyname(digest_name);
   if (md == nullptr) throw std::runtime_error(std::string("digest unavailable: ") + digest_name);
   Bytes out(EVP_MAX_MD_SIZE);
   unsigned int len = 0;
-  if (HMAC(md, key.data(), static_cast<int>(key.size()), message.data(), message.size(),
-           out.data(), &len) == nullptr)
+  if (HMAC(md, key.data(), static_cast<int>(key.size()), message.data(), message.size(), out.data(),
+           &len) == nullptr)
     throw std::runtime_error("hmac failed");
   out.resize(len);
   return out;
@@ -57,8 +61,7 @@ std::string to_hex(const Bytes& bytes) {
 }
 
 std::string base64url(const Bytes& bytes) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   std::uint32_t buf = 0;
   int bits = 0;
@@ -81,16 +84,23 @@ bool base64_decode(std::string_view text, std::string& out) {
   std::size_t pad = 0;
   for (char c : text) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      v = 62;
+    else if (c == '/' || c == '_')
+      v = 63;
     else if (c == '=') {
       ++pad;
       continue;
-    } else if (c == '\n' || c == '\r' || c == ' ') continue;
-    else return false;
+    } else if (c == '\n' || c == '\r' || c == ' ')
+      continue;
+    else
+      return false;
     if (pad) return false;  // data after padding
     buf = (buf << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
@@ -125,11 +135,16 @@ bool base32_decode(std::string_view text, Bytes& out) {
   int bits = 0;
   for (char c : text) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a';
-    else if (c >= '2' && c <= '7') v = c - '2' + 26;
-    else if (c == '=' || c == ' ') continue;
-    else return false;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a';
+    else if (c >= '2' && c <= '7')
+      v = c - '2' + 26;
+    else if (c == '=' || c == ' ')
+      continue;
+    else
+      return false;
     buf = (buf << 5) | static_cast<std::uint32_t>(v);
     bits += 5;
     if (bits >= 8) {

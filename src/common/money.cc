@@ -45,8 +45,8 @@ Result<std::int64_t> parse_fixed(std::string_view text, int max_decimals, const 
 
 std::string format_fixed(std::int64_t v, std::int64_t scale, int decimals, int min_decimals) {
   bool negative = v < 0;
-  unsigned long long a = negative ? 0ULL - static_cast<unsigned long long>(v)
-                                  : static_cast<unsigned long long>(v);
+  unsigned long long a =
+      negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
   std::string whole = std::to_string(a / static_cast<unsigned long long>(scale));
   std::string frac = std::to_string(a % static_cast<unsigned long long>(scale));
   frac = std::string(static_cast<std::size_t>(decimals) - frac.size(), '0') + frac;
@@ -58,7 +58,8 @@ std::string format_fixed(std::int64_t v, std::int64_t scale, int decimals, int m
 
 std::int64_t div_round(__int128 num, __int128 den) {
   __int128 q = num / den, r = num % den;
-  if (r != 0 && (r < 0 ? -r : r) * 2 >= (den < 0 ? -den : den)) q += (num < 0) != (den < 0) ? -1 : 1;
+  if (r != 0 && (r < 0 ? -r : r) * 2 >= (den < 0 ? -den : den))
+    q += (num < 0) != (den < 0) ? -1 : 1;
   return static_cast<std::int64_t>(q);
 }
 
@@ -75,7 +76,9 @@ std::int64_t Decimal::ceil() const {
   return q;
 }
 
-std::string Decimal::str() const { return format_fixed(micros_, kScale, 6, 0); }
+std::string Decimal::str() const {
+  return format_fixed(micros_, kScale, 6, 0);
+}
 
 Decimal Decimal::plus_percent(int pct) const {
   __int128 v = static_cast<__int128>(micros_) * (100 + pct);
@@ -89,9 +92,13 @@ Result<Money> Money::parse(std::string_view text, const std::string& field) {
   return Money(v);
 }
 
-std::string Money::str() const { return format_fixed(units_, kScale, 4, 2); }
+std::string Money::str() const {
+  return format_fixed(units_, kScale, 4, 2);
+}
 
-Money Money::round_to_fen() const { return Money(div_round(units_, 100) * 100); }
+Money Money::round_to_fen() const {
+  return Money(div_round(units_, 100) * 100);
+}
 
 Money Money::times(Decimal quantity, std::int64_t multiplier) const {
   __int128 v = static_cast<__int128>(units_) * quantity.micros() * multiplier;
@@ -104,6 +111,8 @@ Money Money::times(Decimal a, Decimal b, std::int64_t divisor) const {
   return Money(div_round(v, den));
 }
 
-Money Money::divided_by(std::int64_t divisor) const { return Money(div_round(units_, divisor)); }
+Money Money::divided_by(std::int64_t divisor) const {
+  return Money(div_round(units_, divisor));
+}
 
 }  // namespace govcloud

@@ -11,18 +11,18 @@
 namespace govcloud {
 
 enum class ErrorCode {
-  kInvalidArgument,    // 400: a field is malformed or out of range
-  kUnauthenticated,    // 401: no, bad or expired credentials
-  kPermissionDenied,   // 403: authenticated but not allowed
-  kNotFound,           // 404: does not exist or is not visible to the caller
-  kConflict,           // 409: state does not allow it (duplicate, not empty, …)
-  kQuotaExceeded,      // 409: a quota would be exceeded
-  kLocked,             // 423: account locked after failed logins
-  kPayloadTooLarge,    // 413
-  kUnsupportedMedia,   // 415
-  kMethodNotAllowed,   // 405
-  kPasswordExpired,    // 403 with its own code so clients can prompt for a change
-  kInternal,           // 500: a bug or an infrastructure failure
+  kInvalidArgument,   // 400: a field is malformed or out of range
+  kUnauthenticated,   // 401: no, bad or expired credentials
+  kPermissionDenied,  // 403: authenticated but not allowed
+  kNotFound,          // 404: does not exist or is not visible to the caller
+  kConflict,          // 409: state does not allow it (duplicate, not empty, …)
+  kQuotaExceeded,     // 409: a quota would be exceeded
+  kLocked,            // 423: account locked after failed logins
+  kPayloadTooLarge,   // 413
+  kUnsupportedMedia,  // 415
+  kMethodNotAllowed,  // 405
+  kPasswordExpired,   // 403 with its own code so clients can prompt for a change
+  kInternal,          // 500: a bug or an infrastructure failure
 };
 
 const char* error_code_name(ErrorCode code);
@@ -49,7 +49,7 @@ inline Error conflict(std::string message, std::string field = {}) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -70,7 +70,9 @@ struct Ok {};
 
 // Status is a Result with nothing to return.
 using Status = Result<Ok>;
-inline Status ok_status() { return Ok{}; }
+inline Status ok_status() {
+  return Ok{};
+}
 
 }  // namespace govcloud
 

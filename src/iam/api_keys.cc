@@ -31,7 +31,10 @@ Result<NewApiKey> IamService::create_api_key(const Principal& who, const std::st
     out.secret = "gck_" + out.key.id.value + "_" + secret;
     tx.insert_api_key(out.key);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"apikey.create", out.key.id.value, who.home_org.value, "success",
+                AuditEvent{"apikey.create",
+                           out.key.id.value,
+                           who.home_org.value,
+                           "success",
                            {{"name", name}, {"scope", scope ? scope->value : ""}}});
     return out;
   });

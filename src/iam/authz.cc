@@ -8,34 +8,62 @@ namespace govcloud {
 
 const char* action_name(Action a) {
   switch (a) {
-    case Action::kOrgRead: return "org.read";
-    case Action::kOrgCreateUnit: return "org.create_unit";
-    case Action::kOrgCreateChild: return "org.create_child";
-    case Action::kOrgUpdate: return "org.update";
-    case Action::kVdcRead: return "vdc.read";
-    case Action::kVdcWrite: return "vdc.write";
-    case Action::kQuotaRead: return "quota.read";
-    case Action::kQuotaWrite: return "quota.write";
-    case Action::kQuotaReserve: return "quota.reserve";
-    case Action::kUserRead: return "user.read";
-    case Action::kUserWrite: return "user.write";
-    case Action::kRoleRead: return "role.read";
-    case Action::kRoleGrant: return "role.grant";
-    case Action::kRoleGrantPlatform: return "role.grant_platform";
-    case Action::kAuditRead: return "audit.read";
-    case Action::kAuditExport: return "audit.export";
-    case Action::kAuditPurge: return "audit.purge";
-    case Action::kPlatformMonitor: return "platform.monitor";
-    case Action::kCatalogWrite: return "catalog.write";
-    case Action::kPriceWrite: return "price.write";
-    case Action::kContractRead: return "contract.read";
-    case Action::kContractWrite: return "contract.write";
-    case Action::kRequest: return "request.create";
-    case Action::kApprove: return "request.approve";
-    case Action::kFulfil: return "fulfilment.complete";
-    case Action::kReclaim: return "resource.reclaim";
-    case Action::kWorkOrder: return "workorder.use";
-    case Action::kWorkOrderHandle: return "workorder.handle";
+    case Action::kOrgRead:
+      return "org.read";
+    case Action::kOrgCreateUnit:
+      return "org.create_unit";
+    case Action::kOrgCreateChild:
+      return "org.create_child";
+    case Action::kOrgUpdate:
+      return "org.update";
+    case Action::kVdcRead:
+      return "vdc.read";
+    case Action::kVdcWrite:
+      return "vdc.write";
+    case Action::kQuotaRead:
+      return "quota.read";
+    case Action::kQuotaWrite:
+      return "quota.write";
+    case Action::kQuotaReserve:
+      return "quota.reserve";
+    case Action::kUserRead:
+      return "user.read";
+    case Action::kUserWrite:
+      return "user.write";
+    case Action::kRoleRead:
+      return "role.read";
+    case Action::kRoleGrant:
+      return "role.grant";
+    case Action::kRoleGrantPlatform:
+      return "role.grant_platform";
+    case Action::kAuditRead:
+      return "audit.read";
+    case Action::kAuditExport:
+      return "audit.export";
+    case Action::kAuditPurge:
+      return "audit.purge";
+    case Action::kPlatformMonitor:
+      return "platform.monitor";
+    case Action::kCatalogWrite:
+      return "catalog.write";
+    case Action::kPriceWrite:
+      return "price.write";
+    case Action::kContractRead:
+      return "contract.read";
+    case Action::kContractWrite:
+      return "contract.write";
+    case Action::kRequest:
+      return "request.create";
+    case Action::kApprove:
+      return "request.approve";
+    case Action::kFulfil:
+      return "fulfilment.complete";
+    case Action::kReclaim:
+      return "resource.reclaim";
+    case Action::kWorkOrder:
+      return "workorder.use";
+    case Action::kWorkOrderHandle:
+      return "workorder.handle";
   }
   return "unknown";
 }
@@ -44,11 +72,10 @@ bool role_allows(Role role, Action a) {
   using A = Action;
   switch (role) {
     case Role::kSysAdmin:  // runs the platform; creates no tenants (TEN-10), no accounts or rights
-      return a == A::kOrgRead || a == A::kOrgCreateUnit || a == A::kOrgUpdate ||
-             a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead ||
-             a == A::kQuotaWrite || a == A::kUserRead || a == A::kRoleRead ||
-             a == A::kPlatformMonitor || a == A::kCatalogWrite || a == A::kPriceWrite ||
-             a == A::kContractRead || a == A::kReclaim || a == A::kApprove;
+      return a == A::kOrgRead || a == A::kOrgCreateUnit || a == A::kOrgUpdate || a == A::kVdcRead ||
+             a == A::kVdcWrite || a == A::kQuotaRead || a == A::kQuotaWrite || a == A::kUserRead ||
+             a == A::kRoleRead || a == A::kPlatformMonitor || a == A::kCatalogWrite ||
+             a == A::kPriceWrite || a == A::kContractRead || a == A::kReclaim || a == A::kApprove;
     case Role::kSecAdmin:  // accounts and rights
       return a == A::kOrgRead || a == A::kUserRead || a == A::kUserWrite || a == A::kRoleRead ||
              a == A::kRoleGrant || a == A::kRoleGrantPlatform;
@@ -58,20 +85,18 @@ bool role_allows(Role role, Action a) {
                       // delivers what people deliver (CAT-09) and handles work orders (OPS-22)
       return a == A::kPlatformMonitor || a == A::kFulfil || a == A::kWorkOrderHandle;
     case Role::kSupervisor:  // TEN-09: read-only view across tenants
-      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead ||
-             a == A::kAuditRead || a == A::kAuditExport || a == A::kContractRead;
+      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kAuditRead ||
+             a == A::kAuditExport || a == A::kContractRead;
     case Role::kTenantAdmin:
       return a == A::kOrgRead || a == A::kOrgCreateChild || a == A::kOrgUpdate ||
-             a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead ||
-             a == A::kQuotaWrite || a == A::kQuotaReserve || a == A::kUserRead ||
-             a == A::kUserWrite || a == A::kRoleRead || a == A::kRoleGrant ||
-             a == A::kAuditRead || a == A::kPriceWrite || a == A::kContractRead ||
-             a == A::kContractWrite || a == A::kRequest || a == A::kApprove ||
-             a == A::kReclaim || a == A::kWorkOrder;
+             a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead || a == A::kQuotaWrite ||
+             a == A::kQuotaReserve || a == A::kUserRead || a == A::kUserWrite ||
+             a == A::kRoleRead || a == A::kRoleGrant || a == A::kAuditRead || a == A::kPriceWrite ||
+             a == A::kContractRead || a == A::kContractWrite || a == A::kRequest ||
+             a == A::kApprove || a == A::kReclaim || a == A::kWorkOrder;
     case Role::kMember:
-      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead ||
-             a == A::kQuotaReserve || a == A::kRequest || a == A::kWorkOrder ||
-             a == A::kContractRead;
+      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kQuotaReserve ||
+             a == A::kRequest || a == A::kWorkOrder || a == A::kContractRead;
     case Role::kViewer:
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead;
   }
@@ -80,10 +105,14 @@ bool role_allows(Role role, Action a) {
 
 int tenant_role_rank(Role role) {
   switch (role) {
-    case Role::kTenantAdmin: return 3;
-    case Role::kMember: return 2;
-    case Role::kViewer: return 1;
-    default: return 0;
+    case Role::kTenantAdmin:
+      return 3;
+    case Role::kMember:
+      return 2;
+    case Role::kViewer:
+      return 1;
+    default:
+      return 0;
   }
 }
 
@@ -108,8 +137,7 @@ std::vector<std::string> Principal::paths_for(Action action) const {
   std::vector<std::string> out;
   if (totp_enrolment_only) return out;
   for (const auto& g : grants) {
-    if (role_allows(g.role, action) &&
-        std::find(out.begin(), out.end(), g.scope_path) == out.end())
+    if (role_allows(g.role, action) && std::find(out.begin(), out.end(), g.scope_path) == out.end())
       out.push_back(g.scope_path);
   }
   return out;

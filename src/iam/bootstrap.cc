@@ -44,7 +44,10 @@ Result<BootstrapResult> IamService::bootstrap(const std::string& password) {
     tx.insert_binding(b);
     RequestContext ctx{"local", "bootstrap"};
     write_audit(tx, clock_, nullptr, ctx,
-                AuditEvent{"platform.bootstrap", admin.id.value, root.id.value, "success",
+                AuditEvent{"platform.bootstrap",
+                           admin.id.value,
+                           root.id.value,
+                           "success",
                            {{"username", "system"}, {"admin", "admin"}}});
     out.created = true;
     out.platform = root.id;

@@ -104,8 +104,7 @@ class IamService {
   Status reset_totp(const Principal& who, const UserId& id, const RequestContext& ctx);
 
   // Roles (IAM-03, 04, 08, 11)
-  Result<RoleBinding> grant(const Principal& who, const GrantInput& in,
-                            const RequestContext& ctx);
+  Result<RoleBinding> grant(const Principal& who, const GrantInput& in, const RequestContext& ctx);
   Status revoke(const Principal& who, const BindingId& id, const RequestContext& ctx);
   Result<std::vector<RoleBinding>> list_bindings(const Principal& who, BindingQuery q);
 

@@ -28,14 +28,12 @@ std::string lower(std::string s) {
 
 std::string hash_password(const std::string& password) {
   Bytes salt = random_bytes(kSaltLen);
-  std::size_t len = argon2_encodedlen(kTimeCost, kMemoryKiB, kLanes, kSaltLen, kHashLen,
-                                      Argon2_id);
+  std::size_t len = argon2_encodedlen(kTimeCost, kMemoryKiB, kLanes, kSaltLen, kHashLen, Argon2_id);
   std::string encoded(len, '\0');
   int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(),
                                  salt.data(), salt.size(), kHashLen, encoded.data(), len);
   if (rc != ARGON2_OK) throw std::runtime_error(argon2_error_message(rc));
-  encoded.resize(encoded.find('\0') == std::string::npos ? encoded.size()
-                                                          : encoded.find('\0'));
+  encoded.resize(encoded.find('\0') == std::string::npos ? encoded.size() : encoded.find('\0'));
   return encoded;
 }
 
@@ -47,15 +45,19 @@ bool verify_password(const std::string& encoded_hash, const std::string& passwor
 Status check_password_policy(const PasswordPolicy& policy, const std::string& username,
                              const std::string& password, const std::string& field) {
   if (static_cast<int>(password.size()) < policy.min_length)
-    return invalid(field, "password must be at least " + std::to_string(policy.min_length) +
-                              " characters");
+    return invalid(
+        field, "password must be at least " + std::to_string(policy.min_length) + " characters");
   if (password.size() > 256) return invalid(field, "password must be at most 256 characters");
   bool lo = false, up = false, digit = false, sym = false;
   for (unsigned char c : password) {
-    if (std::islower(c)) lo = true;
-    else if (std::isupper(c)) up = true;
-    else if (std::isdigit(c)) digit = true;
-    else sym = true;
+    if (std::islower(c))
+      lo = true;
+    else if (std::isupper(c))
+      up = true;
+    else if (std::isdigit(c))
+      digit = true;
+    else
+      sym = true;
   }
   int classes = lo + up + digit + sym;
   if (classes < policy.min_classes)

@@ -7,8 +7,7 @@ namespace govcloud {
 namespace {
 
 bool is_tenant_side(OrgType t) {
-  return t == OrgType::kManagementUnit || t == OrgType::kTenant ||
-         t == OrgType::kBusinessSystem;
+  return t == OrgType::kManagementUnit || t == OrgType::kTenant || t == OrgType::kBusinessSystem;
 }
 
 // Tenant-side granters give at most what they hold themselves at that scope (IAM-03).
@@ -75,9 +74,9 @@ Result<RoleBinding> IamService::grant(const Principal& who, const GrantInput& in
     if (!user || !home || !who.can(Action::kUserRead, home->path))
       return Error{ErrorCode::kNotFound, "user not found", "user_id"};
     auto scope = tx.find_org(in.scope);
-    if (!scope || !(who.can(Action::kOrgRead, scope->path) ||
-                    who.can(Action::kRoleGrant, scope->path) ||
-                    who.can(Action::kRoleGrantPlatform, scope->path)))
+    if (!scope ||
+        !(who.can(Action::kOrgRead, scope->path) || who.can(Action::kRoleGrant, scope->path) ||
+          who.can(Action::kRoleGrantPlatform, scope->path)))
       return Error{ErrorCode::kNotFound, "org not found", "scope_org_id"};
     GrantCheck c{*scope, *user, *home};
     GC_TRY(check_grant_rights(tx, who, in.role, c, false));
@@ -107,7 +106,10 @@ Result<RoleBinding> IamService::grant(const Principal& who, const GrantInput& in
     b.created_at = now;
     tx.insert_binding(b);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"role.grant", b.id.value, scope->id.value, "success",
+                AuditEvent{"role.grant",
+                           b.id.value,
+                           scope->id.value,
+                           "success",
                            {{"user_id", user->id.value},
                             {"username", user->username},
                             {"role", role_name(b.role)},
@@ -131,7 +133,10 @@ Status IamService::revoke(const Principal& who, const BindingId& id, const Reque
     GC_TRY(check_grant_rights(tx, who, b->role, GrantCheck{*scope, *user, *home}, true));
     tx.delete_binding(b->id);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"role.revoke", b->id.value, scope->id.value, "success",
+                AuditEvent{"role.revoke",
+                           b->id.value,
+                           scope->id.value,
+                           "success",
                            {{"user_id", user->id.value},
                             {"username", user->username},
                             {"role", role_name(b->role)}}});

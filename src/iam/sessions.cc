@@ -18,7 +18,9 @@ Error bad_credentials() {
   return Error{ErrorCode::kUnauthenticated, "invalid user name or password", {}};
 }
 
-std::string token_hash(const std::string& bearer) { return to_hex(sha256(bearer)); }
+std::string token_hash(const std::string& bearer) {
+  return to_hex(sha256(bearer));
+}
 
 }  // namespace
 
@@ -70,10 +72,9 @@ Result<Principal> IamService::load_principal(Tx& tx, const User& user, const Ses
   return p;
 }
 
-Result<IssuedToken> IamService::issue_session(Tx& tx, const User& user,
-                                              const RequestContext& ctx,
-                                              std::optional<BindingId> assumed,
-                                              TimeMs expires_at, bool enrolment_only) {
+Result<IssuedToken> IamService::issue_session(Tx& tx, const User& user, const RequestContext& ctx,
+                                              std::optional<BindingId> assumed, TimeMs expires_at,
+                                              bool enrolment_only) {
   IssuedToken out;
   out.token = kSessionPrefix + base64url(random_bytes(32));
   out.expires_at = expires_at;
@@ -100,7 +101,10 @@ Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext
   auto issued = store_.transact([&](Tx& tx) -> Result<IssuedToken> {
     TimeMs now = clock_.now();
     auto fail = [&](const std::string& reason, Error err, const User* user) {
-      AuditEvent ev{"auth.login", in.username, user ? user->org.value : "", "failed",
+      AuditEvent ev{"auth.login",
+                    in.username,
+                    user ? user->org.value : "",
+                    "failed",
                     {{"username", in.username}, {"reason", reason}}};
       write_audit(tx, clock_, nullptr, ctx, ev);
       failure = std::move(err);
@@ -135,7 +139,10 @@ Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext
       tx.update_user(*user);  // counters only; updated_at tracks profile changes
       if (lock_now) {
         write_audit(tx, clock_, nullptr, ctx,
-                    AuditEvent{"auth.lockout", user->id.value, user->org.value, "success",
+                    AuditEvent{"auth.lockout",
+                               user->id.value,
+                               user->org.value,
+                               "success",
                                {{"username", user->username},
                                 {"minutes", std::to_string(config_.lockout.lock_minutes)}}});
       }
@@ -171,10 +178,9 @@ Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext
     }
     GC_ASSIGN_OR_RETURN(auto token,
                         issue_session(tx, *user, ctx, std::nullopt,
-                                      now + config_.token_ttl_minutes * kMinuteMs,
-                                      enrolment_only));
-    AuditEvent ev{"auth.login", user->id.value, user->org.value, "success",
-                  {{"username", user->username}}};
+                                      now + config_.token_ttl_minutes * kMinuteMs, enrolment_only));
+    AuditEvent ev{
+        "auth.login", user->id.value, user->org.value, "success", {{"username", user->username}}};
     if (enrolment_only) ev.detail["totp_enrolment_only"] = "true";
     write_audit(tx, clock_, nullptr, ctx, ev);
     return token;
@@ -204,8 +210,7 @@ Result<Principal> IamService::authenticate(const std::string& bearer) {
       auto sep = bearer.find('_', 4);
       if (sep == std::string::npos) return expired;
       auto key = tx.find_api_key(ApiKeyId{bearer.substr(4, sep - 4)});
-      if (!key || key->revoked || (key->expires_at != 0 && key->expires_at <= now))
-        return expired;
+      if (!key || key->revoked || (key->expires_at != 0 && key->expires_at <= now)) return expired;
       if (!constant_time_equal(key->secret_hash, to_hex(sha256(bearer.substr(sep + 1)))))
         return expired;
       auto user = tx.find_user(key->user);
@@ -241,11 +246,12 @@ Status IamService::logout(const Principal& who, const RequestContext& ctx) {
 Result<IssuedToken> IamService::assume_role(const Principal& who, const BindingId& binding,
                                             int minutes, const RequestContext& ctx) {
   if (who.token_hash.empty() || !who.assumed_role.empty())
-    return invalid("authorization", "a role is assumed from a login session, not from an API "
-                                    "key or another assumed role");
+    return invalid("authorization",
+                   "a role is assumed from a login session, not from an API "
+                   "key or another assumed role");
   if (minutes < 1 || minutes > config_.max_assume_minutes)
-    return invalid("minutes", "minutes must be between 1 and " +
-                                  std::to_string(config_.max_assume_minutes));
+    return invalid("minutes",
+                   "minutes must be between 1 and " + std::to_string(config_.max_assume_minutes));
   return store_.transact([&](Tx& tx) -> Result<IssuedToken> {
     TimeMs now = clock_.now();
     auto b = tx.find_binding(binding);
@@ -259,7 +265,10 @@ Result<IssuedToken> IamService::assume_role(const Principal& who, const BindingI
     GC_ASSIGN_OR_RETURN(auto token, issue_session(tx, *user, ctx, b->id, expires, false));
     token.assumed_role = role_name(b->role);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"auth.assume_role", b->id.value, b->scope.value, "success",
+                AuditEvent{"auth.assume_role",
+                           b->id.value,
+                           b->scope.value,
+                           "success",
                            {{"role", role_name(b->role)},
                             {"scope", b->scope.value},
                             {"minutes", std::to_string(minutes)}}});
@@ -280,8 +289,11 @@ Status IamService::change_password(const std::string& username, const std::strin
     if (!user || user->disabled || user->locked_until > now ||
         !verify_password(user->password_hash, old_password)) {
       write_audit(tx, clock_, nullptr, ctx,
-                  AuditEvent{"auth.change_password", username, user ? user->org.value : "",
-                             "failed", {{"username", username}}});
+                  AuditEvent{"auth.change_password",
+                             username,
+                             user ? user->org.value : "",
+                             "failed",
+                             {{"username", username}}});
       failure = bad_credentials();
       return ok_status();
     }
@@ -292,7 +304,10 @@ Status IamService::change_password(const std::string& username, const std::strin
     tx.update_user(*user);
     tx.delete_sessions_for_user(user->id);
     write_audit(tx, clock_, nullptr, ctx,
-                AuditEvent{"auth.change_password", user->id.value, user->org.value, "success",
+                AuditEvent{"auth.change_password",
+                           user->id.value,
+                           user->org.value,
+                           "success",
                            {{"username", username}}});
     return ok_status();
   });

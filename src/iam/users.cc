@@ -99,9 +99,10 @@ Result<User> IamService::create_user(const Principal& who, const NewUser& in,
     u.created_at = now;
     u.updated_at = now;
     tx.insert_user(u);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"user.create", u.id.value, org->id.value, "success",
-                           {{"username", u.username}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{
+            "user.create", u.id.value, org->id.value, "success", {{"username", u.username}}});
     return u;
   });
   return result;
@@ -116,8 +117,8 @@ Result<Listing<User>> IamService::list_users(const Principal& who, UserQuery q) 
   return store_.read([&](Tx& tx) -> Result<Listing<User>> { return tx.list_users(q); });
 }
 
-Result<User> IamService::update_user(const Principal& who, const UserId& id,
-                                     const UserPatch& patch, const RequestContext& ctx) {
+Result<User> IamService::update_user(const Principal& who, const UserId& id, const UserPatch& patch,
+                                     const RequestContext& ctx) {
   GC_TRY(validate_contact(patch.email, patch.phone, patch.display_name));
   return store_.transact([&](Tx& tx) -> Result<User> {
     GC_ASSIGN_OR_RETURN(User u, visible_user(tx, who, id, Action::kUserWrite));
@@ -142,8 +143,8 @@ Result<User> IamService::set_disabled(const Principal& who, const UserId& id, bo
     u.disabled = disabled;
     u.updated_at = clock_.now();
     tx.update_user(u);
-    AuditEvent ev{disabled ? "user.disable" : "user.enable", u.id.value, u.org.value, "success",
-                  {}};
+    AuditEvent ev{
+        disabled ? "user.disable" : "user.enable", u.id.value, u.org.value, "success", {}};
     if (disabled) {
       // IAM-10: a leaver loses every session and key at once.
       ev.detail["sessions_ended"] = std::to_string(tx.delete_sessions_for_user(u.id));
@@ -156,16 +157,15 @@ Result<User> IamService::set_disabled(const Principal& who, const UserId& id, bo
   return result;
 }
 
-Status IamService::delete_user(const Principal& who, const UserId& id,
-                               const RequestContext& ctx) {
+Status IamService::delete_user(const Principal& who, const UserId& id, const RequestContext& ctx) {
   if (id == who.user) return invalid("id", "you cannot delete your own account");
   auto st = store_.transact([&](Tx& tx) -> Status {
     GC_ASSIGN_OR_RETURN(User u, visible_user(tx, who, id, Action::kUserWrite));
     GC_TRY(check_manage_user(tx, who, u));
     tx.delete_user(u.id);  // bindings, sessions and keys go with it
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"user.delete", u.id.value, u.org.value, "success",
-                           {{"username", u.username}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{"user.delete", u.id.value, u.org.value, "success", {{"username", u.username}}});
     return ok_status();
   });
   invalidate_cache();
@@ -197,8 +197,7 @@ Result<std::string> IamService::reset_password(const Principal& who, const UserI
   return result;
 }
 
-Result<User> IamService::unlock(const Principal& who, const UserId& id,
-                                const RequestContext& ctx) {
+Result<User> IamService::unlock(const Principal& who, const UserId& id, const RequestContext& ctx) {
   return store_.transact([&](Tx& tx) -> Result<User> {
     GC_ASSIGN_OR_RETURN(User u, visible_user(tx, who, id, Action::kUserWrite));
     GC_TRY(check_manage_user(tx, who, u));

@@ -52,10 +52,10 @@ struct Price {
   std::string price_list_id;
   std::string service_code;
   TimeMs effective_from = 0;
-  Money amount;                  // yuan per `per` units per period
-  std::int64_t per = 1;          // e.g. 100 for a price per 100 GB
-  std::string unit;              // the catalog unit the price is in (gb, tb, vcpu, …)
-  std::string period;            // month, year, once, traffic
+  Money amount;          // yuan per `per` units per period
+  std::int64_t per = 1;  // e.g. 100 for a price per 100 GB
+  std::string unit;      // the catalog unit the price is in (gb, tb, vcpu, …)
+  std::string period;    // month, year, once, traffic
   std::string created_by;
   TimeMs created_at = 0;
 };
@@ -72,8 +72,8 @@ struct Contract {
   std::string service_period_text;
   std::optional<int> months;
   TimeMs starts_at = 0;
-  int free_headroom_pct = 20;      // 免费扩展 clause, BIL-08
-  std::string payment_json = "[]";  // milestones as written
+  int free_headroom_pct = 20;             // 免费扩展 clause, BIL-08
+  std::string payment_json = "[]";        // milestones as written
   std::string uninterpreted_json = "[]";  // what the import could not read, kept visible
   std::string created_by;
   TimeMs created_at = 0;
@@ -84,8 +84,8 @@ struct ContractItem {
   int line = 0;
   std::string service_code;
   std::string name_zh;
-  std::string quantity;    // as a decimal, e.g. "65.24"
-  std::string unit_text;   // 计价单位 as written: "100GB", "1 系统"
+  std::string quantity;         // as a decimal, e.g. "65.24"
+  std::string unit_text;        // 计价单位 as written: "100GB", "1 系统"
   std::string price_unit_text;  // 报价单位 as written: "元/月"
   std::optional<int> months;
   std::string months_text;  // when not a number: "/", "一年做四次"

@@ -4,14 +4,22 @@ namespace govcloud {
 
 const char* role_name(Role role) {
   switch (role) {
-    case Role::kSysAdmin: return "sysadmin";
-    case Role::kSecAdmin: return "secadmin";
-    case Role::kAuditAdmin: return "auditadmin";
-    case Role::kOps: return "ops";
-    case Role::kSupervisor: return "supervisor";
-    case Role::kTenantAdmin: return "tenant-admin";
-    case Role::kMember: return "member";
-    case Role::kViewer: return "viewer";
+    case Role::kSysAdmin:
+      return "sysadmin";
+    case Role::kSecAdmin:
+      return "secadmin";
+    case Role::kAuditAdmin:
+      return "auditadmin";
+    case Role::kOps:
+      return "ops";
+    case Role::kSupervisor:
+      return "supervisor";
+    case Role::kTenantAdmin:
+      return "tenant-admin";
+    case Role::kMember:
+      return "member";
+    case Role::kViewer:
+      return "viewer";
   }
   return "viewer";
 }

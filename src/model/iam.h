@@ -21,9 +21,9 @@ enum class Role {
   kViewer,       // 只读
 };
 
-inline constexpr Role kAllRoles[] = {Role::kSysAdmin,    Role::kSecAdmin, Role::kAuditAdmin,
-                                     Role::kOps,         Role::kSupervisor, Role::kTenantAdmin,
-                                     Role::kMember,      Role::kViewer};
+inline constexpr Role kAllRoles[] = {Role::kSysAdmin, Role::kSecAdmin,   Role::kAuditAdmin,
+                                     Role::kOps,      Role::kSupervisor, Role::kTenantAdmin,
+                                     Role::kMember,   Role::kViewer};
 
 const char* role_name(Role role);
 bool parse_role(std::string_view text, Role& out);

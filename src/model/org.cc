@@ -4,11 +4,16 @@ namespace govcloud {
 
 const char* org_type_name(OrgType type) {
   switch (type) {
-    case OrgType::kPlatform: return "platform";
-    case OrgType::kManagementUnit: return "management_unit";
-    case OrgType::kSupervisionUnit: return "supervision_unit";
-    case OrgType::kTenant: return "tenant";
-    case OrgType::kBusinessSystem: return "business_system";
+    case OrgType::kPlatform:
+      return "platform";
+    case OrgType::kManagementUnit:
+      return "management_unit";
+    case OrgType::kSupervisionUnit:
+      return "supervision_unit";
+    case OrgType::kTenant:
+      return "tenant";
+    case OrgType::kBusinessSystem:
+      return "business_system";
   }
   return "tenant";
 }
@@ -26,11 +31,15 @@ bool parse_org_type(std::string_view text, OrgType& out) {
 
 bool can_parent(OrgType parent, OrgType child) {
   switch (child) {
-    case OrgType::kPlatform: return false;
+    case OrgType::kPlatform:
+      return false;
     case OrgType::kManagementUnit:
-    case OrgType::kSupervisionUnit: return parent == OrgType::kPlatform;
-    case OrgType::kTenant: return parent == OrgType::kManagementUnit;
-    case OrgType::kBusinessSystem: return parent == OrgType::kTenant;
+    case OrgType::kSupervisionUnit:
+      return parent == OrgType::kPlatform;
+    case OrgType::kTenant:
+      return parent == OrgType::kManagementUnit;
+    case OrgType::kBusinessSystem:
+      return parent == OrgType::kTenant;
   }
   return false;
 }

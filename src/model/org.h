@@ -34,7 +34,7 @@ struct BusinessSystemProfile {
 };
 
 inline constexpr const char* kNetworkDomains[] = {"egov_extranet", "internet", "egov_intranet",
-                                                   "private"};
+                                                  "private"};
 bool is_network_domain(std::string_view text);
 
 struct Org {

@@ -23,73 +23,89 @@ Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing&
     installer.grants.push_back(Grant{r, BindingId{"installer"}, root->id, root->path});
   RequestContext ctx{"local", "demo-seed"};
 
-  GC_ASSIGN_OR_RETURN(Org mu, tenancy.create_org(installer,
-                                                 NewOrg{root->id, OrgType::kManagementUnit,
-                                                        "示例区数据局", "demo management unit", {}},
-                                                 ctx));
-  GC_TRY(tenancy.create_org(installer,
-                            NewOrg{root->id, OrgType::kSupervisionUnit, "示例区监管中心",
-                                   "demo supervision unit", {}},
-                            ctx));
-  GC_ASSIGN_OR_RETURN(Org tenant, tenancy.create_org(installer,
-                                                     NewOrg{mu.id, OrgType::kTenant,
-                                                            "示例委办局", "demo tenant", {}},
-                                                     ctx));
+  GC_ASSIGN_OR_RETURN(
+      Org mu,
+      tenancy.create_org(
+          installer,
+          NewOrg{root->id, OrgType::kManagementUnit, "示例区数据局", "demo management unit", {}},
+          ctx));
+  GC_TRY(tenancy.create_org(
+      installer,
+      NewOrg{root->id, OrgType::kSupervisionUnit, "示例区监管中心", "demo supervision unit", {}},
+      ctx));
+  GC_ASSIGN_OR_RETURN(
+      Org tenant,
+      tenancy.create_org(installer,
+                         NewOrg{mu.id, OrgType::kTenant, "示例委办局", "demo tenant", {}}, ctx));
   BusinessSystemProfile profile{3, true, true, "egov_extranet"};
   GC_TRY(tenancy.create_org(installer,
                             NewOrg{tenant.id, OrgType::kBusinessSystem, "示例政务服务系统",
                                    "demo business system", profile},
                             ctx));
 
-  GC_ASSIGN_OR_RETURN(Vdc pool, tenancy.create_vdc(installer,
-                                                   NewVdc{root->id, std::nullopt, "平台资源池",
-                                                          "platform capacity"},
-                                                   ctx));
+  GC_ASSIGN_OR_RETURN(
+      Vdc pool,
+      tenancy.create_vdc(installer,
+                         NewVdc{root->id, std::nullopt, "平台资源池", "platform capacity"}, ctx));
   GC_TRY(tenancy.set_quota(installer, pool.id,
-                           {{"vcpu", 2000}, {"memory_gb", 8000}, {"storage_normal_gb", 200000},
-                            {"storage_performance_gb", 50000}, {"public_ip", 64},
-                            {"bandwidth_mbps", 2000}, {"load_balancer", 50}},
+                           {{"vcpu", 2000},
+                            {"memory_gb", 8000},
+                            {"storage_normal_gb", 200000},
+                            {"storage_performance_gb", 50000},
+                            {"public_ip", 64},
+                            {"bandwidth_mbps", 2000},
+                            {"load_balancer", 50}},
                            ctx));
-  GC_ASSIGN_OR_RETURN(Vdc mu_vdc, tenancy.create_vdc(installer,
-                                                     NewVdc{mu.id, pool.id, "示例区政务云", ""},
-                                                     ctx));
+  GC_ASSIGN_OR_RETURN(
+      Vdc mu_vdc, tenancy.create_vdc(installer, NewVdc{mu.id, pool.id, "示例区政务云", ""}, ctx));
   GC_TRY(tenancy.set_quota(installer, mu_vdc.id,
-                           {{"vcpu", 1000}, {"memory_gb", 4000}, {"storage_normal_gb", 100000},
-                            {"storage_performance_gb", 20000}, {"public_ip", 32},
-                            {"bandwidth_mbps", 1000}, {"load_balancer", 20}},
+                           {{"vcpu", 1000},
+                            {"memory_gb", 4000},
+                            {"storage_normal_gb", 100000},
+                            {"storage_performance_gb", 20000},
+                            {"public_ip", 32},
+                            {"bandwidth_mbps", 1000},
+                            {"load_balancer", 20}},
                            ctx));
-  GC_ASSIGN_OR_RETURN(Vdc t_vdc, tenancy.create_vdc(installer,
-                                                    NewVdc{tenant.id, mu_vdc.id, "示例委办局VDC", ""},
-                                                    ctx));
+  GC_ASSIGN_OR_RETURN(
+      Vdc t_vdc,
+      tenancy.create_vdc(installer, NewVdc{tenant.id, mu_vdc.id, "示例委办局VDC", ""}, ctx));
   GC_TRY(tenancy.set_quota(installer, t_vdc.id,
-                           {{"vcpu", 240}, {"memory_gb", 960}, {"storage_normal_gb", 20000},
-                            {"storage_performance_gb", 5000}, {"public_ip", 4},
-                            {"bandwidth_mbps", 100}, {"load_balancer", 2}},
+                           {{"vcpu", 240},
+                            {"memory_gb", 960},
+                            {"storage_normal_gb", 20000},
+                            {"storage_performance_gb", 5000},
+                            {"public_ip", 4},
+                            {"bandwidth_mbps", 100},
+                            {"load_balancer", 2}},
                            ctx));
 
-  GC_ASSIGN_OR_RETURN(User admin, iam.create_user(installer,
-                                                  NewUser{"demo-admin", pw, "示例租户管理员", "",
-                                                          "", tenant.id},
-                                                  ctx));
-  GC_ASSIGN_OR_RETURN(User member, iam.create_user(installer,
-                                                   NewUser{"demo-user", pw, "示例用户", "", "",
-                                                           tenant.id},
-                                                   ctx));
+  GC_ASSIGN_OR_RETURN(
+      User admin,
+      iam.create_user(installer, NewUser{"demo-admin", pw, "示例租户管理员", "", "", tenant.id},
+                      ctx));
+  GC_ASSIGN_OR_RETURN(
+      User member,
+      iam.create_user(installer, NewUser{"demo-user", pw, "示例用户", "", "", tenant.id}, ctx));
   GC_TRY(iam.grant(installer, GrantInput{admin.id, Role::kTenantAdmin, tenant.id, false, 0}, ctx));
   GC_TRY(iam.grant(installer, GrantInput{member.id, Role::kMember, tenant.id, false, 0}, ctx));
-  GC_ASSIGN_OR_RETURN(User mu_admin, iam.create_user(installer,
-                                                     NewUser{"demo-mu", pw, "示例区数据局管理员", "",
-                                                             "", mu.id},
-                                                     ctx));
+  GC_ASSIGN_OR_RETURN(
+      User mu_admin,
+      iam.create_user(installer, NewUser{"demo-mu", pw, "示例区数据局管理员", "", "", mu.id}, ctx));
   GC_TRY(iam.grant(installer, GrantInput{mu_admin.id, Role::kTenantAdmin, mu.id, false, 0}, ctx));
   // An illustrative price list: amounts at or under the 002 ceilings, not any bidder's prices.
-  GC_ASSIGN_OR_RETURN(PriceList list, billing.create_price_list(installer, "示例价目", mu.id,
-                                                                "demo prices", ctx));
-  for (auto [code, amount] : std::vector<std::pair<std::string, std::string>>{
-           {"compute-vcpu", "12"}, {"compute-memory", "20"}, {"storage-normal", "0.3"},
-           {"storage-high-perf", "0.6"}, {"storage-backup-local", "0.2"},
-           {"network-internet-bandwidth", "60"}, {"network-internet-ip", "50"},
-           {"network-lb", "0"}, {"monitoring-deep", "1000"}}) {
+  GC_ASSIGN_OR_RETURN(PriceList list,
+                      billing.create_price_list(installer, "示例价目", mu.id, "demo prices", ctx));
+  for (auto [code, amount] :
+       std::vector<std::pair<std::string, std::string>>{{"compute-vcpu", "12"},
+                                                        {"compute-memory", "20"},
+                                                        {"storage-normal", "0.3"},
+                                                        {"storage-high-perf", "0.6"},
+                                                        {"storage-backup-local", "0.2"},
+                                                        {"network-internet-bandwidth", "60"},
+                                                        {"network-internet-ip", "50"},
+                                                        {"network-lb", "0"},
+                                                        {"monitoring-deep", "1000"}}) {
     PriceInput in;
     in.service_code = code;
     in.amount = amount;

@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -16,10 +16,10 @@
 #include "audit/audit.h"
 #include "billing/billing.h"
 #include "catalog/catalog.h"
-#include "workflow/workflow.h"
 #include "iam/iam.h"
 #include "server/demo.h"
 #include "tenancy/tenancy.h"
+#include "workflow/workflow.h"
 
 namespace govcloud {
 int serve(Config config) {
@@ -41,8 +41,8 @@ int serve(Config config) {
   Catalog catalog(*store, clock);
   Billing billing(*store, clock);
   Workflow workflow(*store, clock, config.data_dir);
-  Services services{*store, clock, config, iam, tenancy, audit, metrics,
-                    catalog, billing, workflow};
+  Services services{*store, clock,   config,  iam,     tenancy,
+                    audit,  metrics, catalog, billing, workflow};
 
   auto boot = iam.bootstrap(config.bootstrap_password);
   if (!boot.ok()) {
@@ -54,8 +54,7 @@ int serve(Config config) {
                  boot->platform.value);
     if (!boot->admin_password.empty()) {
       // Printed once; only its argon2id hash is kept.
-      std::cout << "govcloud: initial password for 'admin': " << boot->admin_password
-                << std::endl;
+      std::cout << "govcloud: initial password for 'admin': " << boot->admin_password << std::endl;
     }
     if (config.demo) {
       auto seeded_catalog = catalog.seed_builtin();

@@ -11,8 +11,8 @@ namespace {
 }  // namespace
 
 Stmt& Stmt::bind(const std::string& v) {
-  int rc = sqlite3_bind_text(stmt_, next_++, v.data(), static_cast<int>(v.size()),
-                             SQLITE_TRANSIENT);
+  int rc =
+      sqlite3_bind_text(stmt_, next_++, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }

@@ -137,8 +137,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir) {
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return invalid("data_dir", "cannot create data dir " + data_dir + ": " + ec.message());
   try {
-    std::unique_ptr<Store> store =
-        std::make_unique<sqlite::SqliteStore>(data_dir + "/govcloud.db");
+    std::unique_ptr<Store> store = std::make_unique<sqlite::SqliteStore>(data_dir + "/govcloud.db");
     return store;
   } catch (const sqlite::StoreError& e) {
     return Error{ErrorCode::kInternal, std::string("cannot open store: ") + e.what(), {}};

@@ -52,11 +52,9 @@ class SqliteTx final : public Tx {
   std::int64_t count_child_vdcs(const VdcId& id) override;
   std::int64_t count_vdcs_of_org(const OrgId& id) override;
   std::pair<std::int64_t, std::int64_t> quota_row(const VdcId& vdc,
-                                                 const std::string& resource) override;
-  void set_quota_limit(const VdcId& vdc, const std::string& resource,
-                       std::int64_t limit) override;
-  void add_quota_used(const VdcId& vdc, const std::string& resource,
-                      std::int64_t delta) override;
+                                                  const std::string& resource) override;
+  void set_quota_limit(const VdcId& vdc, const std::string& resource, std::int64_t limit) override;
+  void add_quota_used(const VdcId& vdc, const std::string& resource, std::int64_t delta) override;
   std::int64_t sum_child_limits(const VdcId& vdc, const std::string& resource) override;
   std::int64_t used_in_subtree(const std::string& vdc_path, const std::string& resource) override;
   std::vector<std::string> quota_resources(const VdcId& vdc) override;

@@ -91,8 +91,8 @@ Listing<AuditRecord> SqliteTx::list_audit(const AuditQuery& q) {
   }
   Listing<AuditRecord> out;
   out.total = count_of(db_, "SELECT COUNT(*) FROM audit_log WHERE " + where, args);
-  auto s = db_.prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE " +
-                       where + " ORDER BY seq DESC LIMIT ? OFFSET ?");
+  auto s = db_.prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE " + where +
+                       " ORDER BY seq DESC LIMIT ? OFFSET ?");
   for (const auto& a : args) s.bind(a);
   s.bind(q.page.limit).bind(q.page.offset);
   while (s.step()) out.items.push_back(audit_from(s));

@@ -33,8 +33,10 @@ CatalogService service_from(const Stmt& s) {
 
 void bind_service_body(Stmt& s, const CatalogService& c) {
   s.bind(c.category).bind(c.name_zh).bind(c.name_en).bind(c.unit).bind(c.period).bind(c.free);
-  if (c.price_ceiling) s.bind(c.price_ceiling->units());
-  else s.bind_null();
+  if (c.price_ceiling)
+    s.bind(c.price_ceiling->units());
+  else
+    s.bind_null();
   s.bind(c.ceiling_basis).bind(c.details_json).bind(c.origin).bind(c.params_json);
   s.bind(c.policy_json).bind(c.fulfilment).bind(c.quota_json).bind(c.retired);
 }
@@ -120,8 +122,9 @@ Listing<CatalogService> SqliteTx::list_services(const CatalogQuery& q) {
     args.push_back(q.origin);
   }
   if (!q.keyword.empty()) {
-    where += " AND (instr(lower(code), lower(?)) > 0 OR instr(name_zh, ?) > 0 OR "
-             "instr(lower(name_en), lower(?)) > 0 OR instr(details, ?) > 0)";
+    where +=
+        " AND (instr(lower(code), lower(?)) > 0 OR instr(name_zh, ?) > 0 OR "
+        "instr(lower(name_en), lower(?)) > 0 OR instr(details, ?) > 0)";
     args.insert(args.end(), {q.keyword, q.keyword, q.keyword, q.keyword});
   }
   Listing<CatalogService> out;
@@ -134,7 +137,9 @@ Listing<CatalogService> SqliteTx::list_services(const CatalogQuery& q) {
   return out;
 }
 
-std::int64_t SqliteTx::count_services() { return count_of(db_, "SELECT COUNT(*) FROM services", {}); }
+std::int64_t SqliteTx::count_services() {
+  return count_of(db_, "SELECT COUNT(*) FROM services", {});
+}
 
 void SqliteTx::insert_price_list(const PriceList& l) {
   db_.prepare(
@@ -167,7 +172,8 @@ std::vector<PriceList> SqliteTx::list_price_lists(const std::vector<std::string>
   for (const auto& p : within_paths) s.bind(p).bind(p);
   std::vector<PriceList> out;
   while (s.step())
-    out.push_back(PriceList{s.text(0), OrgId{s.text(1)}, s.text(2), s.text(3), s.i64(5), s.text(4)});
+    out.push_back(
+        PriceList{s.text(0), OrgId{s.text(1)}, s.text(2), s.text(3), s.i64(5), s.text(4)});
   return out;
 }
 
@@ -211,17 +217,22 @@ void SqliteTx::insert_contract(const Contract& c) {
       "service_period_text, months, starts_at, free_headroom_pct, payment, uninterpreted, "
       "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(c.id).bind(c.tenant.value);
-  if (c.vdc) s.bind(c.vdc->value);
-  else s.bind_null();
+  if (c.vdc)
+    s.bind(c.vdc->value);
+  else
+    s.bind_null();
   s.bind(c.package_id).bind(c.name).bind(c.buyer);
-  if (c.budget) s.bind(c.budget->units());
-  else s.bind_null();
+  if (c.budget)
+    s.bind(c.budget->units());
+  else
+    s.bind_null();
   s.bind(c.service_period_text).bind(c.months).bind(c.starts_at).bind(c.free_headroom_pct);
   s.bind(c.payment_json).bind(c.uninterpreted_json).bind(c.created_by).bind(c.created_at).run();
 }
 
 std::optional<Contract> SqliteTx::find_contract(const std::string& id) {
-  auto s = db_.prepare(std::string("SELECT ") + kContractColumns + " FROM contracts c WHERE c.id = ?");
+  auto s =
+      db_.prepare(std::string("SELECT ") + kContractColumns + " FROM contracts c WHERE c.id = ?");
   s.bind(id);
   if (!s.step()) return std::nullopt;
   return contract_from(s);

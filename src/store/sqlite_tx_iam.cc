@@ -142,8 +142,9 @@ Listing<User> SqliteTx::list_users(const UserQuery& q) {
   }
   if (q.disabled) where += *q.disabled ? " AND u.disabled = 1" : " AND u.disabled = 0";
   if (!q.keyword.empty()) {
-    where += " AND (instr(u.username, ?) > 0 OR instr(u.display_name, ?) > 0 OR "
-             "instr(u.email, ?) > 0)";
+    where +=
+        " AND (instr(u.username, ?) > 0 OR instr(u.display_name, ?) > 0 OR "
+        "instr(u.email, ?) > 0)";
     args.insert(args.end(), {q.keyword, q.keyword, q.keyword});
   }
   const std::string from = " FROM users u JOIN orgs o ON o.id = u.org_id WHERE ";
@@ -227,8 +228,10 @@ void SqliteTx::insert_session(const Session& x) {
       "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, assumed_binding_id, "
       "source_ip, totp_enrolment_only) VALUES (?,?,?,?,?,?,?)");
   s.bind(x.token_hash).bind(x.user.value).bind(x.created_at).bind(x.expires_at);
-  if (x.assumed) s.bind(x.assumed->value);
-  else s.bind_null();
+  if (x.assumed)
+    s.bind(x.assumed->value);
+  else
+    s.bind_null();
   s.bind(x.source_ip).bind(x.totp_enrolment_only).run();
 }
 
@@ -267,8 +270,10 @@ void SqliteTx::insert_api_key(const ApiKey& k) {
   auto s = db_.prepare(std::string("INSERT INTO api_keys (") + kKeyColumns +
                        ") VALUES (?,?,?,?,?,?,?,?)");
   s.bind(k.id.value).bind(k.user.value).bind(k.name).bind(k.secret_hash);
-  if (k.scope) s.bind(k.scope->value);
-  else s.bind_null();
+  if (k.scope)
+    s.bind(k.scope->value);
+  else
+    s.bind_null();
   s.bind(k.expires_at).bind(k.created_at).bind(k.revoked).run();
 }
 

@@ -62,8 +62,10 @@ void SqliteTx::insert_org(const Org& org) {
   auto s = db_.prepare(std::string("INSERT INTO orgs (") + kOrgColumns +
                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(org.id.value);
-  if (org.parent) s.bind(org.parent->value);
-  else s.bind_null();
+  if (org.parent)
+    s.bind(org.parent->value);
+  else
+    s.bind_null();
   s.bind(org_type_name(org.type)).bind(org.name).bind(org.description).bind(org.path);
   s.bind(org.created_by).bind(org.created_at).bind(org.updated_at);
   bind_profile(s, org);
@@ -131,8 +133,9 @@ std::int64_t SqliteTx::count_child_orgs(const OrgId& id) {
 }
 
 bool SqliteTx::org_name_taken(const std::optional<OrgId>& parent, const std::string& name) {
-  if (!parent) return count_of(db_, "SELECT COUNT(*) FROM orgs WHERE parent_id IS NULL AND name = ?",
-                               {name}) > 0;
+  if (!parent)
+    return count_of(db_, "SELECT COUNT(*) FROM orgs WHERE parent_id IS NULL AND name = ?", {name}) >
+           0;
   return count_of(db_, "SELECT COUNT(*) FROM orgs WHERE parent_id = ? AND name = ?",
                   {parent->value, name}) > 0;
 }

@@ -25,8 +25,10 @@ void SqliteTx::insert_vdc(const Vdc& v) {
       "INSERT INTO vdcs (id, org_id, parent_id, name, description, path, created_at) "
       "VALUES (?,?,?,?,?,?,?)");
   s.bind(v.id.value).bind(v.org.value);
-  if (v.parent) s.bind(v.parent->value);
-  else s.bind_null();
+  if (v.parent)
+    s.bind(v.parent->value);
+  else
+    s.bind_null();
   s.bind(v.name).bind(v.description).bind(v.path).bind(v.created_at).run();
 }
 
@@ -84,15 +86,14 @@ std::int64_t SqliteTx::count_vdcs_of_org(const OrgId& id) {
 }
 
 std::pair<std::int64_t, std::int64_t> SqliteTx::quota_row(const VdcId& vdc,
-                                                         const std::string& resource) {
+                                                          const std::string& resource) {
   auto s = db_.prepare("SELECT limit_amount, used FROM quotas WHERE vdc_id = ? AND resource = ?");
   s.bind(vdc.value).bind(resource);
   if (!s.step()) return {0, 0};
   return {s.i64(0), s.i64(1)};
 }
 
-void SqliteTx::set_quota_limit(const VdcId& vdc, const std::string& resource,
-                               std::int64_t limit) {
+void SqliteTx::set_quota_limit(const VdcId& vdc, const std::string& resource, std::int64_t limit) {
   db_.prepare(
          "INSERT INTO quotas (vdc_id, resource, limit_amount, used) VALUES (?, ?, ?, 0) "
          "ON CONFLICT (vdc_id, resource) DO UPDATE SET limit_amount = excluded.limit_amount")
@@ -102,8 +103,7 @@ void SqliteTx::set_quota_limit(const VdcId& vdc, const std::string& resource,
       .run();
 }
 
-void SqliteTx::add_quota_used(const VdcId& vdc, const std::string& resource,
-                              std::int64_t delta) {
+void SqliteTx::add_quota_used(const VdcId& vdc, const std::string& resource, std::int64_t delta) {
   auto u = db_.prepare("UPDATE quotas SET used = used + ? WHERE vdc_id = ? AND resource = ?");
   u.bind(delta).bind(vdc.value).bind(resource).run();
   if (u.changes() > 0) return;
@@ -146,8 +146,7 @@ void SqliteTx::insert_reservation(const Reservation& r) {
       .bind(r.created_at)
       .run();
   for (const auto& [resource, amount] : r.amounts) {
-    db_.prepare(
-           "INSERT INTO reservation_lines (reservation_id, resource, amount) VALUES (?,?,?)")
+    db_.prepare("INSERT INTO reservation_lines (reservation_id, resource, amount) VALUES (?,?,?)")
         .bind(r.id.value)
         .bind(resource)
         .bind(amount)
@@ -156,8 +155,8 @@ void SqliteTx::insert_reservation(const Reservation& r) {
 }
 
 std::optional<Reservation> SqliteTx::find_reservation(const ReservationId& id) {
-  auto s = db_.prepare(
-      "SELECT id, vdc_id, ref, created_by, created_at FROM reservations WHERE id = ?");
+  auto s =
+      db_.prepare("SELECT id, vdc_id, ref, created_by, created_at FROM reservations WHERE id = ?");
   s.bind(id.value);
   if (!s.step()) return std::nullopt;
   Reservation r;

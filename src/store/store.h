@@ -80,8 +80,8 @@ struct Document {
   std::string id;
   std::string org_id;  // the org node it belongs to (isolation)
   std::string state;
-  std::string owner;   // the user it belongs to (requester, recipient)
-  std::string ref;     // a related document (a fulfilment's request, a resource's request)
+  std::string owner;  // the user it belongs to (requester, recipient)
+  std::string ref;    // a related document (a fulfilment's request, a resource's request)
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
   std::string body = "{}";
@@ -156,7 +156,7 @@ class Tx {
   virtual std::int64_t count_vdcs_of_org(const OrgId& id) = 0;
   // limit and direct use of one resource; zeros when never set.
   virtual std::pair<std::int64_t, std::int64_t> quota_row(const VdcId& vdc,
-                                                         const std::string& resource) = 0;
+                                                          const std::string& resource) = 0;
   virtual void set_quota_limit(const VdcId& vdc, const std::string& resource,
                                std::int64_t limit) = 0;
   virtual void add_quota_used(const VdcId& vdc, const std::string& resource,

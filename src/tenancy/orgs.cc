@@ -51,8 +51,9 @@ Result<Org> TenancyService::create_org(const Principal& who, const NewOrg& in,
   if (!in.parent) return invalid("parent_id", "parent_id is required");
   if (in.type == OrgType::kBusinessSystem) {
     if (!in.system)
-      return invalid("network_domain", "a business system needs its 等保 level and network "
-                                       "domain");
+      return invalid("network_domain",
+                     "a business system needs its 等保 level and network "
+                     "domain");
     GC_TRY(validate_profile(*in.system));
   } else if (in.system) {
     return invalid("dengbao_level", "only business systems carry 等保 and network attributes");
@@ -62,8 +63,8 @@ Result<Org> TenancyService::create_org(const Principal& who, const NewOrg& in,
     if (!parent || !who.can(Action::kOrgRead, parent->path))
       return Error{ErrorCode::kNotFound, "parent org not found", "parent_id"};
     if (!can_parent(parent->type, in.type))
-      return invalid("type", std::string("a ") + org_type_name(in.type) + " cannot be placed under a " +
-                                 org_type_name(parent->type));
+      return invalid("type", std::string("a ") + org_type_name(in.type) +
+                                 " cannot be placed under a " + org_type_name(parent->type));
     if (!who.can(create_action(in.type), parent->path))
       return denied(in.type == OrgType::kTenant
                         ? "only the management unit creates tenants (TEN-10)"
@@ -85,7 +86,10 @@ Result<Org> TenancyService::create_org(const Principal& who, const NewOrg& in,
     org.system = in.system;
     tx.insert_org(org);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"org.create", org.id.value, org.id.value, "success",
+                AuditEvent{"org.create",
+                           org.id.value,
+                           org.id.value,
+                           "success",
                            {{"type", org_type_name(org.type)}, {"name", org.name}}});
     return org;
   });
@@ -100,15 +104,15 @@ Result<Listing<Org>> TenancyService::list_orgs(const Principal& who, OrgQuery q)
   return store_.read([&](Tx& tx) -> Result<Listing<Org>> { return tx.list_orgs(q); });
 }
 
-Result<Org> TenancyService::update_org(const Principal& who, const OrgId& id,
-                                       const OrgPatch& patch, const RequestContext& ctx) {
+Result<Org> TenancyService::update_org(const Principal& who, const OrgId& id, const OrgPatch& patch,
+                                       const RequestContext& ctx) {
   if (patch.name) GC_TRY(validate_name(*patch.name));
   if (patch.description && patch.description->size() > 2000)
     return invalid("description", "description must be at most 2000 bytes");
   return store_.transact([&](Tx& tx) -> Result<Org> {
     GC_ASSIGN_OR_RETURN(Org org, visible_org(tx, who, id, Action::kOrgUpdate));
-    bool touches_profile = patch.dengbao_level || patch.internet_facing || patch.important ||
-                           patch.network_domain;
+    bool touches_profile =
+        patch.dengbao_level || patch.internet_facing || patch.important || patch.network_domain;
     if (touches_profile && !org.system)
       return invalid("dengbao_level", "only business systems carry 等保 and network attributes");
     if (patch.name && *patch.name != org.name && tx.org_name_taken(org.parent, *patch.name))
@@ -149,9 +153,9 @@ Status TenancyService::delete_org(const Principal& who, const OrgId& id,
     if (!tx.list_bindings(bq).empty())
       return conflict("roles are still granted on this org; revoke them first");
     tx.delete_org(org.id);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"org.delete", org.id.value, org.id.value, "success",
-                           {{"name", org.name}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{"org.delete", org.id.value, org.id.value, "success", {{"name", org.name}}});
     return ok_status();
   });
 }

@@ -9,7 +9,8 @@ namespace govcloud {
 namespace {
 
 Status validate_amounts(const Amounts& amounts, const char* field, bool allow_zero) {
-  if (amounts.empty()) return invalid(field, std::string(field) + " must name at least one resource");
+  if (amounts.empty())
+    return invalid(field, std::string(field) + " must name at least one resource");
   std::set<std::string> seen;
   for (const auto& [resource, amount] : amounts) {
     std::string f = std::string(field) + "." + resource;
@@ -172,8 +173,7 @@ Result<Reservation> TenancyService::reserve(const Principal& who, const VdcId& i
   });
 }
 
-Result<Reservation> TenancyService::get_reservation(const Principal& who,
-                                                    const ReservationId& id) {
+Result<Reservation> TenancyService::get_reservation(const Principal& who, const ReservationId& id) {
   return store_.read([&](Tx& tx) -> Result<Reservation> {
     auto r = tx.find_reservation(id);
     if (!r) return not_found("reservation");
@@ -201,8 +201,7 @@ Status TenancyService::release(const Principal& who, const ReservationId& id,
 }
 
 Result<Listing<Reservation>> TenancyService::list_reservations(const Principal& who,
-                                                               const VdcId& id,
-                                                               const Page& page) {
+                                                               const VdcId& id, const Page& page) {
   return store_.read([&](Tx& tx) -> Result<Listing<Reservation>> {
     GC_ASSIGN_OR_RETURN(auto pair, visible_vdc(tx, who, id, Action::kVdcRead));
     return tx.list_reservations(pair.first.id, page);

@@ -51,7 +51,8 @@ QuotaLine quota_line_of(Tx& tx, const Vdc& vdc, const std::string& resource);
 // a larger change (a service request). Errors name "quota.<resource>".
 Result<Reservation> reserve_in_tx(Tx& tx, const Vdc& vdc,
                                   const std::vector<std::pair<std::string, std::int64_t>>& amounts,
-                                  const std::string& ref, const std::string& created_by, TimeMs now);
+                                  const std::string& ref, const std::string& created_by,
+                                  TimeMs now);
 Status release_in_tx(Tx& tx, const ReservationId& id);
 
 class TenancyService {

@@ -50,7 +50,10 @@ Result<Vdc> TenancyService::create_vdc(const Principal& who, const NewVdc& in,
     }
     tx.insert_vdc(v);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"vdc.create", v.id.value, org->id.value, "success",
+                AuditEvent{"vdc.create",
+                           v.id.value,
+                           org->id.value,
+                           "success",
                            {{"name", v.name}, {"parent_id", v.parent ? v.parent->value : ""}}});
     return v;
   });

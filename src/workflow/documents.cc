@@ -30,8 +30,8 @@ void save(Tx& tx, const std::string& kind, const std::string& id, const std::str
 void notify(Tx& tx, const std::string& user, const std::string& message, const std::string& link,
             TimeMs now) {
   std::string id = new_id("ntf");
-  json::object body{{"id", id},           {"owner", user},   {"state", "unread"},
-                    {"message", message}, {"link", link},    {"created_at", time_json(now)}};
+  json::object body{{"id", id},           {"owner", user}, {"state", "unread"},
+                    {"message", message}, {"link", link},  {"created_at", time_json(now)}};
   save(tx, "notification", id, "", body, now);
 }
 

@@ -86,8 +86,8 @@ Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::strin
       if (action == "modify") {
         // ... and take the new amounts, which fit because old + increase covers them.
         if (!amounts.empty()) {
-          GC_ASSIGN_OR_RETURN(auto rsv, reserve_in_tx(tx, *vdc, amounts, resource_id,
-                                                      str(req, "owner"), now));
+          GC_ASSIGN_OR_RETURN(
+              auto rsv, reserve_in_tx(tx, *vdc, amounts, resource_id, str(req, "owner"), now));
           res->body["reservation_id"] = rsv.id.value;
         }
         res->body["params"] = req.at("params");
@@ -109,9 +109,13 @@ Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::strin
     notify(tx, str(req, "owner"),
            "已开通 / delivered: " + str(req, "service_name") + " (" + str(req, "id") + ")",
            "/api/v1/resources/" + resource_id, now);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"fulfilment.complete", id, org->id.value, "success",
-                           {{"request", str(req, "id")}, {"resource", resource_id}, {"action", action}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{"fulfilment.complete",
+                   id,
+                   org->id.value,
+                   "success",
+                   {{"request", str(req, "id")}, {"resource", resource_id}, {"action", action}}});
     return f->body;
   });
 }
@@ -139,12 +143,14 @@ Result<Doc> Workflow::get_resource(const Principal& who, const std::string& id) 
 
 Result<Doc> Workflow::reclaim(const Principal& who, const std::string& id,
                               const std::string& reason, const RequestContext& ctx) {
-  if (reason.empty() || reason.size() > 2000) return invalid("reason", "a reclamation gives its reason");
+  if (reason.empty() || reason.size() > 2000)
+    return invalid("reason", "a reclamation gives its reason");
   return store_.transact([&](Tx& tx) -> Result<Doc> {
     TimeMs now = clock_.now();
     auto r = load(tx, "resource", id);
     std::optional<Org> org = r ? tx.find_org(OrgId{r->meta.org_id}) : std::nullopt;
-    if (!r || !org || !(who.can(Action::kVdcRead, org->path) || who.can(Action::kReclaim, org->path)))
+    if (!r || !org ||
+        !(who.can(Action::kVdcRead, org->path) || who.can(Action::kReclaim, org->path)))
       return not_found("resource");
     if (!who.can(Action::kReclaim, org->path)) return denied("not allowed: resource.reclaim");
     if (str(r->body, "state") != "active") return conflict("the resource is not active");
@@ -158,9 +164,10 @@ Result<Doc> Workflow::reclaim(const Principal& who, const std::string& id,
     save(tx, "resource", id, org->id.value, r->body, now);
     notify(tx, str(r->body, "owner"), "资源已回收 / resource reclaimed: " + id + ": " + reason,
            "/api/v1/resources/" + id, now);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"resource.reclaim", id, org->id.value, "success",
-                           {{"reason", reason.substr(0, 200)}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{
+            "resource.reclaim", id, org->id.value, "success", {{"reason", reason.substr(0, 200)}}});
     return r->body;
   });
 }

@@ -124,7 +124,8 @@ Result<Doc> Workflow::create_request(const Principal& who, const NewRequest& in,
       return invalid("org_id", "services are requested for a business system (业务系统)");
     if (!who.can(Action::kRequest, system->path)) return denied("not allowed: request.create");
     auto svc = tx.find_service(in.service);
-    if (!svc) return Error{ErrorCode::kNotFound, "service '" + in.service + "' not found", "service"};
+    if (!svc)
+      return Error{ErrorCode::kNotFound, "service '" + in.service + "' not found", "service"};
     if (svc->retired) return conflict("service '" + in.service + "' is retired", "service");
     std::optional<Loaded> resource;
     if (in.action != "request") {
@@ -148,9 +149,10 @@ Result<Doc> Workflow::create_request(const Principal& who, const NewRequest& in,
     }
     if (in.action == "request" && is_accelerator(svc->code) &&
         !system_has_host(tx, system->id.value))
-      return conflict("CAT-13: GPU/NPU resources are rented only together with a VM or a "
-                      "server of the same business system",
-                      "service");
+      return conflict(
+          "CAT-13: GPU/NPU resources are rented only together with a VM or a "
+          "server of the same business system",
+          "service");
     Vdc vdc;
     if (in.vdc) {
       auto v = tx.find_vdc(*in.vdc);
@@ -187,8 +189,9 @@ Result<Doc> Workflow::create_request(const Principal& who, const NewRequest& in,
     GC_ASSIGN_OR_RETURN(auto chain, approval_chain(*svc, in.action));
     json::array steps;
     for (const auto& step : chain) {
-      std::optional<Org> node = step.level == OrgType::kPlatform ? tx.find_root_org()
-                                                                 : level_node(tx, *system, step.level);
+      std::optional<Org> node = step.level == OrgType::kPlatform
+                                    ? tx.find_root_org()
+                                    : level_node(tx, *system, step.level);
       if (!node)
         return conflict("the approval chain names a " + std::string(org_type_name(step.level)) +
                         " above this system, and there is none");
@@ -221,13 +224,16 @@ Result<Doc> Workflow::create_request(const Principal& who, const NewRequest& in,
                      {"created_at", time_json(now)}};
     if (steps.empty()) open_fulfilment(tx, req, system->id.value, now);
     save(tx, "request", id, system->id.value, req, now);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"request.create", id, system->id.value, "success",
-                           {{"service", svc->code},
-                            {"action", in.action},
-                            {"reservation", reservation.is_string()
-                                                ? std::string(reservation.as_string())
-                                                : ""}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{"request.create",
+                   id,
+                   system->id.value,
+                   "success",
+                   {{"service", svc->code},
+                    {"action", in.action},
+                    {"reservation",
+                     reservation.is_string() ? std::string(reservation.as_string()) : ""}}});
     return req;
   });
 }
@@ -254,8 +260,10 @@ Result<Listing<Doc>> Workflow::list_requests(const Principal& who, const std::st
       auto paths = who.paths_for(Action::kRequest);
       for (auto a : {Action::kApprove, Action::kReclaim})
         for (const auto& p : who.paths_for(a)) paths.push_back(p);
-      if (paths.empty()) q.owner = who.user.value;
-      else q.within_paths = paths;
+      if (paths.empty())
+        q.owner = who.user.value;
+      else
+        q.within_paths = paths;
     }
     Listing<Doc> out;
     auto docs = tx.list_documents(q);
@@ -323,10 +331,13 @@ Result<Doc> Workflow::decide(const Principal& who, const std::string& id, bool a
       notify(tx, owner, "申请已批准 / request approved: " + what, "/api/v1/requests/" + id, now);
     }
     save(tx, "request", id, org->id.value, req, now);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{approve ? "request.approve" : "request.reject", id, org->id.value,
-                           "success",
-                           {{"step", std::to_string(idx + 1)}, {"comment", comment.substr(0, 200)}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{approve ? "request.approve" : "request.reject",
+                   id,
+                   org->id.value,
+                   "success",
+                   {{"step", std::to_string(idx + 1)}, {"comment", comment.substr(0, 200)}}});
     return req;
   });
 }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
 #include <optional>
 #include <string>
 
@@ -64,8 +63,8 @@ class Workflow {
   Result<Listing<Doc>> list_work_orders(const Principal& who, const std::string& state,
                                         const std::string& type, const Page& page);
   Result<Doc> get_work_order(const Principal& who, const std::string& id);
-  Result<Doc> assign_work_order(const Principal& who, const std::string& id,
-                                const UserId& assignee, const RequestContext& ctx);
+  Result<Doc> assign_work_order(const Principal& who, const std::string& id, const UserId& assignee,
+                                const RequestContext& ctx);
   Result<Doc> transition_work_order(const Principal& who, const std::string& id,
                                     const std::string& state, const std::string& comment,
                                     const RequestContext& ctx);

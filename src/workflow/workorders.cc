@@ -57,7 +57,8 @@ Result<Doc> Workflow::create_work_order(const Principal& who, const WorkOrderInp
                                         const RequestContext& ctx) {
   if (std::find(kTypes.begin(), kTypes.end(), in.type) == kTypes.end())
     return invalid("type", "type must be onboarding, go_live, change or exit");
-  if (in.title.empty() || in.title.size() > 200) return invalid("title", "title is required (≤200 bytes)");
+  if (in.title.empty() || in.title.size() > 200)
+    return invalid("title", "title is required (≤200 bytes)");
   if (in.description.size() > 20000) return invalid("description", "description is too long");
   return store_.transact([&](Tx& tx) -> Result<Doc> {
     TimeMs now = clock_.now();
@@ -115,7 +116,8 @@ Result<Listing<Doc>> Workflow::list_work_orders(const Principal& who, const std:
     if (!type.empty()) {
       out.total = static_cast<std::int64_t>(out.items.size());
       auto begin = std::min<std::size_t>(out.items.size(), static_cast<std::size_t>(page.offset));
-      auto end = std::min<std::size_t>(out.items.size(), begin + static_cast<std::size_t>(page.limit));
+      auto end =
+          std::min<std::size_t>(out.items.size(), begin + static_cast<std::size_t>(page.limit));
       out.items = std::vector<Doc>(out.items.begin() + static_cast<long>(begin),
                                    out.items.begin() + static_cast<long>(end));
     }
@@ -137,12 +139,14 @@ Result<Doc> Workflow::assign_work_order(const Principal& who, const std::string&
     auto& [w, org] = pair;
     if (!handles(who, org.path)) return denied("work orders are assigned by operations staff");
     auto user = tx.find_user(assignee);
-    if (!user || user->disabled) return Error{ErrorCode::kNotFound, "assignee not found", "assignee"};
+    if (!user || user->disabled)
+      return Error{ErrorCode::kNotFound, "assignee not found", "assignee"};
     BindingQuery bq;
     bq.user = user->id;
     bool is_handler = false;
     for (const auto& b : tx.list_bindings(bq)) is_handler |= b.role == Role::kOps;
-    if (!is_handler) return invalid("assignee", "work orders are assigned to operations (ops) staff");
+    if (!is_handler)
+      return invalid("assignee", "work orders are assigned to operations (ops) staff");
     if (str(w.body, "state") == "closed" || str(w.body, "state") == "cancelled")
       return conflict("the work order is " + str(w.body, "state"));
     TimeMs now = clock_.now();
@@ -152,9 +156,10 @@ Result<Doc> Workflow::assign_work_order(const Principal& who, const std::string&
     save(tx, "workorder", id, org.id.value, w.body, now);
     notify(tx, user->id.value, "工单指派 / work order assigned: " + str(w.body, "title"),
            "/api/v1/workorders/" + id, now);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"workorder.assign", id, org.id.value, "success",
-                           {{"assignee", user->username}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{
+            "workorder.assign", id, org.id.value, "success", {{"assignee", user->username}}});
     return w.body;
   });
 }
@@ -186,9 +191,10 @@ Result<Doc> Workflow::transition_work_order(const Principal& who, const std::str
     if (str(w.body, "owner") != who.user.value)
       notify(tx, str(w.body, "owner"), "工单 " + str(w.body, "title") + ": " + state,
              "/api/v1/workorders/" + id, now);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"workorder.transition", id, org.id.value, "success",
-                           {{"from", from}, {"to", state}}});
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{
+            "workorder.transition", id, org.id.value, "success", {{"from", from}, {"to", state}}});
     return w.body;
   });
 }
@@ -241,7 +247,10 @@ Result<Doc> Workflow::attach_to_work_order(const Principal& who, const std::stri
     add_event(w.body, who, "attachment", filename, now);
     save(tx, "workorder", id, org.id.value, w.body, now);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"workorder.attach", id, org.id.value, "success",
+                AuditEvent{"workorder.attach",
+                           id,
+                           org.id.value,
+                           "success",
                            {{"filename", filename}, {"sha256", sha}}});
     return w.body;
   });

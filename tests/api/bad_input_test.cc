@@ -44,8 +44,8 @@ TEST(BadInput, TargetedCasesGetClearErrors) {
       {"POST", "/api/v1/users",
        R"({"username":"Bad Name","password":"Gov#Cloud2026","org_id":")" + root + R"("})",
        "application/json", 400, "invalid_argument", "username"},
-      {"POST", "/api/v1/vdcs", R"({"org_id":")" + root + R"(","name":""})", "application/json",
-       400, "invalid_argument", "name"},
+      {"POST", "/api/v1/vdcs", R"({"org_id":")" + root + R"(","name":""})", "application/json", 400,
+       "invalid_argument", "name"},
       {"POST", "/api/v1/role-bindings",
        R"({"user_id":"usr-0123456789abcdef","role":"emperor","scope_org_id":")" + root + R"("})",
        "application/json", 400, "invalid_argument", "role"},
@@ -77,6 +77,181 @@ TEST(BadInput, TargetedCasesGetClearErrors) {
   auto out = s.call("GET", "/api/v1/orgs", t);
   EXPECT_EQ(out.status, 401);
   EXPECT_EQ(out.error_code(), "unauthenticated");
+}
+
+// Issue 3's routes: schema violations, unknown codes, negative quantities and dates out of range
+// each get a 4xx naming the field, and none of them leaves anything written.
+TEST(BadInput, CatalogContractAndRequestRoutesRefuseBadInput) {
+  TestServer s;
+  World w = build_world(s);
+  const std::string& admin = w.tokens["admin"];
+  const std::string& mu = w.tokens["mu-admin"];
+  const std::string& ops = w.tokens["ops"];
+  const std::string& member = w.a.tokens["member"];
+  const std::string& ta = w.a.tokens["tenant-admin"];
+  auto pkg = [](const std::string& items) {
+    return R"({"package":{"id":"bad","budget_yuan":1000,"items":)" + items + "}";
+  };
+  auto contract = [&](const std::string& items, const std::string& extra = "") {
+    return pkg(items) + R"(,"tenant_org_id":")" + w.a.org + "\"" + extra + "}";
+  };
+  auto req = [&](const std::string& service, const std::string& params) {
+    return R"({"service":")" + service + R"(","org_id":")" + w.a.system + R"(","params":)" +
+           params + "}";
+  };
+  const std::string pl = "/api/v1/price-lists/" + w.price_list;
+  struct Case {
+    std::string token, method, target, body;
+    int status;
+    std::string code, field;
+  };
+  std::vector<Case> cases = {
+      // Catalog
+      {admin, "POST", "/api/v1/catalog",
+       R"({"code":"Bad Code!","name_zh":"x","name_en":"x","unit":"vm"})", 400, "invalid_argument",
+       "code"},
+      {admin, "POST", "/api/v1/catalog",
+       R"({"code":"custom-x","name_zh":"x","name_en":"x","unit":"vm","params":[{"name":"n","type":"integer","min":5,"max":1}]})",
+       400, "invalid_argument", "params[0].min"},
+      {admin, "POST", "/api/v1/catalog",
+       R"({"code":"custom-x","name_zh":"x","name_en":"x","unit":"vm","params":[{"name":"n","type":"colour"}]})",
+       400, "invalid_argument", "params[0].type"},
+      {admin, "POST", "/api/v1/catalog",
+       R"({"code":"custom-x","name_zh":"x","name_en":"x","unit":"vm","policy":{"request":{"steps":[{"role":"emperor","level":"tenant"}]}}})",
+       400, "invalid_argument", "policy.request.steps[0].role"},
+      {admin, "POST", "/api/v1/catalog",
+       R"({"code":"custom-x","name_zh":"x","name_en":"x","unit":"vm","price_ceiling":"-3"})", 400,
+       "invalid_argument", "price_ceiling"},
+      {admin, "POST", "/api/v1/catalog",
+       R"({"code":"compute-vcpu","name_zh":"x","name_en":"x","unit":"vm"})", 409, "conflict",
+       "code"},
+      {admin, "PATCH", "/api/v1/catalog/no-such-service", R"({"name_en":"x"})", 404, "not_found",
+       ""},
+      // Prices
+      {mu, "POST", pl + "/prices", R"({"service":"no-such-service","amount":"1"})", 404,
+       "not_found", "service"},
+      {mu, "POST", pl + "/prices", R"({"service":"compute-vcpu","amount":"-1"})", 400,
+       "invalid_argument", "amount"},
+      {mu, "POST", pl + "/prices", R"({"service":"compute-vcpu","amount":"1e3"})", 400,
+       "invalid_argument", "amount"},
+      {mu, "POST", pl + "/prices", R"({"service":"compute-vcpu","amount":"12.01"})", 400,
+       "invalid_argument", "amount"},
+      {mu, "POST", pl + "/prices", R"({"service":"compute-vcpu","amount":"1","per":0})", 400,
+       "invalid_argument", "per"},
+      {mu, "POST", pl + "/prices",
+       R"({"service":"compute-vcpu","amount":"1","effective_from":"2026-13-45"})", 400,
+       "invalid_argument", "effective_from"},
+      {mu, "POST", pl + "/prices",
+       R"({"service":"compute-vcpu","amount":"1","effective_from":"1899-01-01T00:00:00Z"})", 400,
+       "invalid_argument", "effective_from"},
+      {mu, "POST", pl + "/import",
+       R"({"format":"csv","content":"service,amount\ncompute-vcpu,1\nno-such,2\n"})", 404,
+       "not_found", "prices[1].service"},
+      {mu, "POST", pl + "/import",
+       R"({"format":"yaml","content":"prices: [ {service: compute-vcpu, amount: 13} ]"})", 400,
+       "invalid_argument", "prices[0].amount"},
+      {mu, "GET", pl + "/prices?at=tomorrow", "", 400, "invalid_argument", "at"},
+      {mu, "POST", "/api/v1/price-lists", R"({"name":"x","org_id":")" + w.a.system + R"("})", 400,
+       "invalid_argument", "org_id"},
+      // Contracts and quotes
+      {mu, "POST", "/api/v1/contracts",
+       contract(R"([{"catalog":"compute-vcpu","quantity":"-5","unit":"1CPU"}])"), 400,
+       "invalid_argument", "package.items[0].quantity"},
+      {mu, "POST", "/api/v1/contracts",
+       contract(R"([{"catalog":"no-such-service","quantity":"5","unit":"1CPU"}])"), 404,
+       "not_found", "package.items[0].catalog"},
+      {mu, "POST", "/api/v1/contracts", contract(R"("many")"), 400, "invalid_argument",
+       "package.items"},
+      {mu, "POST", "/api/v1/contracts",
+       contract(R"([{"catalog":"compute-vcpu","quantity":"5","unit":"1CPU"}])",
+                R"(,"starts_at":"2026-02-30")"),
+       400, "invalid_argument", "starts_at"},
+      {mu, "POST", "/api/v1/contracts",
+       contract(R"([{"catalog":"compute-vcpu","quantity":"5","unit":"1CPU"}])",
+                R"(,"batch_starts":{"1":"someday"})"),
+       400, "invalid_argument", "batch_starts.1"},
+      {mu, "POST", "/api/v1/contracts",
+       contract(R"([{"catalog":"compute-vcpu","quantity":"5","unit":"1CPU"}])",
+                R"(,"free_headroom_pct":-1)"),
+       400, "invalid_argument", "free_headroom_pct"},
+      {mu, "POST", "/api/v1/contracts",
+       pkg(R"([{"catalog":"compute-vcpu","quantity":"5","unit":"1CPU"}])") +
+           R"(,"tenant_org_id":")" + w.a.system + "\"}",
+       400, "invalid_argument", "tenant_org_id"},
+      {member, "POST", "/api/v1/quotes",
+       pkg(R"([{"catalog":"compute-vcpu","quantity":"1","unit":"1CPU"}])") +
+           R"(,"price_list":"no such list"})",
+       404, "not_found", "price_list"},
+      {mu, "GET", "/api/v1/contracts/" + w.a.contract + "/quote", "", 400, "invalid_argument",
+       "price_list"},
+      // Requests
+      {member, "POST", "/api/v1/requests", req("no-such-service", R"({})"), 404, "not_found",
+       "service"},
+      {member, "POST", "/api/v1/requests", req("custom-vm", R"({"flavor":"2c4g","vcpu":-1})"), 400,
+       "invalid_argument", "params.vcpu"},
+      {member, "POST", "/api/v1/requests", req("custom-vm", R"({"flavor":"2c4g","vcpu":"two"})"),
+       400, "invalid_argument", "params.vcpu"},
+      {member, "POST", "/api/v1/requests", req("custom-vm", R"({"flavor":"64c1t","vcpu":1})"), 400,
+       "invalid_argument", "params.flavor"},
+      {member, "POST", "/api/v1/requests", req("custom-vm", R"({"vcpu":1})"), 400,
+       "invalid_argument", "params.flavor"},
+      {member, "POST", "/api/v1/requests",
+       req("custom-vm", R"({"flavor":"2c4g","vcpu":1,"gpu":1})"), 400, "invalid_argument",
+       "params.gpu"},
+      {member, "POST", "/api/v1/requests", req("custom-vm", R"({"flavor":"2c4g","vcpu":65})"), 400,
+       "invalid_argument", "params.vcpu"},
+      {member, "POST", "/api/v1/requests",
+       R"({"service":"custom-vm","org_id":")" + w.a.org +
+           R"(","params":{"flavor":"2c4g","vcpu":1}})",
+       400, "invalid_argument", "org_id"},
+      {ta, "POST", "/api/v1/requests/" + w.a.request + "/approve", R"({"comment":7})", 400,
+       "invalid_argument", "comment"},
+      {ops, "POST", "/api/v1/fulfilments/" + w.a.fulfilment + "/complete",
+       R"({"delivery":"again"})", 409, "conflict", ""},
+      // Work orders
+      {member, "POST", "/api/v1/workorders",
+       R"({"type":"castle","org_id":")" + w.a.system + R"(","title":"x"})", 400, "invalid_argument",
+       "type"},
+      {member, "POST", "/api/v1/workorders",
+       R"({"type":"change","org_id":")" + w.a.system + R"(","title":""})", 400, "invalid_argument",
+       "title"},
+      {ops, "POST", "/api/v1/workorders/" + w.a.workorder + "/transition",
+       R"({"state":"teleported"})", 400, "invalid_argument", "state"},
+      {member, "POST", "/api/v1/workorders/" + w.a.workorder + "/attachments",
+       R"({"filename":"x.txt","content_base64":"***"})", 400, "invalid_argument", "content_base64"},
+      {member, "POST", "/api/v1/workorders/" + w.a.workorder + "/attachments",
+       R"({"filename":"../../etc/passwd","content_base64":"eA=="})", 400, "invalid_argument",
+       "filename"},
+  };
+  auto snapshot = [&] {
+    std::string out;
+    for (const auto& [token, target] : std::vector<std::pair<std::string, std::string>>{
+             {admin, "/api/v1/catalog?limit=1000&include_retired=true"},
+             {mu, pl + "/prices?history=true"},
+             {mu, "/api/v1/price-lists"},
+             {mu, "/api/v1/contracts"},
+             {ta, "/api/v1/requests?limit=1000"},
+             {ta, "/api/v1/vdcs/" + w.a.vdc + "/quota"},
+             {ta, "/api/v1/workorders/" + w.a.workorder},
+             {ops, "/api/v1/fulfilments?limit=1000"}}) {
+      auto r = s.call("GET", target, token);
+      EXPECT_EQ(r.status, 200) << target << " " << r.body;
+      out += target + " " + r.body + "\n";
+    }
+    return out;
+  };
+  std::string before = snapshot();
+  for (const auto& c : cases) {
+    auto r = s.call(c.method, c.target, c.token, c.body);
+    std::string where = c.method + " " + c.target + " " + c.body.substr(0, 160);
+    EXPECT_EQ(r.status, c.status) << where << " → " << r.body;
+    EXPECT_EQ(r.error_code(), c.code) << where << " → " << r.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(r.error_field(), c.field) << where << " → " << r.body;
+    }
+    ASSERT_TRUE(r.json.is_object()) << where;
+  }
+  EXPECT_EQ(snapshot(), before);  // nothing half-written
 }
 
 TEST(BadInput, ExpiredTokensAreRefused) {
@@ -115,8 +290,13 @@ TEST(BadInput, CorpusAgainstEveryRouteNeverYields5xx) {
       "{\"a\":\"" + std::string(70000, 'x') + "\"}",
       "\xff\xfe\xfd",
   };
-  const std::vector<std::string> ids = {"x", "org-", "usr-zzzzzzzzzzzzzzzz", "..%2F..%2Fetc",
-                                        "vdc-0123456789abcdef", "%00", std::string(300, 'a')};
+  const std::vector<std::string> ids = {"x",
+                                        "org-",
+                                        "usr-zzzzzzzzzzzzzzzz",
+                                        "..%2F..%2Fetc",
+                                        "vdc-0123456789abcdef",
+                                        "%00",
+                                        std::string(300, 'a')};
   std::vector<std::string> tokens = {"", "garbage", w.a.tokens["member"], w.tokens["admin"]};
   int sent = 0, server_errors = 0;
   for (const auto& [path, ops] : doc.json.at("paths").as_object()) {

@@ -21,11 +21,13 @@ struct Attacker {
 std::map<std::string, json::value> bodies(const World& w) {
   const TenantObjects& b = w.b;
   return {
-      {"POST /api/v1/auth/login", json::object{{"username", "b-member"}, {"password", "Guess#1234567"}}},
-      {"POST /api/v1/auth/password",
-       json::object{{"username", "b-member"}, {"old_password", "Guess#1234567"},
-                    {"new_password", "Taken#Over2026"}}},
-      {"POST /api/v1/auth/assume-role", json::object{{"binding_id", b.admin_binding}, {"minutes", 5}}},
+      {"POST /api/v1/auth/login",
+       json::object{{"username", "b-member"}, {"password", "Guess#1234567"}}},
+      {"POST /api/v1/auth/password", json::object{{"username", "b-member"},
+                                                  {"old_password", "Guess#1234567"},
+                                                  {"new_password", "Taken#Over2026"}}},
+      {"POST /api/v1/auth/assume-role",
+       json::object{{"binding_id", b.admin_binding}, {"minutes", 5}}},
       {"POST /api/v1/auth/totp/confirm", json::object{{"code", "123456"}}},
       {"POST /api/v1/auth/api-keys", json::object{{"name", "x"}, {"scope_org_id", b.org}}},
       {"POST /api/v1/users",
@@ -34,29 +36,40 @@ std::map<std::string, json::value> bodies(const World& w) {
       {"POST /api/v1/users/{id:usr}/reset-password", json::object{{"password", "Taken#Over2026"}}},
       {"POST /api/v1/role-bindings",
        json::object{{"user_id", b.member_user}, {"role", "tenant-admin"}, {"scope_org_id", b.org}}},
-      {"POST /api/v1/orgs",
-       json::object{{"parent_id", b.org}, {"type", "business_system"}, {"name", "implant"},
-                    {"dengbao_level", 2}, {"network_domain", "internet"}}},
+      {"POST /api/v1/orgs", json::object{{"parent_id", b.org},
+                                         {"type", "business_system"},
+                                         {"name", "implant"},
+                                         {"dengbao_level", 2},
+                                         {"network_domain", "internet"}}},
       {"PATCH /api/v1/orgs/{id:org}", json::object{{"name", "renamed"}}},
       {"POST /api/v1/vdcs", json::object{{"org_id", b.org}, {"parent_id", b.vdc}, {"name", "x"}}},
       {"PUT /api/v1/vdcs/{id:vdc}/quota", json::object{{"limits", json::object{{"vcpu", 1}}}}},
-      {"POST /api/v1/vdcs/{id:vdc}/reservations", json::object{{"amounts", json::object{{"vcpu", 1}}}}},
+      {"POST /api/v1/vdcs/{id:vdc}/reservations",
+       json::object{{"amounts", json::object{{"vcpu", 1}}}}},
       {"POST /api/v1/audit/purge", json::object{{"before", "2020-01-01"}}},
       {"POST /api/v1/catalog",
        json::object{{"code", "intruder-svc"}, {"name_zh", "x"}, {"name_en", "x"}, {"unit", "vm"}}},
       {"PATCH /api/v1/catalog/{code}", json::object{{"name_en", "renamed"}}},
       {"POST /api/v1/price-lists", json::object{{"name", "mine"}, {"org_id", w.mu}}},
-      {"POST /api/v1/price-lists/{list}/prices", json::object{{"service", "compute-vcpu"}, {"amount", "1"}}},
+      {"POST /api/v1/price-lists/{list}/prices",
+       json::object{{"service", "compute-vcpu"}, {"amount", "1"}}},
       {"POST /api/v1/price-lists/{list}/import",
        json::object{{"format", "csv"}, {"content", "service,amount\ncompute-vcpu,1\n"}}},
       {"POST /api/v1/contracts",
-       json::object{{"package", json::parse(R"({"id":"evil","items":[{"catalog":"compute-vcpu","quantity":"9999","unit":"1CPU"}]})")},
-                    {"tenant_org_id", b.org}}},
+       json::object{
+           {"package",
+            json::parse(
+                R"({"id":"evil","items":[{"catalog":"compute-vcpu","quantity":"9999","unit":"1CPU"}]})")},
+           {"tenant_org_id", b.org}}},
       {"POST /api/v1/quotes",
-       json::object{{"package", json::parse(R"({"id":"q","items":[{"catalog":"compute-vcpu","quantity":"1","unit":"1CPU"}]})")},
-                    {"price_list", w.price_list}}},
+       json::object{
+           {"package",
+            json::parse(
+                R"({"id":"q","items":[{"catalog":"compute-vcpu","quantity":"1","unit":"1CPU"}]})")},
+           {"price_list", w.price_list}}},
       {"POST /api/v1/requests",
-       json::object{{"service", "custom-vm"}, {"org_id", b.system},
+       json::object{{"service", "custom-vm"},
+                    {"org_id", b.system},
                     {"params", json::object{{"flavor", "2c4g"}, {"vcpu", 1}}}}},
       {"POST /api/v1/requests/{id:rq}/approve", json::object{{"comment", "ok"}}},
       {"POST /api/v1/requests/{id:rq}/reject", json::object{{"comment", "no"}}},
@@ -72,30 +85,38 @@ std::map<std::string, json::value> bodies(const World& w) {
   };
 }
 
-// Routes that act only on the caller's own account, or compute from public data (a quote of a
-// package the caller sends), whatever the path says.
+// Routes that act only on the caller's own account, or read or compute from data shared by all
+// tenants (a quote of a package the caller sends), whatever the path says. They must still not
+// leak any of B's ids.
 const std::set<std::string> kSelfRoutes = {
     "POST /api/v1/auth/logout", "POST /api/v1/auth/totp", "GET /api/v1/auth/me",
-    "GET /api/v1/auth/api-keys", "POST /api/v1/quotes"};
+    "GET /api/v1/auth/api-keys", "POST /api/v1/quotes",
+    // Shared, not tenant-owned: the catalog every tenant orders from, and the price list of the
+    // management unit both A and B sit under (tenants must see what they will be charged).
+    "GET /api/v1/catalog/{code}", "GET /api/v1/price-lists/{list}/prices",
+    "GET /api/v1/price-lists/{list}/export"};
 
 // Operations staff deliver fulfilment orders and handle work orders of every tenant by design
 // (CAT-09, OPS-22); for ops these routes are its job, not a breach.
-const std::set<std::string> kOpsDuties = {
-    "GET /api/v1/fulfilments", "POST /api/v1/fulfilments/{id:ful}/complete",
-    "GET /api/v1/workorders", "GET /api/v1/workorders/{id:wo}",
-    "POST /api/v1/workorders/{id:wo}/assign", "POST /api/v1/workorders/{id:wo}/transition",
-    "POST /api/v1/workorders/{id:wo}/comments", "POST /api/v1/workorders/{id:wo}/attachments",
-    "GET /api/v1/workorders/{id:wo}/attachments/{n}"};
+const std::set<std::string> kOpsDuties = {"GET /api/v1/fulfilments",
+                                          "POST /api/v1/fulfilments/{id:ful}/complete",
+                                          "GET /api/v1/workorders",
+                                          "GET /api/v1/workorders/{id:wo}",
+                                          "POST /api/v1/workorders/{id:wo}/assign",
+                                          "POST /api/v1/workorders/{id:wo}/transition",
+                                          "POST /api/v1/workorders/{id:wo}/comments",
+                                          "POST /api/v1/workorders/{id:wo}/attachments",
+                                          "GET /api/v1/workorders/{id:wo}/attachments/{n}"};
 
 std::string substitute(const std::string& path, const TenantObjects& b,
                        const std::string& price_list) {
   static const std::map<std::string, std::string TenantObjects::*> kByPrefix = {
-      {"org", &TenantObjects::org},       {"usr", &TenantObjects::admin_user},
-      {"vdc", &TenantObjects::vdc},       {"rsv", &TenantObjects::reservation},
+      {"org", &TenantObjects::org},          {"usr", &TenantObjects::admin_user},
+      {"vdc", &TenantObjects::vdc},          {"rsv", &TenantObjects::reservation},
       {"rb", &TenantObjects::admin_binding}, {"key", &TenantObjects::api_key},
-      {"ct", &TenantObjects::contract},   {"rq", &TenantObjects::request},
-      {"ful", &TenantObjects::fulfilment}, {"res", &TenantObjects::resource},
-      {"wo", &TenantObjects::workorder},  {"ntf", &TenantObjects::notification}};
+      {"ct", &TenantObjects::contract},      {"rq", &TenantObjects::request},
+      {"ful", &TenantObjects::fulfilment},   {"res", &TenantObjects::resource},
+      {"wo", &TenantObjects::workorder},     {"ntf", &TenantObjects::notification}};
   std::string out;
   std::size_t i = 0;
   while (i < path.size()) {
@@ -106,10 +127,14 @@ std::string substitute(const std::string& path, const TenantObjects& b,
       std::string prefix = colon == std::string::npos ? "" : inner.substr(colon + 1);
       auto it = kByPrefix.find(prefix);
       std::string name = inner.substr(0, colon);
-      if (name == "code") out += "compute-vcpu";
-      else if (name == "list") out += price_list;
-      else if (name == "n") out += "0";
-      else out += it == kByPrefix.end() ? "unknown" : b.*(it->second);
+      if (name == "code")
+        out += "compute-vcpu";
+      else if (name == "list")
+        out += price_list;
+      else if (name == "n")
+        out += "0";
+      else
+        out += it == kByPrefix.end() ? "unknown" : b.*(it->second);
       i = end + 1;
     } else {
       out += path[i++];
@@ -123,10 +148,10 @@ std::string snapshot(TestServer& s, const World& w) {
   std::string out;
   for (const std::string& target : std::vector<std::string>{
            "/api/v1/orgs?limit=1000", "/api/v1/users?limit=1000", "/api/v1/vdcs?limit=1000",
-        "/api/v1/role-bindings", "/api/v1/auth/api-keys",
-        "/api/v1/vdcs/" + w.b.vdc + "/quota", "/api/v1/vdcs/" + w.b.vdc + "/reservations",
-        "/api/v1/contracts", "/api/v1/requests", "/api/v1/resources", "/api/v1/workorders",
-        "/api/v1/notifications", "/api/v1/catalog?limit=1000", "/api/v1/price-lists"}) {
+           "/api/v1/role-bindings", "/api/v1/auth/api-keys", "/api/v1/vdcs/" + w.b.vdc + "/quota",
+           "/api/v1/vdcs/" + w.b.vdc + "/reservations", "/api/v1/contracts", "/api/v1/requests",
+           "/api/v1/resources", "/api/v1/workorders", "/api/v1/notifications",
+           "/api/v1/catalog?limit=1000", "/api/v1/price-lists"}) {
     auto r = s.call("GET", target, t);
     EXPECT_EQ(r.status, 200) << target;
     out += target + " " + r.body + "\n";
@@ -160,12 +185,12 @@ TEST(IsolationMatrix, TenantAReachesNothingOfTenantB) {
   std::string before = snapshot(s, w);
   auto doc = s.call("GET", "/api/v1/openapi.json");
   auto body_for = bodies(w);
-  std::vector<std::string> b_secrets = {w.b.org,         w.b.system,      w.b.vdc,
-                                        w.b.reservation, w.b.admin_user,  w.b.member_user,
+  std::vector<std::string> b_secrets = {w.b.org,         w.b.system,        w.b.vdc,
+                                        w.b.reservation, w.b.admin_user,    w.b.member_user,
                                         w.b.viewer_user, w.b.admin_binding, w.b.api_key,
-                                        w.b.contract,    w.b.request,     w.b.fulfilment,
-                                        w.b.resource,    w.b.workorder,   w.b.notification,
-                                        "b-admin",       "b-member",      "b局"};
+                                        w.b.contract,    w.b.request,       w.b.fulfilment,
+                                        w.b.resource,    w.b.workorder,     w.b.notification,
+                                        "b-admin",       "b-member",        "b局"};
   std::vector<std::string> tenant_data = b_secrets;
   for (const auto& x : {w.a.org, w.a.system, w.a.vdc, w.a.reservation, w.a.admin_user,
                         std::string("a-admin"), std::string("a局")})

@@ -30,7 +30,9 @@ class ServerEnv : public ::testing::Environment {
 };
 const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new ServerEnv);
 
-json::value obj(json::object o) { return json::value(std::move(o)); }
+json::value obj(json::object o) {
+  return json::value(std::move(o));
+}
 
 TEST(Routes, SystemEndpoints) {
   auto h = server->call("GET", "/healthz");
@@ -73,9 +75,9 @@ TEST(Routes, PasswordChangeAndReset) {
                                   obj({{"username", "a-pw"}, {"password", temp}}));
   EXPECT_EQ(must_change.status, 403);
   EXPECT_EQ(must_change.error_code(), "password_expired");
-  auto changed = server->call("POST", "/api/v1/auth/password", "",
-                              obj({{"username", "a-pw"}, {"old_password", temp},
-                                   {"new_password", "Fresh#Pass2027"}}));
+  auto changed = server->call(
+      "POST", "/api/v1/auth/password", "",
+      obj({{"username", "a-pw"}, {"old_password", temp}, {"new_password", "Fresh#Pass2027"}}));
   EXPECT_EQ(changed.status, 204) << changed.body;
   EXPECT_FALSE(server->login("a-pw", "Fresh#Pass2027").empty());
 }
@@ -93,16 +95,16 @@ TEST(Routes, TotpEnrolment) {
                  .count();
   auto wrong = server->call("POST", "/api/v1/auth/totp/confirm", t, obj({{"code", "000000"}}));
   EXPECT_EQ(wrong.status, 400);
-  auto ok = server->call("POST", "/api/v1/auth/totp/confirm", t,
-                         obj({{"code", totp_code(secret, now)}}));
+  auto ok =
+      server->call("POST", "/api/v1/auth/totp/confirm", t, obj({{"code", totp_code(secret, now)}}));
   EXPECT_EQ(ok.status, 204) << ok.body;
   auto no_code = server->call("POST", "/api/v1/auth/login", "",
                               obj({{"username", "a-2fa"}, {"password", kAdminPassword}}));
   EXPECT_EQ(no_code.status, 401);
   EXPECT_EQ(no_code.error_field(), "otp");
-  auto with_code = server->call("POST", "/api/v1/auth/login", "",
-                                obj({{"username", "a-2fa"}, {"password", kAdminPassword},
-                                     {"otp", totp_code(secret, now)}}));
+  auto with_code = server->call(
+      "POST", "/api/v1/auth/login", "",
+      obj({{"username", "a-2fa"}, {"password", kAdminPassword}, {"otp", totp_code(secret, now)}}));
   EXPECT_EQ(with_code.status, 200) << with_code.body;
   // The tenant admin can remove the factor again.
   auto users = server->call("GET", "/api/v1/users?q=a-2fa", ta);
@@ -112,9 +114,9 @@ TEST(Routes, TotpEnrolment) {
 
 TEST(Routes, ApiKeys) {
   const std::string& ta = world->a.tokens["tenant-admin"];
-  auto created = server->call("POST", "/api/v1/auth/api-keys", ta,
-                              obj({{"name", "deploy"}, {"scope_org_id", world->a.system},
-                                   {"expires_in_days", 7}}));
+  auto created = server->call(
+      "POST", "/api/v1/auth/api-keys", ta,
+      obj({{"name", "deploy"}, {"scope_org_id", world->a.system}, {"expires_in_days", 7}}));
   ASSERT_EQ(created.status, 201) << created.body;
   std::string secret(created.json.at("secret").as_string());
   std::string id(created.json.at("id").as_string());
@@ -132,8 +134,11 @@ TEST(Routes, RoleAssumption) {
   const std::string& sec = world->tokens["secadmin"];
   std::string staff = make_user(*server, sec, "provider-staff", world->root);
   auto b = server->call("POST", "/api/v1/role-bindings", sec,
-                        obj({{"user_id", staff}, {"role", "viewer"}, {"scope_org_id", world->a.org},
-                             {"assume_only", true}, {"expires_at", "2099-01-01T00:00:00Z"}}));
+                        obj({{"user_id", staff},
+                             {"role", "viewer"},
+                             {"scope_org_id", world->a.org},
+                             {"assume_only", true},
+                             {"expires_at", "2099-01-01T00:00:00Z"}}));
   ASSERT_EQ(b.status, 201) << b.body;
   std::string t = server->login("provider-staff");
   EXPECT_EQ(server->call("GET", "/api/v1/orgs/" + world->a.org, t).status, 403);
@@ -143,8 +148,8 @@ TEST(Routes, RoleAssumption) {
   std::string at(assumed.json.at("token").as_string());
   EXPECT_EQ(server->call("GET", "/api/v1/orgs/" + world->a.org, at).status, 200);
   EXPECT_EQ(server->call("GET", "/api/v1/orgs/" + world->b.org, at).status, 404);
-  auto audit = server->call("GET", "/api/v1/audit?action=auth.assume_role",
-                            world->tokens["auditadmin"]);
+  auto audit =
+      server->call("GET", "/api/v1/audit?action=auth.assume_role", world->tokens["auditadmin"]);
   ASSERT_EQ(audit.status, 200);
   EXPECT_GE(audit.json.at("total").as_int64(), 1);
 }
@@ -152,8 +157,10 @@ TEST(Routes, RoleAssumption) {
 TEST(Routes, UserLifecycle) {
   const std::string& ta = world->a.tokens["tenant-admin"];
   auto created = server->call("POST", "/api/v1/users", ta,
-                              obj({{"username", "a-temp"}, {"password", kAdminPassword},
-                                   {"org_id", world->a.system}, {"email", "t@example.gov.cn"}}));
+                              obj({{"username", "a-temp"},
+                                   {"password", kAdminPassword},
+                                   {"org_id", world->a.system},
+                                   {"email", "t@example.gov.cn"}}));
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.json.as_object().count("password_hash"), 0u);
   std::string id(created.json.at("id").as_string());
@@ -175,14 +182,17 @@ TEST(Routes, UserLifecycle) {
 TEST(Routes, RoleBindings) {
   const std::string& ta = world->a.tokens["tenant-admin"];
   std::string u = make_user(*server, ta, "a-extra", world->a.org);
-  auto g = server->call("POST", "/api/v1/role-bindings", ta,
-                        obj({{"user_id", u}, {"role", "viewer"}, {"scope_org_id", world->a.system}}));
+  auto g =
+      server->call("POST", "/api/v1/role-bindings", ta,
+                   obj({{"user_id", u}, {"role", "viewer"}, {"scope_org_id", world->a.system}}));
   ASSERT_EQ(g.status, 201) << g.body;
   auto list = server->call("GET", "/api/v1/role-bindings?user_id=" + u, ta);
   EXPECT_EQ(list.json.at("items").as_array().size(), 1u);
-  EXPECT_EQ(server->call("DELETE", "/api/v1/role-bindings/" + std::string(g.json.at("id").as_string()), ta)
-                .status,
-            204);
+  EXPECT_EQ(
+      server
+          ->call("DELETE", "/api/v1/role-bindings/" + std::string(g.json.at("id").as_string()), ta)
+          .status,
+      204);
   auto audit = server->call("GET", "/api/v1/audit?action=role.", world->tokens["auditadmin"]);
   EXPECT_GE(audit.json.at("total").as_int64(), 2);  // AUD-03
 }
@@ -207,16 +217,15 @@ TEST(Routes, OrgLifecycle) {
 TEST(Routes, VdcQuotaAndReservations) {
   const std::string& ta = world->a.tokens["tenant-admin"];
   const std::string& member = world->a.tokens["member"];
-  auto sub = server->call("POST", "/api/v1/vdcs", ta,
-                          obj({{"org_id", world->a.system}, {"parent_id", world->a.vdc},
-                               {"name", "sys-vdc"}}));
+  auto sub = server->call(
+      "POST", "/api/v1/vdcs", ta,
+      obj({{"org_id", world->a.system}, {"parent_id", world->a.vdc}, {"name", "sys-vdc"}}));
   ASSERT_EQ(sub.status, 201) << sub.body;
   std::string sid(sub.json.at("id").as_string());
   EXPECT_EQ(server->call("GET", "/api/v1/vdcs/" + sid, ta).status, 200);
-  EXPECT_EQ(server->call("GET", "/api/v1/vdcs?org_id=" + world->a.system, ta)
-                .json.at("total")
-                .as_int64(),
-            1);
+  EXPECT_EQ(
+      server->call("GET", "/api/v1/vdcs?org_id=" + world->a.system, ta).json.at("total").as_int64(),
+      1);
   auto q = server->call("PUT", "/api/v1/vdcs/" + sid + "/quota", ta,
                         obj({{"limits", json::object{{"vcpu", 10}}}}));
   ASSERT_EQ(q.status, 200) << q.body;
@@ -237,10 +246,9 @@ TEST(Routes, VdcQuotaAndReservations) {
   }
   std::string rid(r.json.at("id").as_string());
   EXPECT_EQ(server->call("GET", "/api/v1/reservations/" + rid, ta).status, 200);
-  EXPECT_EQ(server->call("GET", "/api/v1/vdcs/" + sid + "/reservations", ta)
-                .json.at("total")
-                .as_int64(),
-            1);
+  EXPECT_EQ(
+      server->call("GET", "/api/v1/vdcs/" + sid + "/reservations", ta).json.at("total").as_int64(),
+      1);
   EXPECT_EQ(server->call("DELETE", "/api/v1/vdcs/" + sid, ta).status, 409);  // holds a reservation
   EXPECT_EQ(server->call("DELETE", "/api/v1/reservations/" + rid, member).status, 204);
   EXPECT_EQ(server->call("DELETE", "/api/v1/vdcs/" + sid, ta).status, 204);
@@ -252,8 +260,8 @@ TEST(Routes, AuditQueryExportVerifyPurge) {
   ASSERT_EQ(list.status, 200);
   EXPECT_EQ(list.json.at("items").as_array().size(), 5u);
   auto rec = list.json.at("items").at(0);
-  for (const char* f : {"time", "actor_id", "action", "target", "result", "source_ip",
-                        "request_id", "hash"})
+  for (const char* f :
+       {"time", "actor_id", "action", "target", "result", "source_ip", "request_id", "hash"})
     EXPECT_TRUE(rec.as_object().contains(f)) << f;
   auto csv = server->call("GET", "/api/v1/audit/export?action=org.", world->tokens["supervisor"]);
   ASSERT_EQ(csv.status, 200);
@@ -270,9 +278,10 @@ TEST(Routes, CliSpeaksTheSameApi) {
   std::string cred = server->data_dir() + "/cli-credentials.json";
   ::setenv("GOVCLOUD_CREDENTIALS", cred.c_str(), 1);
   std::string out;
-  ASSERT_EQ(run_cli({"--server", server->base_url(), "login", "-u", "a-admin", "-p", kAdminPassword},
-                    &out),
-            0)
+  ASSERT_EQ(
+      run_cli({"--server", server->base_url(), "login", "-u", "a-admin", "-p", kAdminPassword},
+              &out),
+      0)
       << out;
   ASSERT_EQ(run_cli({"org", "list", "-o", "json"}, &out), 0) << out;
   auto v = json::parse(out);
@@ -307,25 +316,35 @@ TEST(Routes, CatalogBrowseAndCustomServices) {
   EXPECT_EQ(one.json.at("price_ceiling").as_string(), "0.30");
   EXPECT_EQ(server->call("GET", "/api/v1/catalog/no-such-service", viewer).status, 404);
   const std::string& admin = world->tokens["admin"];
-  auto created = server->call("POST", "/api/v1/catalog", admin, obj({
-      {"code", "custom-pentest-plus"}, {"category", "custom"}, {"name_zh", "深度渗透测试"},
-      {"name_en", "Deep penetration test"}, {"unit", "time"}, {"period", "once"},
-      {"params", json::parse(R"([{"name":"targets","type":"integer","min":1,"max":50,"required":true}])")},
-      {"policy", json::parse(R"({"request":{"steps":[{"role":"tenant-admin","level":"tenant"}]}})")}}));
+  auto created = server->call(
+      "POST", "/api/v1/catalog", admin,
+      obj({{"code", "custom-pentest-plus"},
+           {"category", "custom"},
+           {"name_zh", "深度渗透测试"},
+           {"name_en", "Deep penetration test"},
+           {"unit", "time"},
+           {"period", "once"},
+           {"params",
+            json::parse(
+                R"([{"name":"targets","type":"integer","min":1,"max":50,"required":true}])")},
+           {"policy",
+            json::parse(R"({"request":{"steps":[{"role":"tenant-admin","level":"tenant"}]}})")}}));
   ASSERT_EQ(created.status, 201) << created.body;
   auto patched = server->call("PATCH", "/api/v1/catalog/custom-pentest-plus", admin,
                               obj({{"name_en", "Deep pentest"}}));
   EXPECT_EQ(patched.json.at("name_en").as_string(), "Deep pentest");
   EXPECT_EQ(server->call("POST", "/api/v1/catalog/custom-pentest-plus/retire", admin).status, 200);
   EXPECT_EQ(server->call("POST", "/api/v1/catalog", viewer, obj({{"code", "x"}})).status, 403);
-  auto bad = server->call("POST", "/api/v1/catalog", admin, obj({{"code", "Bad Code"}, {"name_zh", "x"},
-                                                                {"name_en", "x"}, {"unit", "x"}}));
+  auto bad =
+      server->call("POST", "/api/v1/catalog", admin,
+                   obj({{"code", "Bad Code"}, {"name_zh", "x"}, {"name_en", "x"}, {"unit", "x"}}));
   EXPECT_EQ(bad.error_field(), "code");
 }
 
 TEST(Routes, PriceListsWithHistoryImportAndExport) {
   const std::string& mu = world->tokens["mu-admin"];
-  auto l = server->call("POST", "/api/v1/price-lists", mu, obj({{"name", "联通云价目"}, {"org_id", world->mu}}));
+  auto l = server->call("POST", "/api/v1/price-lists", mu,
+                        obj({{"name", "联通云价目"}, {"org_id", world->mu}}));
   ASSERT_EQ(l.status, 201) << l.body;
   std::string id(l.json.at("id").as_string());
   auto p = server->call("POST", "/api/v1/price-lists/" + id + "/prices", mu,
@@ -337,14 +356,17 @@ TEST(Routes, PriceListsWithHistoryImportAndExport) {
   EXPECT_EQ(over.error_field(), "amount");
   auto imp = server->call("POST", "/api/v1/price-lists/" + id + "/import", mu,
                           obj({{"format", "csv"},
-                               {"content", "service,amount,per,period,effective_from\n"
-                                           "compute-vcpu,11,1,month,2099-01-01\n"}}));
+                               {"content",
+                                "service,amount,per,period,effective_from\n"
+                                "compute-vcpu,11,1,month,2099-01-01\n"}}));
   EXPECT_EQ(imp.status, 200) << imp.body;
-  auto now = server->call("GET", "/api/v1/price-lists/" + id + "/prices", world->a.tokens["member"]);
+  auto now =
+      server->call("GET", "/api/v1/price-lists/" + id + "/prices", world->a.tokens["member"]);
   EXPECT_EQ(now.json.at("items").as_array().size(), 1u);  // the vCPU price starts in 2099
   auto later = server->call("GET", "/api/v1/price-lists/" + id + "/prices?at=2099-06-01", mu);
   EXPECT_EQ(later.json.at("items").as_array().size(), 2u);
-  auto csv = server->call("GET", "/api/v1/price-lists/" + id + "/export?format=csv&history=true", mu);
+  auto csv =
+      server->call("GET", "/api/v1/price-lists/" + id + "/export?format=csv&history=true", mu);
   EXPECT_NE(csv.body.find("compute-vcpu,11.00,1,month,2099-01-01"), std::string::npos) << csv.body;
   auto lists = server->call("GET", "/api/v1/price-lists", world->a.tokens["viewer"]);
   EXPECT_GE(lists.json.at("items").as_array().size(), 2u);
@@ -355,16 +377,21 @@ TEST(Routes, ContractImportAndQuote) {
   for (const auto& vdc : {world->pool_vdc, world->mu_vdc})
     server->call("PUT", "/api/v1/vdcs/" + vdc + "/quota", world->tokens["admin"],
                  obj({{"limits", json::object{{"storage_performance_gb", 10000}}}}));
-  auto c = server->call("POST", "/api/v1/contracts", mu, obj({
-      {"package", json::parse(R"({"id":"T-1","name_zh":"测试","budget_wan_yuan":"0.01",
+  auto c = server->call(
+      "POST", "/api/v1/contracts", mu,
+      obj({{"package", json::parse(R"({"id":"T-1","name_zh":"测试","budget_wan_yuan":"0.01",
           "service_period":{"months":"12"},
           "items":[{"catalog":"compute-memory","quantity":"5","unit":"1GB","months":"12"},
                    {"catalog":"storage-high-perf","quantity":"2","unit":"100GB","months":"/"}]})")},
-      {"tenant_org_id", world->a.org}, {"free_headroom_pct", 0}}));
+           {"tenant_org_id", world->a.org},
+           {"free_headroom_pct", 0}}));
   ASSERT_EQ(c.status, 201) << c.body;
   std::string id(c.json.at("id").as_string());
   EXPECT_EQ(server->call("GET", "/api/v1/contracts", world->a.tokens["tenant-admin"])
-                .json.at("items").as_array().size(), 2u);
+                .json.at("items")
+                .as_array()
+                .size(),
+            2u);
   auto one = server->call("GET", "/api/v1/contracts/" + id, world->a.tokens["member"]);
   EXPECT_EQ(one.json.at("items").as_array().size(), 2u);
   auto q = server->call("GET", "/api/v1/contracts/" + id + "/quote?price_list=" + world->price_list,
@@ -372,28 +399,36 @@ TEST(Routes, ContractImportAndQuote) {
   ASSERT_EQ(q.status, 200) << q.body;
   EXPECT_EQ(q.json.at("total").as_string(), "1200.00");  // 5 GB × 20 × 12; storage unpriced
   EXPECT_EQ(q.json.at("unpriced_lines").as_int64(), 1);
-  EXPECT_TRUE(q.json.at("over_budget").as_bool());      // budget 100 元
-  auto x = server->call("GET", "/api/v1/contracts/" + id + "/quote?price_list=" + world->price_list +
-                                   "&format=xlsx", world->a.tokens["member"]);
+  EXPECT_TRUE(q.json.at("over_budget").as_bool());  // budget 100 元
+  auto x = server->call(
+      "GET", "/api/v1/contracts/" + id + "/quote?price_list=" + world->price_list + "&format=xlsx",
+      world->a.tokens["member"]);
   EXPECT_EQ(x.status, 200);
   EXPECT_EQ(x.body.substr(0, 2), "PK");
-  auto pq = server->call("POST", "/api/v1/quotes", world->a.tokens["viewer"], obj({
-      {"package", json::parse(R"({"id":"q","items":[{"catalog":"compute-memory","quantity":"1","unit":"1GB","months":"3"}]})")},
-      {"price_list", world->price_list}, {"format", "csv"}}));
+  auto pq = server->call(
+      "POST", "/api/v1/quotes", world->a.tokens["viewer"],
+      obj({{"package",
+            json::parse(
+                R"({"id":"q","items":[{"catalog":"compute-memory","quantity":"1","unit":"1GB","months":"3"}]})")},
+           {"price_list", world->price_list},
+           {"format", "csv"}}));
   EXPECT_EQ(pq.status, 200);
   EXPECT_NE(pq.body.find("60.00"), std::string::npos) << pq.body;
 }
 
 TEST(Routes, TwoStepApprovalWorkflowOverHttp) {
   const std::string& admin = world->tokens["admin"];
-  ASSERT_EQ(server->call("POST", "/api/v1/catalog", admin, json::parse(R"J({
+  ASSERT_EQ(server
+                ->call("POST", "/api/v1/catalog", admin, json::parse(R"J({
       "code":"custom-vm-2step","category":"custom","name_zh":"云主机（两级审批）","name_en":"VM (two-step)",
       "unit":"vm","period":"month",
       "params":[{"name":"vcpu","type":"integer","min":1,"max":32,"required":true},
                 {"name":"memory_gb","type":"integer","min":1,"max":256,"required":true}],
       "policy":{"request":{"steps":[{"role":"tenant-admin","level":"tenant"},
                                     {"role":"tenant-admin","level":"management_unit"}]}},
-      "quota":{"vcpu":"vcpu","memory_gb":"memory_gb"}})J")).status, 201);
+      "quota":{"vcpu":"vcpu","memory_gb":"memory_gb"}})J"))
+                .status,
+            201);
   const std::string& member = world->a.tokens["member"];
   const std::string& ta = world->a.tokens["tenant-admin"];
   const std::string& mu = world->tokens["mu-admin"];
@@ -405,7 +440,8 @@ TEST(Routes, TwoStepApprovalWorkflowOverHttp) {
   };
   std::int64_t before = quota_used("vcpu");
   auto body = [](int vcpu, int mem) {
-    return obj({{"service", "custom-vm-2step"}, {"org_id", world->a.system},
+    return obj({{"service", "custom-vm-2step"},
+                {"org_id", world->a.system},
                 {"params", json::object{{"vcpu", vcpu}, {"memory_gb", mem}}}});
   };
   auto r = server->call("POST", "/api/v1/requests", member, body(4, 4));
@@ -413,12 +449,14 @@ TEST(Routes, TwoStepApprovalWorkflowOverHttp) {
   std::string id(r.json.at("id").as_string());
   EXPECT_EQ(r.json.at("state").as_string(), "pending");
   EXPECT_EQ(quota_used("vcpu"), before + 4);
-  auto s1 = server->call("POST", "/api/v1/requests/" + id + "/approve", ta, obj({{"comment", "ok"}}));
+  auto s1 =
+      server->call("POST", "/api/v1/requests/" + id + "/approve", ta, obj({{"comment", "ok"}}));
   ASSERT_EQ(s1.status, 200) << s1.body;
   EXPECT_EQ(s1.json.at("state").as_string(), "pending");
   EXPECT_EQ(s1.json.at("current_step").as_int64(), 1);
   EXPECT_EQ(server->call("POST", "/api/v1/requests/" + id + "/approve", ta, obj({})).status, 403);
-  auto s2 = server->call("POST", "/api/v1/requests/" + id + "/approve", mu, obj({{"comment", "同意"}}));
+  auto s2 =
+      server->call("POST", "/api/v1/requests/" + id + "/approve", mu, obj({{"comment", "同意"}}));
   EXPECT_EQ(s2.json.at("state").as_string(), "fulfilling");
   auto shown = server->call("GET", "/api/v1/requests/" + id, member);
   EXPECT_EQ(shown.json.at("steps").at(1).at("decision").as_string(), "approved");
@@ -428,20 +466,26 @@ TEST(Routes, TwoStepApprovalWorkflowOverHttp) {
   // Completed by operations; the resource holds the reservation.
   const std::string& ops = world->tokens["ops"];
   std::string fid;
-  for (const auto& o : server->call("GET", "/api/v1/fulfilments?state=open", ops).json.at("items").as_array())
+  auto open_orders =
+      server->call("GET", "/api/v1/fulfilments?state=open", ops);  // keep alive while iterating
+  for (const auto& o : open_orders.json.at("items").as_array())
     if (o.at("ref").as_string() == id) fid = std::string(o.at("id").as_string());
   auto done = server->call("POST", "/api/v1/fulfilments/" + fid + "/complete", ops,
                            obj({{"delivery", "vm 10.0.0.8"}}));
   ASSERT_EQ(done.status, 200) << done.body;
   std::string res(done.json.at("resource_id").as_string());
-  EXPECT_EQ(server->call("GET", "/api/v1/resources/" + res, member).json.at("state").as_string(), "active");
+  EXPECT_EQ(server->call("GET", "/api/v1/resources/" + res, member).json.at("state").as_string(),
+            "active");
   EXPECT_GE(server->call("GET", "/api/v1/resources", member).json.at("total").as_int64(), 2);
   // A rejected request releases its quota; one over quota is refused up front.
   auto r2 = server->call("POST", "/api/v1/requests", member, body(2, 2));
   std::string id2(r2.json.at("id").as_string());
   EXPECT_EQ(quota_used("vcpu"), before + 6);
-  EXPECT_EQ(server->call("POST", "/api/v1/requests/" + id2 + "/reject", ta, obj({{"comment", "不需要"}}))
-                .json.at("state").as_string(), "rejected");
+  EXPECT_EQ(
+      server->call("POST", "/api/v1/requests/" + id2 + "/reject", ta, obj({{"comment", "不需要"}}))
+          .json.at("state")
+          .as_string(),
+      "rejected");
   EXPECT_EQ(quota_used("vcpu"), before + 4);
   auto over = server->call("POST", "/api/v1/requests", member, body(32, 2));
   auto over2 = server->call("POST", "/api/v1/requests", member, body(32, 2));
@@ -450,31 +494,48 @@ TEST(Routes, TwoStepApprovalWorkflowOverHttp) {
   EXPECT_EQ(over3.error_code(), "quota_exceeded");
   EXPECT_EQ(over3.error_field(), "quota.vcpu");
   for (const auto& x : {over, over2})
-    if (x.status == 201) server->call("POST", "/api/v1/requests/" + std::string(x.json.at("id").as_string()) + "/cancel", member);
-  EXPECT_EQ(server->call("POST", "/api/v1/resources/" + res + "/reclaim", ta, obj({{"reason", "下线"}})).status, 200);
+    if (x.status == 201)
+      server->call("POST",
+                   "/api/v1/requests/" + std::string(x.json.at("id").as_string()) + "/cancel",
+                   member);
+  EXPECT_EQ(
+      server->call("POST", "/api/v1/resources/" + res + "/reclaim", ta, obj({{"reason", "下线"}}))
+          .status,
+      200);
   EXPECT_EQ(quota_used("vcpu"), before);
   auto notes = server->call("GET", "/api/v1/notifications?unread=true", member);
   ASSERT_GE(notes.json.at("total").as_int64(), 3);
   std::string nid(notes.json.at("items").at(0).at("id").as_string());
   EXPECT_EQ(server->call("POST", "/api/v1/notifications/" + nid + "/read", member).status, 204);
-  EXPECT_GE(server->call("GET", "/api/v1/requests?state=rejected", member).json.at("total").as_int64(), 1);
+  EXPECT_GE(
+      server->call("GET", "/api/v1/requests?state=rejected", member).json.at("total").as_int64(),
+      1);
 }
 
 TEST(Routes, ParallelRequestsHoldExactlyWhatFits) {
   const std::string& mu = world->tokens["mu-admin"];
   std::string org = id_of(server->call("POST", "/api/v1/orgs", world->a.tokens["tenant-admin"],
-                                       obj({{"parent_id", world->a.org}, {"type", "business_system"},
-                                            {"name", "并发系统"}, {"dengbao_level", 2},
+                                       obj({{"parent_id", world->a.org},
+                                            {"type", "business_system"},
+                                            {"name", "并发系统"},
+                                            {"dengbao_level", 2},
                                             {"network_domain", "internet"}})));
-  std::string vdc = id_of(server->call("POST", "/api/v1/vdcs", world->a.tokens["tenant-admin"],
-                                       obj({{"org_id", org}, {"parent_id", world->a.vdc}, {"name", "c"}})));
-  ASSERT_EQ(server->call("PUT", "/api/v1/vdcs/" + vdc + "/quota", world->a.tokens["tenant-admin"],
-                         obj({{"limits", json::object{{"vcpu", 50}}}})).status, 200);
+  std::string vdc =
+      id_of(server->call("POST", "/api/v1/vdcs", world->a.tokens["tenant-admin"],
+                         obj({{"org_id", org}, {"parent_id", world->a.vdc}, {"name", "c"}})));
+  ASSERT_EQ(server
+                ->call("PUT", "/api/v1/vdcs/" + vdc + "/quota", world->a.tokens["tenant-admin"],
+                       obj({{"limits", json::object{{"vcpu", 50}}}}))
+                .status,
+            200);
   (void)mu;
   std::atomic<int> created{0}, refused{0}, other{0};
   std::vector<std::thread> threads;
-  std::string body = json::serialize(obj({{"service", "custom-vm"}, {"org_id", org}, {"vdc_id", vdc},
-                                          {"params", json::object{{"flavor", "2c4g"}, {"vcpu", 1}}}}));
+  std::string body =
+      json::serialize(obj({{"service", "custom-vm"},
+                           {"org_id", org},
+                           {"vdc_id", vdc},
+                           {"params", json::object{{"flavor", "2c4g"}, {"vcpu", 1}}}}));
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       HttpClient client(server->base_url());
@@ -485,10 +546,14 @@ TEST(Routes, ParallelRequestsHoldExactlyWhatFits) {
         req.token = world->a.tokens["member"];
         req.body = body;
         auto r = client.send(req);
-        if (!r.ok()) ++other;
-        else if (r->status == 201) ++created;
-        else if (r->status == 409) ++refused;
-        else ++other;
+        if (!r.ok())
+          ++other;
+        else if (r->status == 201)
+          ++created;
+        else if (r->status == 409)
+          ++refused;
+        else
+          ++other;
       }
     });
   }
@@ -496,34 +561,56 @@ TEST(Routes, ParallelRequestsHoldExactlyWhatFits) {
   EXPECT_EQ(created.load(), 50);
   EXPECT_EQ(refused.load(), 150);
   EXPECT_EQ(other.load(), 0);
-  auto held = server->call("GET", "/api/v1/vdcs/" + vdc + "/reservations?limit=1000", world->a.tokens["tenant-admin"]);
+  auto held = server->call("GET", "/api/v1/vdcs/" + vdc + "/reservations?limit=1000",
+                           world->a.tokens["tenant-admin"]);
   EXPECT_EQ(held.json.at("total").as_int64(), 50);
 }
 
 TEST(Routes, WorkOrderLifecycle) {
   const std::string& member = world->a.tokens["member"];
   const std::string& ops = world->tokens["ops"];
-  auto w = server->call("POST", "/api/v1/workorders", member,
-                        obj({{"type", "go_live"}, {"org_id", world->a.system}, {"title", "A系统上线"}}));
+  auto w =
+      server->call("POST", "/api/v1/workorders", member,
+                   obj({{"type", "go_live"}, {"org_id", world->a.system}, {"title", "A系统上线"}}));
   ASSERT_EQ(w.status, 201) << w.body;
   std::string id(w.json.at("id").as_string());
-  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/assign", ops,
-                         obj({{"assignee", world->user_ids["ops"]}})).status, 200);
-  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/transition", ops,
-                         obj({{"state", "in_progress"}})).status, 200);
-  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/comments", member,
-                         obj({{"body", "请周五前完成"}})).status, 201);
-  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/attachments", member,
-                         obj({{"filename", "上线方案.txt"}, {"content_base64", "5LiK57q/5pa55qGI"}})).status, 201);
+  EXPECT_EQ(server
+                ->call("POST", "/api/v1/workorders/" + id + "/assign", ops,
+                       obj({{"assignee", world->user_ids["ops"]}}))
+                .status,
+            200);
+  EXPECT_EQ(server
+                ->call("POST", "/api/v1/workorders/" + id + "/transition", ops,
+                       obj({{"state", "in_progress"}}))
+                .status,
+            200);
+  EXPECT_EQ(server
+                ->call("POST", "/api/v1/workorders/" + id + "/comments", member,
+                       obj({{"body", "请周五前完成"}}))
+                .status,
+            201);
+  EXPECT_EQ(server
+                ->call("POST", "/api/v1/workorders/" + id + "/attachments", member,
+                       obj({{"filename", "上线方案.txt"}, {"content_base64", "5LiK57q/5pa55qGI"}}))
+                .status,
+            201);
   auto file = server->call("GET", "/api/v1/workorders/" + id + "/attachments/0", ops);
   EXPECT_EQ(file.body, "上线方案");
-  EXPECT_EQ(server->call("POST", "/api/v1/workorders/" + id + "/transition", ops,
-                         obj({{"state", "resolved"}})).status, 200);
-  auto closed = server->call("POST", "/api/v1/workorders/" + id + "/transition", member, obj({{"state", "closed"}}));
+  EXPECT_EQ(server
+                ->call("POST", "/api/v1/workorders/" + id + "/transition", ops,
+                       obj({{"state", "resolved"}}))
+                .status,
+            200);
+  auto closed = server->call("POST", "/api/v1/workorders/" + id + "/transition", member,
+                             obj({{"state", "closed"}}));
   EXPECT_EQ(closed.json.at("state").as_string(), "closed");
   EXPECT_FALSE(closed.json.at("responded_at").is_null());
-  EXPECT_GE(server->call("GET", "/api/v1/workorders?type=go_live", member).json.at("total").as_int64(), 1);
-  EXPECT_EQ(server->call("GET", "/api/v1/workorders/" + id, member).json.at("events").as_array().size(), 7u);
+  EXPECT_GE(
+      server->call("GET", "/api/v1/workorders?type=go_live", member).json.at("total").as_int64(),
+      1);
+  EXPECT_EQ(
+      server->call("GET", "/api/v1/workorders/" + id, member).json.at("events").as_array().size(),
+      7u);
 }
 
 // Must stay last: every route in the OpenAPI document has been called by the cases above.

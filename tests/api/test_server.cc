@@ -46,8 +46,8 @@ TestServer::~TestServer() {
 void TestServer::start() {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
-  std::vector<std::string> args = {GOVCLOUD_BINARY, "serve", "--listen", "127.0.0.1:0",
-                                   "--data-dir", data_dir_, "--set", "access_log=false"};
+  std::vector<std::string> args = {GOVCLOUD_BINARY, "serve",   "--listen", "127.0.0.1:0",
+                                   "--data-dir",    data_dir_, "--set",    "access_log=false"};
   args.insert(args.end(), extra_.begin(), extra_.end());
   pid_ = ::fork();
   if (pid_ == 0) {
@@ -125,6 +125,9 @@ Resp TestServer::call(const std::string& method, const std::string& target,
   }
   out.status = r->status;
   out.body = r->body;
+  if (std::getenv("GOVCLOUD_TEST_TRACE"))
+    std::fprintf(stderr, "%s %s -> %d %.300s\n", method.c_str(), target.c_str(), out.status,
+                 out.body.c_str());
   if (r->content_type.rfind("application/json", 0) == 0 && !r->body.empty()) {
     boost::system::error_code ec;
     out.json = json::parse(r->body, ec);

@@ -5,7 +5,6 @@
 #include <sys/types.h>
 
 #include <boost/json.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>

@@ -22,7 +22,8 @@ struct TenantObjects {
 
 struct World {
   std::string root, mu, supervision, pool_vdc, mu_vdc, price_list;
-  std::map<std::string, std::string> tokens;  // "admin", "secadmin", "auditadmin", "ops", "supervisor", "mu-admin"
+  std::map<std::string, std::string>
+      tokens;  // "admin", "secadmin", "auditadmin", "ops", "supervisor", "mu-admin"
   std::map<std::string, std::string> user_ids;
   TenantObjects a, b;
 };
@@ -44,16 +45,16 @@ inline std::string make_user(TestServer& s, const std::string& token, const std:
 
 inline std::string grant(TestServer& s, const std::string& token, const std::string& user,
                          const std::string& role, const std::string& scope) {
-  return id_of(s.call("POST", "/api/v1/role-bindings", token,
-                      json::value(json::object{
-                          {"user_id", user}, {"role", role}, {"scope_org_id", scope}})));
+  return id_of(s.call(
+      "POST", "/api/v1/role-bindings", token,
+      json::value(json::object{{"user_id", user}, {"role", role}, {"scope_org_id", scope}})));
 }
 
 inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::string& name) {
   const std::string& mu = w.tokens["mu-admin"];
-  t.org = id_of(s.call("POST", "/api/v1/orgs", mu,
-                       json::value(json::object{{"parent_id", w.mu}, {"type", "tenant"},
-                                                {"name", name + "局"}})));
+  t.org = id_of(s.call(
+      "POST", "/api/v1/orgs", mu,
+      json::value(json::object{{"parent_id", w.mu}, {"type", "tenant"}, {"name", name + "局"}})));
   t.admin_user = make_user(s, mu, name + "-admin", t.org);
   t.admin_binding = grant(s, mu, t.admin_user, "tenant-admin", t.org);
   t.tokens["tenant-admin"] = s.login(name + "-admin");
@@ -71,21 +72,24 @@ inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::s
   t.tokens["member"] = s.login(name + "-member");
   t.tokens["viewer"] = s.login(name + "-viewer");
   t.vdc = id_of(s.call("POST", "/api/v1/vdcs", mu,
-                       json::value(json::object{{"org_id", t.org}, {"parent_id", w.mu_vdc},
-                                                {"name", name + "-vdc"}})));
-  auto q = s.call("PUT", "/api/v1/vdcs/" + t.vdc + "/quota", mu,
-                  json::value(json::object{{"limits", json::object{{"vcpu", 100}, {"memory_gb", 200}}}}));
+                       json::value(json::object{
+                           {"org_id", t.org}, {"parent_id", w.mu_vdc}, {"name", name + "-vdc"}})));
+  auto q = s.call(
+      "PUT", "/api/v1/vdcs/" + t.vdc + "/quota", mu,
+      json::value(json::object{{"limits", json::object{{"vcpu", 100}, {"memory_gb", 200}}}}));
   EXPECT_EQ(q.status, 200) << q.body;
-  t.reservation = id_of(s.call("POST", "/api/v1/vdcs/" + t.vdc + "/reservations", t.tokens["member"],
-                               json::value(json::object{{"amounts", json::object{{"vcpu", 2}}},
-                                                        {"ref", name + "-vm"}})));
+  t.reservation = id_of(s.call(
+      "POST", "/api/v1/vdcs/" + t.vdc + "/reservations", t.tokens["member"],
+      json::value(json::object{{"amounts", json::object{{"vcpu", 2}}}, {"ref", name + "-vm"}})));
   t.api_key = id_of(s.call("POST", "/api/v1/auth/api-keys", ta,
                            json::value(json::object{{"name", name + "-ci"}})));
   // A contract, a delivered resource, a pending request, a work order, a notification.
-  json::value package = json::parse(R"({"id":"P-)" + name + R"(","name_zh":"测试包","budget_wan_yuan":"10",
+  json::value package =
+      json::parse(R"({"id":"P-)" + name + R"(","name_zh":"测试包","budget_wan_yuan":"10",
       "items":[{"catalog":"compute-memory","quantity":"10","unit":"1GB","months":"12"}]})");
-  t.contract = id_of(s.call("POST", "/api/v1/contracts", mu,
-                            json::value(json::object{{"package", package}, {"tenant_org_id", t.org}})));
+  t.contract =
+      id_of(s.call("POST", "/api/v1/contracts", mu,
+                   json::value(json::object{{"package", package}, {"tenant_org_id", t.org}})));
   const std::string& member = t.tokens["member"];
   auto vm = [&](int vcpu) {
     return json::value(json::object{{"service", "custom-vm"},
@@ -101,9 +105,10 @@ inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::s
                      json::value(json::object{{"delivery", "vm " + name}}));
   t.resource = std::string(done.json.at("resource_id").as_string());
   t.request = id_of(s.call("POST", "/api/v1/requests", member, vm(1)));
-  t.workorder = id_of(s.call("POST", "/api/v1/workorders", member,
-                             json::value(json::object{{"type", "onboarding"}, {"org_id", t.system},
-                                                      {"title", name + " onboarding"}})));
+  t.workorder = id_of(
+      s.call("POST", "/api/v1/workorders", member,
+             json::value(json::object{
+                 {"type", "onboarding"}, {"org_id", t.system}, {"title", name + " onboarding"}})));
   auto notes = s.call("GET", "/api/v1/notifications", member);
   t.notification = std::string(notes.json.at("items").at(0).at("id").as_string());
 }
@@ -119,16 +124,16 @@ inline World build_world(TestServer& s) {
   grant(s, admin, w.user_ids["secadmin"], "secadmin", w.root);
   w.tokens["secadmin"] = s.login("sec");
   const std::string& sec = w.tokens["secadmin"];
-  w.mu = id_of(s.call("POST", "/api/v1/orgs", admin,
-                      json::value(json::object{{"parent_id", w.root}, {"type", "management_unit"},
-                                               {"name", "区数据局"}})));
-  w.supervision = id_of(s.call("POST", "/api/v1/orgs", admin,
-                               json::value(json::object{{"parent_id", w.root},
-                                                        {"type", "supervision_unit"},
-                                                        {"name", "监管中心"}})));
-  for (auto [post, home] : std::map<std::string, std::string>{{"auditadmin", w.root},
-                                                               {"ops", w.root},
-                                                               {"supervisor", w.supervision}}) {
+  w.mu =
+      id_of(s.call("POST", "/api/v1/orgs", admin,
+                   json::value(json::object{
+                       {"parent_id", w.root}, {"type", "management_unit"}, {"name", "区数据局"}})));
+  w.supervision = id_of(
+      s.call("POST", "/api/v1/orgs", admin,
+             json::value(json::object{
+                 {"parent_id", w.root}, {"type", "supervision_unit"}, {"name", "监管中心"}})));
+  for (auto [post, home] : std::map<std::string, std::string>{
+           {"auditadmin", w.root}, {"ops", w.root}, {"supervisor", w.supervision}}) {
     w.user_ids[post] = make_user(s, sec, post + "-user", home);
     grant(s, sec, w.user_ids[post], post, w.root);
     w.tokens[post] = s.login(post + "-user");
@@ -138,11 +143,12 @@ inline World build_world(TestServer& s) {
   w.tokens["mu-admin"] = s.login("mu-admin");
   w.pool_vdc = id_of(s.call("POST", "/api/v1/vdcs", admin,
                             json::value(json::object{{"org_id", w.root}, {"name", "pool"}})));
-  s.call("PUT", "/api/v1/vdcs/" + w.pool_vdc + "/quota", admin,
-         json::value(json::object{{"limits", json::object{{"vcpu", 10000}, {"memory_gb", 40000}}}}));
-  w.mu_vdc = id_of(s.call("POST", "/api/v1/vdcs", admin,
-                          json::value(json::object{{"org_id", w.mu}, {"parent_id", w.pool_vdc},
-                                                   {"name", "mu"}})));
+  s.call(
+      "PUT", "/api/v1/vdcs/" + w.pool_vdc + "/quota", admin,
+      json::value(json::object{{"limits", json::object{{"vcpu", 10000}, {"memory_gb", 40000}}}}));
+  w.mu_vdc = id_of(s.call(
+      "POST", "/api/v1/vdcs", admin,
+      json::value(json::object{{"org_id", w.mu}, {"parent_id", w.pool_vdc}, {"name", "mu"}})));
   s.call("PUT", "/api/v1/vdcs/" + w.mu_vdc + "/quota", admin,
          json::value(json::object{{"limits", json::object{{"vcpu", 5000}, {"memory_gb", 20000}}}}));
   w.price_list = id_of(s.call("POST", "/api/v1/price-lists", w.tokens["mu-admin"],

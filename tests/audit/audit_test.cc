@@ -16,8 +16,10 @@ void tamper(Env& env, const std::string& sql) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((env.dir / "govcloud.db").c_str(), &db), SQLITE_OK);
   char* err = nullptr;
-  std::string all = "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS "
-                    "audit_no_early_delete; " + sql;
+  std::string all =
+      "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS "
+      "audit_no_early_delete; " +
+      sql;
   ASSERT_EQ(sqlite3_exec(db, all.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
   sqlite3_close(db);
 }
@@ -112,9 +114,8 @@ TEST(AuditQuery, TenantAdminsSeeOnlyTheirSubtreeAndOthersNothing) {
 TEST(AuditExport, CsvHasHeaderQuotesAndDefusesFormulas) {
   Env env;
   env.build_tree();
-  must(env.tenancy->create_org(env.mu_admin,
-                               NewOrg{env.mu.id, OrgType::kTenant, "=cmd|' /C calc'!A0", "", {}},
-                               env.ctx));
+  must(env.tenancy->create_org(
+      env.mu_admin, NewOrg{env.mu.id, OrgType::kTenant, "=cmd|' /C calc'!A0", "", {}}, env.ctx));
   std::string csv = must(env.audit->export_csv(env.auditor, AuditQuery{}, env.ctx));
   EXPECT_EQ(csv.rfind("seq,time,actor_id", 0), 0u);
   EXPECT_EQ(csv.find(",=cmd"), std::string::npos);

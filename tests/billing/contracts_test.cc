@@ -1,7 +1,6 @@
 // TEN-06: every procurement package imports as a contract, and its quotas match its items.
-#include <yaml-cpp/yaml.h>
-
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
 
@@ -44,24 +43,38 @@ struct Stage {
 
 Stage stage(Env& env, const std::string& name) {
   must(env.tenancy->set_quota(env.admin, env.pool.id,
-                              {{"vcpu", 1000000}, {"memory_gb", 10000000},
-                               {"storage_normal_gb", 100000000}, {"storage_performance_gb", 100000000},
-                               {"storage_backup_gb", 100000000}, {"public_ip", 100000},
-                               {"bandwidth_mbps", 1000000}, {"load_balancer", 10000},
-                               {"vpn_account", 100000}, {"gpu", 10000}, {"npu", 10000},
+                              {{"vcpu", 1000000},
+                               {"memory_gb", 10000000},
+                               {"storage_normal_gb", 100000000},
+                               {"storage_performance_gb", 100000000},
+                               {"storage_backup_gb", 100000000},
+                               {"public_ip", 100000},
+                               {"bandwidth_mbps", 1000000},
+                               {"load_balancer", 10000},
+                               {"vpn_account", 100000},
+                               {"gpu", 10000},
+                               {"npu", 10000},
                                {"physical_server", 10000}},
                               env.ctx));
   must(env.tenancy->set_quota(env.admin, env.mu_vdc.id,
-                              {{"vcpu", 900000}, {"memory_gb", 9000000},
-                               {"storage_normal_gb", 90000000}, {"storage_performance_gb", 90000000},
-                               {"storage_backup_gb", 90000000}, {"public_ip", 90000},
-                               {"bandwidth_mbps", 900000}, {"load_balancer", 9000},
-                               {"vpn_account", 90000}, {"gpu", 9000}, {"npu", 9000},
+                              {{"vcpu", 900000},
+                               {"memory_gb", 9000000},
+                               {"storage_normal_gb", 90000000},
+                               {"storage_performance_gb", 90000000},
+                               {"storage_backup_gb", 90000000},
+                               {"public_ip", 90000},
+                               {"bandwidth_mbps", 900000},
+                               {"load_balancer", 9000},
+                               {"vpn_account", 90000},
+                               {"gpu", 9000},
+                               {"npu", 9000},
                                {"physical_server", 9000}},
                               env.ctx));
   Stage s;
-  s.tenant = must(env.tenancy->create_org(env.mu_admin, NewOrg{env.mu.id, OrgType::kTenant, name, "", {}}, env.ctx));
-  s.vdc = must(env.tenancy->create_vdc(env.mu_admin, NewVdc{s.tenant.id, env.mu_vdc.id, name, ""}, env.ctx));
+  s.tenant = must(env.tenancy->create_org(
+      env.mu_admin, NewOrg{env.mu.id, OrgType::kTenant, name, "", {}}, env.ctx));
+  s.vdc = must(
+      env.tenancy->create_vdc(env.mu_admin, NewVdc{s.tenant.id, env.mu_vdc.id, name, ""}, env.ctx));
   return s;
 }
 
@@ -95,7 +108,8 @@ TEST(Contracts, EveryPackageImportsAndQuotasMatchItsItems) {
       auto q = json::parse(svc.quota_json).as_object();
       if (q.empty()) continue;
       std::string resource(q.begin()->key());
-      auto amount = Decimal::parse(it.quantity, "q").value()
+      auto amount = Decimal::parse(it.quantity, "q")
+                        .value()
                         .times(convert_unit(it.unit_text, svc.unit).factor)
                         .plus_percent(20)
                         .ceil();
@@ -134,7 +148,8 @@ TEST(Contracts, BatchesRaiseTheQuotaFromTheirStartDates) {
   EXPECT_EQ(limit_of(env, s.vdc, "vcpu"), 0);  // the contract has ended
   EXPECT_NE(c.uninterpreted_json.find("batch"), std::string::npos);
   // Importing the same package twice for one tenant is refused.
-  EXPECT_EQ(env.billing->import_contract(env.mu_admin, in, env.ctx).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(env.billing->import_contract(env.mu_admin, in, env.ctx).error().code,
+            ErrorCode::kConflict);
 }
 
 TEST(Contracts, OnlyTheManagementUnitImportsAndBadPackagesAreRefused) {
@@ -156,13 +171,16 @@ TEST(Contracts, OnlyTheManagementUnitImportsAndBadPackagesAreRefused) {
   EXPECT_EQ(field(R"({"id":"p","items":[]})"), "package.items");
   EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"nope","quantity":1,"unit":"1"}]})"),
             "package.items[0].catalog");
-  EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"compute-vcpu","quantity":"-3","unit":"1CPU"}]})"),
-            "package.items[0].quantity");
-  EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"compute-vcpu","quantity":"lots","unit":"1CPU"}]})"),
-            "package.items[0].quantity");
+  EXPECT_EQ(
+      field(R"({"id":"p","items":[{"catalog":"compute-vcpu","quantity":"-3","unit":"1CPU"}]})"),
+      "package.items[0].quantity");
+  EXPECT_EQ(
+      field(R"({"id":"p","items":[{"catalog":"compute-vcpu","quantity":"lots","unit":"1CPU"}]})"),
+      "package.items[0].quantity");
   // CAT-13: a GPU without a VM or server is refused.
-  EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"compute-gpu-8g","quantity":1,"unit":"1GPU"}]})"),
-            "package.items");
+  EXPECT_EQ(
+      field(R"({"id":"p","items":[{"catalog":"compute-gpu-8g","quantity":1,"unit":"1GPU"}]})"),
+      "package.items");
   EXPECT_EQ(field(R"({"id":"p","items":[{"catalog":"compute-gpu-8g","quantity":1,"unit":"1GPU"},
                                         {"catalog":"compute-vcpu","quantity":8,"unit":"1CPU"}]})"),
             "<ok>");

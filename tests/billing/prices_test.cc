@@ -21,7 +21,8 @@ PriceInput price(const std::string& code, const std::string& amount, TimeMs from
 TEST(Prices, AChangeOnDayDLeavesEveryEarlierDateUnchanged) {
   Env env;
   env.build_tree();
-  auto list = must(env.billing->create_price_list(env.mu_admin, "区政务云", env.mu.id, "", env.ctx));
+  auto list =
+      must(env.billing->create_price_list(env.mu_admin, "区政务云", env.mu.id, "", env.ctx));
   TimeMs d0 = env.clock.now();
   must(env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "11", d0), env.ctx));
   env.clock.advance(30 * kDayMs);
@@ -35,7 +36,8 @@ TEST(Prices, AChangeOnDayDLeavesEveryEarlierDateUnchanged) {
   auto history = must(env.billing->prices(env.a_member, list.id, std::nullopt, "compute-vcpu"));
   EXPECT_EQ(history.size(), 2u);
   // No retroactive change, and no second version on the same date.
-  auto past = env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "9", d0), env.ctx);
+  auto past =
+      env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "9", d0), env.ctx);
   EXPECT_EQ(past.error().field, "effective_from");
   auto same = env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "9", d), env.ctx);
   EXPECT_EQ(same.error().code, ErrorCode::kConflict);
@@ -46,13 +48,20 @@ TEST(Prices, APriceAboveTheCeilingIsRefused) {
   env.build_tree();
   auto list = must(env.billing->create_price_list(env.mu_admin, "p", env.mu.id, "", env.ctx));
   TimeMs now = env.clock.now();
-  auto over = env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "12.01", now), env.ctx);
+  auto over =
+      env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "12.01", now), env.ctx);
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.error().field, "amount");
   EXPECT_NE(over.error().message.find("最高限价"), std::string::npos);
   // 0.6 per GB ceiling: 60 per 100 GB is at the ceiling, 61 is above.
-  EXPECT_TRUE(env.billing->set_price(env.mu_admin, list.id, price("storage-high-perf", "60", now, 100), env.ctx).ok());
-  EXPECT_FALSE(env.billing->set_price(env.mu_admin, list.id, price("storage-normal", "31", now, 100), env.ctx).ok());
+  EXPECT_TRUE(
+      env.billing
+          ->set_price(env.mu_admin, list.id, price("storage-high-perf", "60", now, 100), env.ctx)
+          .ok());
+  EXPECT_FALSE(
+      env.billing
+          ->set_price(env.mu_admin, list.id, price("storage-normal", "31", now, 100), env.ctx)
+          .ok());
   // A yearly price is compared per month: 144/year = 12/month for vCPU.
   PriceInput yearly = price("compute-vcpu", "144", now + kDayMs);
   yearly.period = "year";
@@ -61,14 +70,24 @@ TEST(Prices, APriceAboveTheCeilingIsRefused) {
   yearly.effective_from += kDayMs;
   EXPECT_FALSE(env.billing->set_price(env.mu_admin, list.id, yearly, env.ctx).ok());
   // Included services are never billed; unknown codes and bad amounts name their field.
-  EXPECT_EQ(env.billing->set_price(env.mu_admin, list.id, price("security-basic-firewall", "1", now), env.ctx)
-                .error().field, "service");
+  EXPECT_EQ(
+      env.billing
+          ->set_price(env.mu_admin, list.id, price("security-basic-firewall", "1", now), env.ctx)
+          .error()
+          .field,
+      "service");
   EXPECT_EQ(env.billing->set_price(env.mu_admin, list.id, price("no-such-thing", "1", now), env.ctx)
-                .error().code, ErrorCode::kNotFound);
+                .error()
+                .code,
+            ErrorCode::kNotFound);
   EXPECT_EQ(env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "-1", now), env.ctx)
-                .error().field, "amount");
+                .error()
+                .field,
+            "amount");
   EXPECT_EQ(env.billing->set_price(env.a_admin, list.id, price("compute-memory", "1", now), env.ctx)
-                .error().code, ErrorCode::kPermissionDenied);
+                .error()
+                .code,
+            ErrorCode::kPermissionDenied);
 }
 
 TEST(Prices, ImportIsAllOrNothingAndExportRoundTrips) {
@@ -76,7 +95,8 @@ TEST(Prices, ImportIsAllOrNothingAndExportRoundTrips) {
   env.build_tree();
   auto list = must(env.billing->create_price_list(env.mu_admin, "p", env.mu.id, "", env.ctx));
   std::string bad_csv =
-      "service,amount,per,period,effective_from\ncompute-vcpu,10,1,month,\ncompute-memory,99,1,month,\n";
+      "service,amount,per,period,effective_from\ncompute-vcpu,10,1,month,\ncompute-memory,99,1,"
+      "month,\n";
   auto bad = env.billing->import_prices(env.mu_admin, list.id, "csv", bad_csv, env.ctx);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "prices[1].amount");

@@ -32,12 +32,15 @@ TEST(Catalog, LoadsEveryServiceOfTheProcurementCatalogOnce) {
 TEST(Catalog, FiltersByCategoryAndKeywordInEitherLanguage) {
   Env env;
   env.build_tree();
-  auto crypto = must(env.catalog->list(env.a_member, CatalogQuery{"crypto", "", "", false, Page{}}));
+  auto crypto =
+      must(env.catalog->list(env.a_member, CatalogQuery{"crypto", "", "", false, Page{}}));
   EXPECT_EQ(crypto.total, 20);
-  auto zh = must(env.catalog->list(env.a_member, CatalogQuery{"", "高性能存储", "", false, Page{}}));
+  auto zh =
+      must(env.catalog->list(env.a_member, CatalogQuery{"", "高性能存储", "", false, Page{}}));
   ASSERT_GE(zh.total, 1);
   EXPECT_EQ(zh.items[0].code, "storage-high-perf");
-  auto en = must(env.catalog->list(env.a_member, CatalogQuery{"", "penetration", "", false, Page{}}));
+  auto en =
+      must(env.catalog->list(env.a_member, CatalogQuery{"", "penetration", "", false, Page{}}));
   ASSERT_EQ(en.total, 1);
   EXPECT_EQ(en.items[0].code, "security-pentest");
 }
@@ -51,10 +54,12 @@ TEST(Catalog, SysadminDefinesChangesAndRetiresCustomServices) {
   in.name_en = "Standard VM (fixed flavour)";
   in.unit = "vm";
   in.period = "month";
-  in.params = json::parse(R"([{"name":"flavor","type":"enum","enum":["2c4g","4c8g"],"required":true},
+  in.params =
+      json::parse(R"([{"name":"flavor","type":"enum","enum":["2c4g","4c8g"],"required":true},
                               {"name":"vcpu","type":"integer","min":1,"max":16,"default":2}])");
   in.quota = json::parse(R"({"vcpu":"vcpu"})");
-  EXPECT_EQ(env.catalog->create(env.a_admin, in, env.ctx).error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(env.catalog->create(env.a_admin, in, env.ctx).error().code,
+            ErrorCode::kPermissionDenied);
   auto svc = must(env.catalog->create(env.admin, in, env.ctx));
   EXPECT_EQ(svc.origin, "custom");
   EXPECT_EQ(env.catalog->create(env.admin, in, env.ctx).error().code, ErrorCode::kConflict);
@@ -69,13 +74,15 @@ TEST(Catalog, SysadminDefinesChangesAndRetiresCustomServices) {
   EXPECT_EQ(env.catalog->create(env.admin, bad, env.ctx).error().field, "params[0].type");
   bad.params.reset();
   bad.policy = json::parse(R"({"request":{"steps":[{"role":"viewer","level":"tenant"}]}})");
-  EXPECT_EQ(env.catalog->create(env.admin, bad, env.ctx).error().field, "policy.request.steps[0].role");
+  EXPECT_EQ(env.catalog->create(env.admin, bad, env.ctx).error().field,
+            "policy.request.steps[0].role");
   ServiceInput change;
   change.name_en = "Standard VM";
   EXPECT_EQ(must(env.catalog->update(env.admin, "custom-vm-small", change, env.ctx)).name_en,
             "Standard VM");
   must(env.catalog->retire(env.admin, "custom-vm-small", env.ctx));
-  auto visible = must(env.catalog->list(env.a_member, CatalogQuery{"", "custom-vm", "", true, Page{}}));
+  auto visible =
+      must(env.catalog->list(env.a_member, CatalogQuery{"", "custom-vm", "", true, Page{}}));
   EXPECT_EQ(visible.total, 0);  // retired services disappear for users
 }
 
@@ -87,7 +94,8 @@ TEST(Catalog, RequestParametersAreCheckedAgainstTheSchema) {
           {"name":"vcpu","type":"integer","min":1,"max":16,"default":2},
           {"name":"quantity","type":"integer","min":1,"default":1}])";
   svc.quota_json = R"({"vcpu":"vcpu"})";
-  auto ok = validate_request_params(svc, json::parse(R"({"flavor":"4c8g","quantity":3})").as_object());
+  auto ok =
+      validate_request_params(svc, json::parse(R"({"flavor":"4c8g","quantity":3})").as_object());
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->at("vcpu").as_int64(), 2);  // default filled
   auto amounts = quota_amounts(svc, ok.value()).value();

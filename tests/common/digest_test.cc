@@ -8,8 +8,7 @@ namespace govcloud {
 
 TEST(Digest, Sm3MatchesTheStandardsExample) {
   // GB/T 32905-2016, example 1: SM3("abc").
-  EXPECT_EQ(to_hex(sm3("abc")),
-            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+  EXPECT_EQ(to_hex(sm3("abc")), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
 }
 
 TEST(Digest, Sha256MatchesKnownValue) {

@@ -94,20 +94,20 @@ TEST(IamService, SeparationOfDutiesRefusesASecondAdminPost) {
   Env env;
   env.build_tree();
   User other = env.add_user(env.secadmin, "ops1", env.root);
-  EXPECT_TRUE(env.iam->grant(env.secadmin, GrantInput{other.id, Role::kOps, env.root, false, 0},
-                             env.ctx)
-                  .ok());
+  EXPECT_TRUE(
+      env.iam->grant(env.secadmin, GrantInput{other.id, Role::kOps, env.root, false, 0}, env.ctx)
+          .ok());
   // The bootstrap exception is over: sysadmin can no longer grant secadmin.
-  auto by_sysadmin =
-      env.iam->grant(env.admin, GrantInput{other.id, Role::kAuditAdmin, env.root, false, 0}, env.ctx);
+  auto by_sysadmin = env.iam->grant(
+      env.admin, GrantInput{other.id, Role::kAuditAdmin, env.root, false, 0}, env.ctx);
   ASSERT_FALSE(by_sysadmin.ok());
   EXPECT_EQ(by_sysadmin.error().code, ErrorCode::kPermissionDenied);
   User x = env.add_user(env.secadmin, "x-admin", env.root);
-  ASSERT_TRUE(env.iam->grant(env.secadmin, GrantInput{x.id, Role::kSysAdmin, env.root, false, 0},
-                             env.ctx)
-                  .ok());
-  auto clash =
-      env.iam->grant(env.secadmin, GrantInput{x.id, Role::kAuditAdmin, env.root, false, 0}, env.ctx);
+  ASSERT_TRUE(
+      env.iam->grant(env.secadmin, GrantInput{x.id, Role::kSysAdmin, env.root, false, 0}, env.ctx)
+          .ok());
+  auto clash = env.iam->grant(env.secadmin, GrantInput{x.id, Role::kAuditAdmin, env.root, false, 0},
+                              env.ctx);
   ASSERT_FALSE(clash.ok());
   EXPECT_EQ(clash.error().code, ErrorCode::kConflict);
   EXPECT_NE(clash.error().message.find("三员分立"), std::string::npos);
@@ -117,20 +117,20 @@ TEST(IamService, TenantAdminDelegatesOnlyWithinItsTenantAndRank) {
   Env env;
   env.build_tree();
   User m = env.add_user(env.a_admin, "a-viewer", env.tenant_a.id);
-  EXPECT_TRUE(env.iam->grant(env.a_admin, GrantInput{m.id, Role::kViewer, env.system_a.id, false, 0},
-                             env.ctx)
-                  .ok());
+  EXPECT_TRUE(
+      env.iam
+          ->grant(env.a_admin, GrantInput{m.id, Role::kViewer, env.system_a.id, false, 0}, env.ctx)
+          .ok());
   // Not in another tenant, and not a platform role.
-  auto other = env.iam->grant(env.a_admin, GrantInput{m.id, Role::kViewer, env.tenant_b.id, false, 0},
-                              env.ctx);
+  auto other = env.iam->grant(env.a_admin,
+                              GrantInput{m.id, Role::kViewer, env.tenant_b.id, false, 0}, env.ctx);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, ErrorCode::kNotFound);
   EXPECT_FALSE(
       env.iam->grant(env.a_admin, GrantInput{m.id, Role::kOps, env.root, false, 0}, env.ctx).ok());
   // A member cannot hand out admin (beyond its own role).
-  auto by_member = env.iam->grant(env.a_member, GrantInput{m.id, Role::kTenantAdmin,
-                                                           env.tenant_a.id, false, 0},
-                                  env.ctx);
+  auto by_member = env.iam->grant(
+      env.a_member, GrantInput{m.id, Role::kTenantAdmin, env.tenant_a.id, false, 0}, env.ctx);
   EXPECT_FALSE(by_member.ok());
   // Tenant B's admin cannot even see tenant A's users.
   EXPECT_EQ(env.iam->get_user(env.b_admin, m.id).error().code, ErrorCode::kNotFound);
@@ -145,10 +145,10 @@ TEST(IamService, AssumedRoleIsTimeLimitedAndNarrow) {
       env.secadmin, GrantInput{staff.id, Role::kViewer, env.tenant_a.id, true, 0}, env.ctx);
   ASSERT_FALSE(no_expiry.ok());
   EXPECT_EQ(no_expiry.error().field, "assume_only");
-  auto b = must(env.iam->grant(env.secadmin,
-                               GrantInput{staff.id, Role::kViewer, env.tenant_a.id, true,
-                                          env.clock.now() + 7 * kDayMs},
-                               env.ctx));
+  auto b = must(env.iam->grant(
+      env.secadmin,
+      GrantInput{staff.id, Role::kViewer, env.tenant_a.id, true, env.clock.now() + 7 * kDayMs},
+      env.ctx));
   Principal plain = env.login("provider-eng");
   EXPECT_FALSE(plain.can(Action::kOrgRead, env.tenant_a.path));  // not without assuming
   auto token = must(env.iam->assume_role(plain, b.id, 15, env.ctx));
@@ -160,7 +160,8 @@ TEST(IamService, AssumedRoleIsTimeLimitedAndNarrow) {
   EXPECT_FALSE(env.iam->authenticate(token.token).ok());
   EXPECT_FALSE(env.iam->assume_role(plain, b.id, 24 * 60, env.ctx).ok());  // over the maximum
   // The provider cannot revoke the tenant's own administrator (IAM-11).
-  auto bindings = must(env.iam->list_bindings(env.secadmin, BindingQuery{env.a_admin.user, {}, {}}));
+  auto bindings =
+      must(env.iam->list_bindings(env.secadmin, BindingQuery{env.a_admin.user, {}, {}}));
   ASSERT_FALSE(bindings.empty());
   EXPECT_EQ(env.iam->revoke(env.secadmin, bindings[0].id, env.ctx).error().code,
             ErrorCode::kPermissionDenied);
@@ -179,11 +180,11 @@ TEST(IamService, TotpEnrolmentThenLoginNeedsTheCode) {
   ASSERT_FALSE(without.ok());
   EXPECT_EQ(without.error().field, "otp");
   env.clock.advance(60 * kSecondMs);
-  EXPECT_TRUE(env.iam
-                  ->login(LoginInput{"a-member", kPassword,
-                                     totp_code(secret, env.clock.now() / 1000)},
-                          env.ctx)
-                  .ok());
+  EXPECT_TRUE(
+      env.iam
+          ->login(LoginInput{"a-member", kPassword, totp_code(secret, env.clock.now() / 1000)},
+                  env.ctx)
+          .ok());
 }
 
 TEST(IamService, AdminsWithoutSecondFactorGetEnrolmentOnlySessions) {
@@ -198,7 +199,8 @@ TEST(IamService, AdminsWithoutSecondFactorGetEnrolmentOnlySessions) {
   auto enrol = must(env.iam->begin_totp(admin, env.ctx));
   Bytes secret;
   ASSERT_TRUE(base32_decode(enrol.secret_base32, secret));
-  ASSERT_TRUE(env.iam->confirm_totp(admin, totp_code(secret, env.clock.now() / 1000), env.ctx).ok());
+  ASSERT_TRUE(
+      env.iam->confirm_totp(admin, totp_code(secret, env.clock.now() / 1000), env.ctx).ok());
   env.clock.advance(60 * kSecondMs);
   auto full = must(env.iam->login(
       LoginInput{"admin", kPassword, totp_code(secret, env.clock.now() / 1000)}, env.ctx));
@@ -208,7 +210,8 @@ TEST(IamService, AdminsWithoutSecondFactorGetEnrolmentOnlySessions) {
 TEST(IamService, ScopedApiKeyNarrowsRights) {
   Env env;
   env.build_tree();
-  auto key = must(env.iam->create_api_key(env.mu_admin, "tenant-a-bot", env.tenant_a.id, 30, env.ctx));
+  auto key =
+      must(env.iam->create_api_key(env.mu_admin, "tenant-a-bot", env.tenant_a.id, 30, env.ctx));
   Principal bot = must(env.iam->authenticate(key.secret));
   EXPECT_TRUE(bot.can(Action::kVdcWrite, env.tenant_a.path));
   EXPECT_FALSE(bot.can(Action::kVdcWrite, env.tenant_b.path));

@@ -21,7 +21,9 @@ const Vector kVectors[] = {
     {20000000000, "65353130", "77737706", "47863826"},
 };
 
-Bytes seed(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes seed(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
 
 TEST(Totp, MatchesRfc6238TestVectors) {
   Bytes k1 = seed("12345678901234567890");

@@ -39,8 +39,8 @@ TEST(Quotas, UsageRollsUpAndLimitsCannotDropBelowUse) {
   Env env;
   env.build_tree();
   must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 100}}, env.ctx));
-  Vdc sub = must(env.tenancy->create_vdc(env.a_admin,
-                                         NewVdc{env.system_a.id, env.vdc_a.id, "a-sys", ""}, env.ctx));
+  Vdc sub = must(env.tenancy->create_vdc(
+      env.a_admin, NewVdc{env.system_a.id, env.vdc_a.id, "a-sys", ""}, env.ctx));
   must(env.tenancy->set_quota(env.a_admin, sub.id, {{"vcpu", 40}}, env.ctx));
   must(env.tenancy->reserve(env.a_member, sub.id, {{"vcpu", 30}}, "r1", env.ctx));
   must(env.tenancy->reserve(env.a_member, env.vdc_a.id, {{"vcpu", 50}}, "r2", env.ctx));
@@ -63,7 +63,8 @@ TEST(Quotas, UsageRollsUpAndLimitsCannotDropBelowUse) {
 TEST(Quotas, ReservationIsAllOrNothing) {
   Env env;
   env.build_tree();
-  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 10}, {"memory_gb", 10}}, env.ctx));
+  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 10}, {"memory_gb", 10}},
+                              env.ctx));
   auto r = env.tenancy->reserve(env.a_member, env.vdc_a.id, {{"vcpu", 4}, {"memory_gb", 11}}, "",
                                 env.ctx);
   ASSERT_FALSE(r.ok());
@@ -88,9 +89,12 @@ TEST(Quotas, ConcurrentReservationsNeverExceedTheLimit) {
     threads.emplace_back([&] {
       for (int i = 0; i < kPerThread; ++i) {
         auto r = env.tenancy->reserve(env.a_member, env.vdc_a.id, {{"vcpu", 1}}, "", env.ctx);
-        if (r.ok()) ++granted;
-        else if (r.error().code == ErrorCode::kQuotaExceeded) ++refused;
-        else ++other;
+        if (r.ok())
+          ++granted;
+        else if (r.error().code == ErrorCode::kQuotaExceeded)
+          ++refused;
+        else
+          ++other;
       }
     });
   }

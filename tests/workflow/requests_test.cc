@@ -22,7 +22,8 @@ void define_vm(Env& env) {
   in.name_en = "VM (fixed flavours)";
   in.unit = "vm";
   in.period = "month";
-  in.params = json::parse(R"([{"name":"flavor","type":"enum","enum":["2c4g","4c8g"],"required":true},
+  in.params =
+      json::parse(R"([{"name":"flavor","type":"enum","enum":["2c4g","4c8g"],"required":true},
       {"name":"vcpu","type":"integer","min":1,"max":64,"required":true},
       {"name":"memory_gb","type":"integer","min":1,"max":512,"required":true}])");
   in.policy = json::parse(R"({"request":{"steps":[{"role":"tenant-admin","level":"tenant"},
@@ -50,13 +51,15 @@ TEST(Requests, TwoStepApprovalThenManualFulfilment) {
   Env env;
   env.build_tree();
   define_vm(env);
-  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 16}, {"memory_gb", 64}}, env.ctx));
+  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 16}, {"memory_gb", 64}},
+                              env.ctx));
   auto r = must(env.workflow->create_request(env.a_member, vm(env, 4, 8), env.ctx));
   std::string id(r.at("id").as_string());
   EXPECT_EQ(r.at("state").as_string(), "pending");
   EXPECT_EQ(used(env, "vcpu"), 4);  // reserved at once
   // Step 1 is the tenant admin's; the management unit's admin cannot take it.
-  EXPECT_EQ(env.workflow->decide(env.b_admin, id, true, "", env.ctx).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(env.workflow->decide(env.b_admin, id, true, "", env.ctx).error().code,
+            ErrorCode::kNotFound);
   EXPECT_EQ(env.workflow->decide(env.a_member, id, true, "", env.ctx).error().code,
             ErrorCode::kPermissionDenied);
   r = must(env.workflow->decide(env.a_admin, id, true, "ok", env.ctx));
@@ -95,7 +98,8 @@ TEST(Requests, RejectionAndCancellationReleaseQuota) {
   Env env;
   env.build_tree();
   define_vm(env);
-  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 16}, {"memory_gb", 64}}, env.ctx));
+  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 16}, {"memory_gb", 64}},
+                              env.ctx));
   auto r = must(env.workflow->create_request(env.a_member, vm(env, 8, 16), env.ctx));
   std::string id(r.at("id").as_string());
   EXPECT_EQ(used(env, "memory_gb"), 16);
@@ -107,14 +111,17 @@ TEST(Requests, RejectionAndCancellationReleaseQuota) {
   must(env.workflow->cancel(env.a_member, std::string(second.at("id").as_string()), env.ctx));
   EXPECT_EQ(used(env, "vcpu"), 0);
   EXPECT_EQ(env.workflow->cancel(env.a_member, std::string(second.at("id").as_string()), env.ctx)
-                .error().code, ErrorCode::kConflict);
+                .error()
+                .code,
+            ErrorCode::kConflict);
 }
 
 TEST(Requests, OverQuotaIsRefusedUpFrontNamingTheQuota) {
   Env env;
   env.build_tree();
   define_vm(env);
-  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 4}, {"memory_gb", 64}}, env.ctx));
+  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 4}, {"memory_gb", 64}},
+                              env.ctx));
   auto r = env.workflow->create_request(env.a_member, vm(env, 8, 8), env.ctx);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kQuotaExceeded);
@@ -123,28 +130,33 @@ TEST(Requests, OverQuotaIsRefusedUpFrontNamingTheQuota) {
   // Schema violations name the parameter.
   NewRequest bad = vm(env, 2, 2);
   bad.params["flavor"] = "64c512g";
-  EXPECT_EQ(env.workflow->create_request(env.a_member, bad, env.ctx).error().field, "params.flavor");
+  EXPECT_EQ(env.workflow->create_request(env.a_member, bad, env.ctx).error().field,
+            "params.flavor");
   bad = vm(env, 2, 2);
   bad.org = env.tenant_a.id;
   EXPECT_EQ(env.workflow->create_request(env.a_member, bad, env.ctx).error().field, "org_id");
   bad = vm(env, 2, 2);
   bad.service = "nope";
-  EXPECT_EQ(env.workflow->create_request(env.a_member, bad, env.ctx).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(env.workflow->create_request(env.a_member, bad, env.ctx).error().code,
+            ErrorCode::kNotFound);
 }
 
 TEST(Requests, ConcurrentRequestsNeverExceedTheQuota) {
   Env env;
   env.build_tree();
   define_vm(env);
-  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 50}, {"memory_gb", 500}}, env.ctx));
+  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 50}, {"memory_gb", 500}},
+                              env.ctx));
   std::atomic<int> ok{0}, refused{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 25; ++i) {
         auto r = env.workflow->create_request(env.a_member, vm(env, 1, 1), env.ctx);
-        if (r.ok()) ++ok;
-        else if (r.error().code == ErrorCode::kQuotaExceeded) ++refused;
+        if (r.ok())
+          ++ok;
+        else if (r.error().code == ErrorCode::kQuotaExceeded)
+          ++refused;
       }
     });
   }
@@ -158,7 +170,8 @@ TEST(Requests, ModifyHoldsOnlyTheIncreaseAndDeleteReleases) {
   Env env;
   env.build_tree();
   define_vm(env);
-  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 10}, {"memory_gb", 64}}, env.ctx));
+  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 10}, {"memory_gb", 64}},
+                              env.ctx));
   User ops_user = env.add_user(env.secadmin, "ops1", env.root);
   env.grant(env.secadmin, ops_user, Role::kOps, env.root);
   Principal ops = env.login("ops1");
@@ -166,7 +179,8 @@ TEST(Requests, ModifyHoldsOnlyTheIncreaseAndDeleteReleases) {
     auto orders = must(env.workflow->list_fulfilments(ops, "open", Page{}));
     for (const auto& o : orders.items)
       if (o.at("ref").as_string() == request_id)
-        return must(env.workflow->complete_fulfilment(ops, std::string(o.at("id").as_string()), "done", env.ctx));
+        return must(env.workflow->complete_fulfilment(ops, std::string(o.at("id").as_string()),
+                                                      "done", env.ctx));
     ADD_FAILURE() << "no fulfilment for " << request_id;
     return json::object{};
   };
@@ -218,7 +232,8 @@ TEST(WorkOrders, LifecycleWithCommentsAttachmentsAndTimestamps) {
   env.grant(env.secadmin, ops_user, Role::kOps, env.root);
   Principal ops = env.login("ops1");
   auto w = must(env.workflow->create_work_order(
-      env.a_member, WorkOrderInput{"onboarding", env.system_a.id, "A系统入云", "迁移上云"}, env.ctx));
+      env.a_member, WorkOrderInput{"onboarding", env.system_a.id, "A系统入云", "迁移上云"},
+      env.ctx));
   std::string id(w.at("id").as_string());
   EXPECT_TRUE(w.at("responded_at").is_null());
   EXPECT_EQ(env.workflow->get_work_order(env.b_admin, id).error().code, ErrorCode::kNotFound);
@@ -234,18 +249,24 @@ TEST(WorkOrders, LifecycleWithCommentsAttachmentsAndTimestamps) {
   auto file = must(env.workflow->attachment(env.a_member, id, 0));
   EXPECT_EQ(file.first, "migration plan");
   EXPECT_EQ(file.second, "plan.txt");
-  EXPECT_EQ(env.workflow->transition_work_order(env.a_member, id, "resolved", "", env.ctx).error().code,
-            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(
+      env.workflow->transition_work_order(env.a_member, id, "resolved", "", env.ctx).error().code,
+      ErrorCode::kPermissionDenied);
   must(env.workflow->transition_work_order(ops, id, "resolved", "done", env.ctx));
   w = must(env.workflow->transition_work_order(env.a_member, id, "closed", "", env.ctx));
   EXPECT_FALSE(w.at("resolved_at").is_null());
   EXPECT_FALSE(w.at("closed_at").is_null());
-  EXPECT_EQ(env.workflow->transition_work_order(ops, id, "in_progress", "", env.ctx).error().field, "state");
-  EXPECT_EQ(env.workflow->create_work_order(env.a_member,
-                                            WorkOrderInput{"party", env.system_a.id, "x", ""}, env.ctx)
-                .error().field, "type");
-  EXPECT_EQ(env.workflow->attach_to_work_order(ops, id, "../../etc/passwd", "x", env.ctx).error().field,
-            "filename");
+  EXPECT_EQ(env.workflow->transition_work_order(ops, id, "in_progress", "", env.ctx).error().field,
+            "state");
+  EXPECT_EQ(env.workflow
+                ->create_work_order(env.a_member, WorkOrderInput{"party", env.system_a.id, "x", ""},
+                                    env.ctx)
+                .error()
+                .field,
+            "type");
+  EXPECT_EQ(
+      env.workflow->attach_to_work_order(ops, id, "../../etc/passwd", "x", env.ctx).error().field,
+      "filename");
 }
 
 }  // namespace
