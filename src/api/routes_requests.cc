@@ -23,11 +23,25 @@ const std::vector<QueryParam> kPaged = {{"state", FieldType::kString, ""},
                                         {"limit", FieldType::kInteger, ""},
                                         {"offset", FieldType::kInteger, ""}};
 
+RequestFilter request_filter(Call& c) {
+  RequestFilter f;
+  f.state = c.query["state"];
+  f.mine = c.query["mine"] == "true";
+  // The router has already checked these parse as timestamps.
+  if (c.query.count("from")) parse_iso8601(c.query["from"], f.from);
+  if (c.query.count("to")) parse_iso8601(c.query["to"], f.to);
+  return f;
+}
+
 }  // namespace
 
 void add_request_routes(std::vector<Route>& routes, Services& s) {
   std::vector<QueryParam> request_query = kPaged;
   request_query.push_back({"mine", FieldType::kBoolean, "only my own requests"});
+  request_query.push_back({"from", FieldType::kTimestamp, "created at or after"});
+  request_query.push_back({"to", FieldType::kTimestamp, "created before"});
+  std::vector<QueryParam> export_query(request_query.begin(), request_query.end());
+  std::erase_if(export_query, [](const QueryParam& q) { return q.name == "limit" || q.name == "offset"; });
   routes.push_back(Route{"GET",
                          "/api/v1/requests",
                          Access::Authenticated(),
@@ -37,10 +51,25 @@ void add_request_routes(std::vector<Route>& routes, Services& s) {
                          request_query,
                          [&s](Call& c) -> Result<Reply> {
                            Page page = page_from(c);
-                           GC_ASSIGN_OR_RETURN(
-                               auto l, s.workflow.list_requests(*c.who, c.query["state"],
-                                                                c.query["mine"] == "true", page));
+                           GC_ASSIGN_OR_RETURN(auto l,
+                                               s.workflow.list_requests(*c.who, request_filter(c), page));
                            return list_reply(l, page);
+                         }});
+  routes.push_back(Route{"GET",
+                         "/api/v1/requests/export",
+                         Access::Authenticated(),
+                         "requests",
+                         "CSV of the requests visible to the caller with every approval step, for "
+                         "spot checks over a period (CAT-10)",
+                         {},
+                         export_query,
+                         [&s](Call& c) -> Result<Reply> {
+                           GC_ASSIGN_OR_RETURN(auto csv,
+                                               s.workflow.export_requests(*c.who, request_filter(c)));
+                           Reply r;
+                           r.content_type = "text/csv; charset=utf-8";
+                           r.raw = std::move(csv);
+                           return r;
                          }});
   routes.push_back(Route{
       "POST",

@@ -1,23 +1,8 @@
 #include "audit/audit.h"
 
+#include "common/csv.h"
+
 namespace govcloud {
-namespace {
-
-std::string csv_field(const std::string& v) {
-  bool quote = v.find_first_of(",\"\n\r") != std::string::npos;
-  // Cells starting with these are formulas in spreadsheet programs.
-  bool formula = !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@');
-  std::string out = formula ? "'" + v : v;
-  if (!quote) return out;
-  std::string q = "\"";
-  for (char c : out) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
-}
-
-}  // namespace
 
 VerifyReport verify_audit_chain(Store& store) {
   auto result = store.read([&](Tx& tx) -> Result<VerifyReport> {

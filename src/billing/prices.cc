@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "billing/billing.h"
+#include "common/csv.h"
 
 namespace govcloud {
 namespace {
@@ -63,41 +64,6 @@ Result<PriceList> writable_list(Tx& tx, const Principal& who, const std::string&
   auto org = tx.find_org(l->org);
   if (!org || !who.can(Action::kPriceWrite, org->path)) return denied("not allowed: price.write");
   return *l;
-}
-
-std::string csv_cell(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(cur);
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
 }
 
 }  // namespace
@@ -308,7 +274,7 @@ Result<std::string> Billing::export_prices(const Principal& who, const std::stri
   if (format == "csv") {
     out = "service,amount,per,period,effective_from\n";
     for (const auto& p : rows)
-      out += csv_cell(p.service_code) + "," + p.amount.str() + "," + std::to_string(p.per) + "," +
+      out += csv_field(p.service_code) + "," + p.amount.str() + "," + std::to_string(p.per) + "," +
              p.period + "," + date(p.effective_from) + "\n";
     return out;
   }

@@ -8,18 +8,12 @@
 #include <sstream>
 
 #include "billing/billing.h"
+#include "common/csv.h"
 #include "common/digest.h"
 
 namespace govcloud {
 
 namespace {
-
-std::string cell(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string joined(const std::vector<std::string>& notes) {
   std::string out;
@@ -35,13 +29,13 @@ const char* kHeaders[] = {"序号 line",      "服务 service",  "名称 name", 
 
 std::string quote_csv(const Quote& q) {
   std::string out;
-  for (std::size_t i = 0; i < std::size(kHeaders); ++i) out += (i ? "," : "") + cell(kHeaders[i]);
+  for (std::size_t i = 0; i < std::size(kHeaders); ++i) out += (i ? "," : "") + csv_field(kHeaders[i]);
   out += "\n";
   for (const auto& l : q.lines) {
-    out += std::to_string(l.line) + "," + cell(l.service_code) + "," + cell(l.name_zh) + "," +
-           cell(l.quantity) + "," + cell(l.unit) + "," + cell(l.months) + "," +
-           cell(l.batch_or_system) + "," + (l.unit_price ? l.unit_price->str() : "") + "," +
-           cell(l.price_basis) + "," + l.total.str() + "," + cell(joined(l.notes)) + "\n";
+    out += std::to_string(l.line) + "," + csv_field(l.service_code) + "," + csv_field(l.name_zh) + "," +
+           csv_field(l.quantity) + "," + csv_field(l.unit) + "," + csv_field(l.months) + "," +
+           csv_field(l.batch_or_system) + "," + (l.unit_price ? l.unit_price->str() : "") + "," +
+           csv_field(l.price_basis) + "," + l.total.str() + "," + csv_field(joined(l.notes)) + "\n";
   }
   out += ",,合计 total,,,,,,," + q.total.str() + "," + (q.over_budget ? "over budget" : "") + "\n";
   out += ",,预算 budget,,,,,,," + (q.budget ? q.budget->str() : std::string("not stated")) + ",\n";

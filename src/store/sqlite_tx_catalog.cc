@@ -385,6 +385,8 @@ Listing<Document> SqliteTx::list_documents(const DocumentQuery& q) {
     where += std::string(" AND ") + col + " = ?";
     args.push_back(*val);
   }
+  if (q.created_from) where += " AND d.created_at >= " + std::to_string(q.created_from);
+  if (q.created_to) where += " AND d.created_at < " + std::to_string(q.created_to);
   const std::string from = " FROM documents d LEFT JOIN orgs o ON o.id = d.org_id WHERE ";
   Listing<Document> out;
   out.total = count_of(db_, "SELECT COUNT(*)" + from + where, args);

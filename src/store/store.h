@@ -94,6 +94,8 @@ struct DocumentQuery {
   std::string owner;
   std::string ref;
   std::string org_id;
+  TimeMs created_from = 0;  // 0: unbounded
+  TimeMs created_to = 0;    // exclusive; 0: unbounded
   Page page;
 };
 

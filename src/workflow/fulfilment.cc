@@ -105,6 +105,7 @@ Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::strin
     f->body["resource_id"] = resource_id;
     save(tx, "fulfilment", id, org->id.value, f->body, now);
     req["state"] = "completed";
+    req["completed_at"] = time_json(now);
     save(tx, "request", str(req, "id"), org->id.value, req, now);
     notify(tx, str(req, "owner"),
            "已开通 / delivered: " + str(req, "service_name") + " (" + str(req, "id") + ")",

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "catalog/catalog.h"
+#include "common/csv.h"
 #include "tenancy/tenancy.h"
 #include "workflow/documents.h"
 
@@ -247,14 +248,16 @@ Result<Doc> Workflow::get_request(const Principal& who, const std::string& id) {
   });
 }
 
-Result<Listing<Doc>> Workflow::list_requests(const Principal& who, const std::string& state,
-                                             bool mine, const Page& page) {
+Result<Listing<Doc>> Workflow::list_requests(const Principal& who, const RequestFilter& filter,
+                                             const Page& page) {
   return store_.read([&](Tx& tx) -> Result<Listing<Doc>> {
     DocumentQuery q;
     q.kind = "request";
-    q.state = state;
+    q.state = filter.state;
+    q.created_from = filter.from;
+    q.created_to = filter.to;
     q.page = page;
-    if (mine) {
+    if (filter.mine) {
       q.owner = who.user.value;
     } else {
       auto paths = who.paths_for(Action::kRequest);
@@ -275,6 +278,42 @@ Result<Listing<Doc>> Workflow::list_requests(const Principal& who, const std::st
     }
     return out;
   });
+}
+
+Result<std::string> Workflow::export_requests(const Principal& who, const RequestFilter& filter) {
+  constexpr std::int64_t kMaxRows = 100000;
+  std::string out = csv_row({"id", "created_at", "requester", "service", "action", "system",
+                             "params", "quota", "state", "steps", "fulfilment", "resource",
+                             "completed_at"});
+  Page page;
+  page.limit = 1000;
+  for (page.offset = 0; page.offset < kMaxRows; page.offset += page.limit) {
+    GC_ASSIGN_OR_RETURN(auto chunk, list_requests(who, filter, page));
+    for (const auto& r : chunk.items) {
+      std::string steps;
+      if (const auto* a = r.if_contains("steps"); a && a->is_array()) {
+        for (const auto& st : a->as_array()) {
+          const auto& o = st.as_object();
+          if (!steps.empty()) steps += " | ";
+          steps += str(o, "role") + "@" + str(o, "approver_org_name") + ": " +
+                   (str(o, "decision").empty() ? "pending" : str(o, "decision"));
+          if (!str(o, "decided_by_name").empty())
+            steps += " by " + str(o, "decided_by_name") + " at " + str(o, "decided_at");
+          if (!str(o, "comment").empty()) steps += " (" + str(o, "comment") + ")";
+        }
+      }
+      auto text = [&](const char* key) {
+        const auto* v = r.if_contains(key);
+        return v ? json::serialize(*v) : std::string();
+      };
+      out += csv_row({str(r, "id"), str(r, "created_at"), str(r, "requester_name"),
+                      str(r, "service"), str(r, "action"), str(r, "org_id"), text("params"),
+                      text("quota"), str(r, "state"), steps, str(r, "fulfilment_id"),
+                      str(r, "ref"), str(r, "completed_at")});
+    }
+    if (page.offset + page.limit >= chunk.total) break;
+  }
+  return out;
 }
 
 Result<Doc> Workflow::decide(const Principal& who, const std::string& id, bool approve,

@@ -32,14 +32,24 @@ struct WorkOrderInput {
 
 using Doc = boost::json::object;
 
+struct RequestFilter {
+  std::string state;
+  bool mine = false;
+  TimeMs from = 0;  // created at or after; 0: unbounded
+  TimeMs to = 0;    // created before; 0: unbounded
+};
+
 class Workflow {
  public:
   Workflow(Store& store, const Clock& clock, std::string data_dir);
 
   Result<Doc> create_request(const Principal& who, const NewRequest& in, const RequestContext& ctx);
   Result<Doc> get_request(const Principal& who, const std::string& id);
-  Result<Listing<Doc>> list_requests(const Principal& who, const std::string& state, bool mine,
+  Result<Listing<Doc>> list_requests(const Principal& who, const RequestFilter& filter,
                                      const Page& page);
+  // Every matching request with its approval steps and fulfilment, as CSV, for spot checks of
+  // creation and approval records over a period (CAT-10).
+  Result<std::string> export_requests(const Principal& who, const RequestFilter& filter);
   Result<Doc> decide(const Principal& who, const std::string& id, bool approve,
                      const std::string& comment, const RequestContext& ctx);
   Result<Doc> cancel(const Principal& who, const std::string& id, const RequestContext& ctx);

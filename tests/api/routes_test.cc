@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -304,6 +305,86 @@ TEST(Routes, CliSpeaksTheSameApi) {
   ::unsetenv("GOVCLOUD_CREDENTIALS");
 }
 
+TEST(Routes, CliCoversCatalogPricesContractsRequestsAndWorkOrders) {
+  std::string cred = server->data_dir() + "/cli-credentials-3.json";
+  ::setenv("GOVCLOUD_CREDENTIALS", cred.c_str(), 1);
+  std::string out;
+  auto login = [&](const std::string& user) {
+    ASSERT_EQ(
+        run_cli({"--server", server->base_url(), "login", "-u", user, "-p", kAdminPassword}, &out),
+        0)
+        << out;
+  };
+  login("mu-admin");
+  ASSERT_EQ(run_cli({"catalog", "list", "-q", "内存", "-o", "json"}, &out), 0) << out;
+  EXPECT_GE(json::parse(out).at("total").as_int64(), 1);
+  ASSERT_EQ(run_cli({"catalog", "show", "compute-vcpu"}, &out), 0) << out;
+  EXPECT_NE(out.find("12.00"), std::string::npos);
+  // A price list of our own: set, import, show at a date, export (never retroactive).
+  ASSERT_EQ(run_cli({"price", "create-list", "CLI价目", "--org", world->mu}, &out), 0) << out;
+  ASSERT_EQ(run_cli({"price", "set", "--list", "CLI价目", "compute-vcpu", "10.00", "--from",
+                     "2027-01-01"},
+                    &out),
+            0)
+      << out;
+  std::string csv = server->data_dir() + "/prices.csv";
+  {
+    std::ofstream f(csv);
+    f << "service,amount,per,period,effective_from\ncompute-memory,18.00,1,month,2027-01-01\n";
+  }
+  ASSERT_EQ(run_cli({"price", "import", "--list", "CLI价目", csv}, &out), 0) << out;
+  ASSERT_EQ(run_cli({"price", "show", "--list", "CLI价目", "--at", "2027-06-01"}, &out), 0) << out;
+  EXPECT_NE(out.find("10.00"), std::string::npos) << out;
+  EXPECT_NE(out.find("18.00"), std::string::npos) << out;
+  ASSERT_EQ(
+      run_cli({"price", "export", "--list", "CLI价目", "--format", "csv", "--at", "2027-06-01"},
+              &out),
+      0)
+      << out;
+  EXPECT_NE(out.find("compute-memory,18.00"), std::string::npos) << out;
+  EXPECT_NE(run_cli({"price", "set", "--list", "CLI价目", "compute-vcpu", "99.00"}, &out), 0);
+  EXPECT_NE(out.find("ceiling"), std::string::npos) << out;
+  // A quote of a package file, in CSV, and the contracts the unit sees.
+  std::string packages = std::string(GOVCLOUD_SHARE_DIR) + "/packages.yaml";
+  ASSERT_EQ(run_cli({"-o", "csv", "contract", "quote", packages, "--package", "004", "--price-list",
+                     "CLI价目", "--at", "2027-06-01"},
+                    &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("compute-vcpu"), std::string::npos) << out;
+  EXPECT_NE(
+      run_cli({"contract", "quote", packages, "--package", "no-such", "--price-list", "CLI价目"},
+              &out),
+      0);
+  ASSERT_EQ(run_cli({"contract", "list"}, &out), 0) << out;
+  EXPECT_NE(out.find(world->a.contract), std::string::npos) << out;
+  // A member requests, the tenant admin approves, the export shows both.
+  login("a-member");
+  ASSERT_EQ(run_cli({"-o", "json", "request", "create", "custom-vm", "--system", world->a.system,
+                     "-p", "flavor=2c4g", "-p", "vcpu=1"},
+                    &out),
+            0)
+      << out;
+  std::string rq(json::parse(out).at("id").as_string());
+  EXPECT_NE(run_cli({"request", "create", "custom-vm", "--system", world->a.system, "-p", "vcpu=0"},
+                    &out),
+            0);
+  EXPECT_NE(out.find("params."), std::string::npos) << out;
+  ASSERT_EQ(run_cli({"workorder", "create", "--type", "change", "--system", world->a.system,
+                     "--title", "扩容"},
+                    &out),
+            0)
+      << out;
+  login("a-admin");
+  ASSERT_EQ(run_cli({"approval", "approve", rq, "-m", "同意"}, &out), 0) << out;
+  ASSERT_EQ(run_cli({"request", "export", "--from", "2020-01-01"}, &out), 0) << out;
+  EXPECT_NE(out.find(rq), std::string::npos) << out;
+  ASSERT_EQ(run_cli({"workorder", "list"}, &out), 0) << out;
+  EXPECT_NE(out.find("扩容"), std::string::npos) << out;
+  ASSERT_EQ(run_cli({"logout"}, &out), 0);
+  ::unsetenv("GOVCLOUD_CREDENTIALS");
+}
+
 TEST(Routes, CatalogBrowseAndCustomServices) {
   const std::string& viewer = world->a.tokens["viewer"];
   auto list = server->call("GET", "/api/v1/catalog?category=storage&limit=3", viewer);
@@ -477,6 +558,25 @@ TEST(Routes, TwoStepApprovalWorkflowOverHttp) {
   EXPECT_EQ(server->call("GET", "/api/v1/resources/" + res, member).json.at("state").as_string(),
             "active");
   EXPECT_GE(server->call("GET", "/api/v1/resources", member).json.at("total").as_int64(), 2);
+  // The creation and approval records export for spot checks over a period (CAT-10).
+  auto csv = server->call("GET", "/api/v1/requests/export?from=2020-01-01T00:00:00Z", ta);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  std::string row;
+  for (std::size_t at = 0, nl; (nl = csv.body.find('\n', at)) != std::string::npos; at = nl + 1)
+    if (csv.body.compare(at, id.size(), id) == 0) row = csv.body.substr(at, nl - at);
+  EXPECT_NE(row.find("a-member"), std::string::npos) << row;
+  EXPECT_NE(row.find("approved by a-admin"), std::string::npos) << row;
+  EXPECT_NE(row.find("approved by mu-admin"), std::string::npos) << row;
+  EXPECT_NE(row.find(",completed,"), std::string::npos) << row;
+  EXPECT_NE(row.find(res), std::string::npos) << row;
+  auto none = server->call("GET", "/api/v1/requests/export?to=2020-01-01T00:00:00Z", ta);
+  EXPECT_EQ(none.body.find('\n'), none.body.size() - 1);  // the header only
+  EXPECT_EQ(
+      server->call("GET", "/api/v1/requests?from=2020-01-01T00:00:00Z&to=2999-01-01T00:00:00Z", ta)
+          .json.at("total")
+          .as_int64(),
+      server->call("GET", "/api/v1/requests", ta).json.at("total").as_int64());
+  EXPECT_EQ(server->call("GET", "/api/v1/requests/export?from=someday", ta).status, 400);
   // A rejected request releases its quota; one over quota is refused up front.
   auto r2 = server->call("POST", "/api/v1/requests", member, body(2, 2));
   std::string id2(r2.json.at("id").as_string());

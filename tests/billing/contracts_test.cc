@@ -124,6 +124,27 @@ TEST(Contracts, EveryPackageImportsAndQuotasMatchItsItems) {
   }
 }
 
+TEST(Contracts, HundredGigabyteUnitsBecomeGigabyteQuotasPerSystemStart) {
+  Env env;
+  env.build_tree();
+  Stage s = stage(env, "科协");
+  json::value p001;
+  for (const auto& p : packages())
+    if (p.at("id").as_string() == "001") p001 = p;
+  ContractImport in;
+  in.package = p001;
+  in.tenant = s.tenant.id;
+  TimeMs signing = env.clock.now();
+  in.starts_at = signing;
+  must(env.billing->import_contract(env.mu_admin, in, env.ctx));
+  // Systems (一) and (二), 12 months from signing: (250 + 550) × 100GB × 1.2 = 96,000 GB.
+  EXPECT_EQ(limit_of(env, s.vdc, "storage_normal_gb"), 96000);
+  // System (三), 10 months, starts two months later: 65.24 × 100GB × 1.2 = 7,828.8 → 7,829.
+  env.clock.set(add_months(signing, 2) + kHourMs);
+  must(env.billing->apply_quota_schedules(env.ctx));
+  EXPECT_EQ(limit_of(env, s.vdc, "storage_normal_gb"), 96000 + 7829);
+}
+
 TEST(Contracts, BatchesRaiseTheQuotaFromTheirStartDates) {
   Env env;
   env.build_tree();
