@@ -41,7 +41,8 @@ void add_request_routes(std::vector<Route>& routes, Services& s) {
   request_query.push_back({"from", FieldType::kTimestamp, "created at or after"});
   request_query.push_back({"to", FieldType::kTimestamp, "created before"});
   std::vector<QueryParam> export_query(request_query.begin(), request_query.end());
-  std::erase_if(export_query, [](const QueryParam& q) { return q.name == "limit" || q.name == "offset"; });
+  std::erase_if(export_query,
+                [](const QueryParam& q) { return q.name == "limit" || q.name == "offset"; });
   routes.push_back(Route{"GET",
                          "/api/v1/requests",
                          Access::Authenticated(),
@@ -51,8 +52,8 @@ void add_request_routes(std::vector<Route>& routes, Services& s) {
                          request_query,
                          [&s](Call& c) -> Result<Reply> {
                            Page page = page_from(c);
-                           GC_ASSIGN_OR_RETURN(auto l,
-                                               s.workflow.list_requests(*c.who, request_filter(c), page));
+                           GC_ASSIGN_OR_RETURN(
+                               auto l, s.workflow.list_requests(*c.who, request_filter(c), page));
                            return list_reply(l, page);
                          }});
   routes.push_back(Route{"GET",
@@ -64,8 +65,8 @@ void add_request_routes(std::vector<Route>& routes, Services& s) {
                          {},
                          export_query,
                          [&s](Call& c) -> Result<Reply> {
-                           GC_ASSIGN_OR_RETURN(auto csv,
-                                               s.workflow.export_requests(*c.who, request_filter(c)));
+                           GC_ASSIGN_OR_RETURN(
+                               auto csv, s.workflow.export_requests(*c.who, request_filter(c)));
                            Reply r;
                            r.content_type = "text/csv; charset=utf-8";
                            r.raw = std::move(csv);

@@ -29,11 +29,12 @@ const char* kHeaders[] = {"序号 line",      "服务 service",  "名称 name", 
 
 std::string quote_csv(const Quote& q) {
   std::string out;
-  for (std::size_t i = 0; i < std::size(kHeaders); ++i) out += (i ? "," : "") + csv_field(kHeaders[i]);
+  for (std::size_t i = 0; i < std::size(kHeaders); ++i)
+    out += (i ? "," : "") + csv_field(kHeaders[i]);
   out += "\n";
   for (const auto& l : q.lines) {
-    out += std::to_string(l.line) + "," + csv_field(l.service_code) + "," + csv_field(l.name_zh) + "," +
-           csv_field(l.quantity) + "," + csv_field(l.unit) + "," + csv_field(l.months) + "," +
+    out += std::to_string(l.line) + "," + csv_field(l.service_code) + "," + csv_field(l.name_zh) +
+           "," + csv_field(l.quantity) + "," + csv_field(l.unit) + "," + csv_field(l.months) + "," +
            csv_field(l.batch_or_system) + "," + (l.unit_price ? l.unit_price->str() : "") + "," +
            csv_field(l.price_basis) + "," + l.total.str() + "," + csv_field(joined(l.notes)) + "\n";
   }

@@ -282,9 +282,9 @@ Result<Listing<Doc>> Workflow::list_requests(const Principal& who, const Request
 
 Result<std::string> Workflow::export_requests(const Principal& who, const RequestFilter& filter) {
   constexpr std::int64_t kMaxRows = 100000;
-  std::string out = csv_row({"id", "created_at", "requester", "service", "action", "system",
-                             "params", "quota", "state", "steps", "fulfilment", "resource",
-                             "completed_at"});
+  std::string out =
+      csv_row({"id", "created_at", "requester", "service", "action", "system", "params", "quota",
+               "state", "steps", "fulfilment", "resource", "completed_at"});
   Page page;
   page.limit = 1000;
   for (page.offset = 0; page.offset < kMaxRows; page.offset += page.limit) {
@@ -308,8 +308,8 @@ Result<std::string> Workflow::export_requests(const Principal& who, const Reques
       };
       out += csv_row({str(r, "id"), str(r, "created_at"), str(r, "requester_name"),
                       str(r, "service"), str(r, "action"), str(r, "org_id"), text("params"),
-                      text("quota"), str(r, "state"), steps, str(r, "fulfilment_id"),
-                      str(r, "ref"), str(r, "completed_at")});
+                      text("quota"), str(r, "state"), steps, str(r, "fulfilment_id"), str(r, "ref"),
+                      str(r, "completed_at")});
     }
     if (page.offset + page.limit >= chunk.total) break;
   }

@@ -126,7 +126,10 @@ TEST(Requests, OverQuotaIsRefusedUpFrontNamingTheQuota) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kQuotaExceeded);
   EXPECT_EQ(r.error().field, "quota.vcpu");
-  EXPECT_EQ(must(env.workflow->list_requests(env.a_member, RequestFilter{.state = "", .mine = true}, Page{})).total, 0);
+  EXPECT_EQ(must(env.workflow->list_requests(env.a_member, RequestFilter{.state = "", .mine = true},
+                                             Page{}))
+                .total,
+            0);
   // Schema violations name the parameter.
   NewRequest bad = vm(env, 2, 2);
   bad.params["flavor"] = "64c512g";
