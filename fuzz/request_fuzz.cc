@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <string>
 
-#include "api/metrics.h"
 #include "api/router.h"
+#include "api/service_set.h"
 
 namespace govcloud {
 namespace {
@@ -18,14 +18,7 @@ struct Fixture {
   Config config;
   SystemClock clock;
   std::unique_ptr<Store> store;
-  std::unique_ptr<IamService> iam;
-  std::unique_ptr<TenancyService> tenancy;
-  std::unique_ptr<AuditService> audit;
-  Metrics metrics;
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<Billing> billing;
-  std::unique_ptr<Workflow> workflow;
-  std::unique_ptr<Services> services;
+  std::unique_ptr<ServiceSet> set;
   std::unique_ptr<Router> router;
   std::string token;
 
@@ -35,18 +28,12 @@ struct Fixture {
         std::filesystem::temp_directory_path() / ("govcloud-fuzz-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     store = std::move(open_sqlite_store(dir.string())).value();
-    iam = std::make_unique<IamService>(*store, clock, config);
-    tenancy = std::make_unique<TenancyService>(*store, clock);
-    audit = std::make_unique<AuditService>(*store, clock, config);
-    catalog = std::make_unique<Catalog>(*store, clock);
-    billing = std::make_unique<Billing>(*store, clock);
-    workflow = std::make_unique<Workflow>(*store, clock, dir.string());
-    services = std::make_unique<Services>(Services{*store, clock, config, *iam, *tenancy, *audit,
-                                                   metrics, *catalog, *billing, *workflow});
-    if (!catalog->seed_builtin().ok()) std::abort();
-    router = std::make_unique<Router>(*services);
-    if (!iam->bootstrap("Gov#Cloud2026").ok()) std::abort();
-    auto t = iam->login(LoginInput{"admin", "Gov#Cloud2026", ""}, RequestContext{"fuzz", "fuzz"});
+    set = std::make_unique<ServiceSet>(*store, clock, config, dir.string());
+    if (!set->catalog.seed_builtin().ok()) std::abort();
+    router = std::make_unique<Router>(set->view());
+    if (!set->iam.bootstrap("Gov#Cloud2026").ok()) std::abort();
+    auto t =
+        set->iam.login(LoginInput{"admin", "Gov#Cloud2026", ""}, RequestContext{"fuzz", "fuzz"});
     if (!t.ok()) std::abort();
     token = t->token;
   }

@@ -8,12 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "audit/audit.h"
-#include "billing/billing.h"
-#include "catalog/catalog.h"
-#include "iam/iam.h"
-#include "tenancy/tenancy.h"
-#include "workflow/workflow.h"
+#include "api/service_set.h"
 
 namespace govcloud::testing {
 
@@ -33,20 +28,20 @@ class Env {
           ("govcloud-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     std::filesystem::remove_all(dir);
     store = std::move(open_sqlite_store(dir.string())).value();
-    iam = std::make_unique<IamService>(*store, clock, config);
-    tenancy = std::make_unique<TenancyService>(*store, clock);
-    audit = std::make_unique<AuditService>(*store, clock, config);
-    catalog = std::make_unique<Catalog>(*store, clock);
-    billing = std::make_unique<Billing>(*store, clock);
-    workflow = std::make_unique<Workflow>(*store, clock, dir.string());
+    wire();
+  }
+  // (Re)creates the services over `store`, e.g. after reopening it.
+  void wire() {
+    set = std::make_unique<ServiceSet>(*store, clock, config, dir.string());
+    iam = &set->iam;
+    tenancy = &set->tenancy;
+    audit = &set->audit;
+    catalog = &set->catalog;
+    billing = &set->billing;
+    workflow = &set->workflow;
   }
   ~Env() {
-    workflow.reset();
-    billing.reset();
-    catalog.reset();
-    iam.reset();
-    tenancy.reset();
-    audit.reset();
+    set.reset();
     store.reset();
     std::filesystem::remove_all(dir);
   }
@@ -111,12 +106,14 @@ class Env {
   ManualClock clock;
   Config config;
   std::unique_ptr<Store> store;
-  std::unique_ptr<IamService> iam;
-  std::unique_ptr<TenancyService> tenancy;
-  std::unique_ptr<AuditService> audit;
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<Billing> billing;
-  std::unique_ptr<Workflow> workflow;
+  std::unique_ptr<ServiceSet> set;
+  // Short names for the services in `set`, which owns them.
+  IamService* iam = nullptr;
+  TenancyService* tenancy = nullptr;
+  AuditService* audit = nullptr;
+  Catalog* catalog = nullptr;
+  Billing* billing = nullptr;
+  Workflow* workflow = nullptr;
   RequestContext ctx{"127.0.0.1", "req-test"};
 
   OrgId root;

@@ -11,15 +11,9 @@
 #include <thread>
 
 #include "api/http_server.h"
-#include "api/metrics.h"
 #include "api/router.h"
-#include "audit/audit.h"
-#include "billing/billing.h"
-#include "catalog/catalog.h"
-#include "iam/iam.h"
+#include "api/service_set.h"
 #include "server/demo.h"
-#include "tenancy/tenancy.h"
-#include "workflow/workflow.h"
 
 namespace govcloud {
 int serve(Config config) {
@@ -34,15 +28,18 @@ int serve(Config config) {
   }
   std::unique_ptr<Store> store = std::move(opened).value();
   SystemClock clock;
-  IamService iam(*store, clock, config);
-  TenancyService tenancy(*store, clock);
-  AuditService audit(*store, clock, config);
-  Metrics metrics;
-  Catalog catalog(*store, clock);
-  Billing billing(*store, clock);
-  Workflow workflow(*store, clock, config.data_dir);
-  Services services{*store, clock,   config,  iam,     tenancy,
-                    audit,  metrics, catalog, billing, workflow};
+  ServiceSet set(*store, clock, config, config.data_dir);
+  IamService& iam = set.iam;
+  Catalog& catalog = set.catalog;
+  Billing& billing = set.billing;
+
+  // The built-in catalog first: the demo's price list refers to its services.
+  auto seeded = catalog.seed_builtin();
+  if (!seeded.ok()) {
+    std::cerr << "govcloud: catalog: " << seeded.error().message << "\n";
+    return 1;
+  }
+  if (seeded.value() > 0) spdlog::info("catalog: loaded {} services", seeded.value());
 
   auto boot = iam.bootstrap(config.bootstrap_password);
   if (!boot.ok()) {
@@ -57,12 +54,7 @@ int serve(Config config) {
       std::cout << "govcloud: initial password for 'admin': " << boot->admin_password << std::endl;
     }
     if (config.demo) {
-      auto seeded_catalog = catalog.seed_builtin();
-      if (!seeded_catalog.ok()) {
-        std::cerr << "govcloud: catalog: " << seeded_catalog.error().message << "\n";
-        return 1;
-      }
-      auto demo = seed_demo(iam, tenancy, billing, *store, clock, config.bootstrap_password);
+      auto demo = seed_demo(iam, set.tenancy, billing, *store, clock, config.bootstrap_password);
       if (!demo.ok()) {
         std::cerr << "govcloud: demo data failed: " << demo.error().message << "\n";
         return 1;
@@ -72,13 +64,6 @@ int serve(Config config) {
                 << demo.value() << ")" << std::endl;
     }
   }
-
-  auto seeded = catalog.seed_builtin();
-  if (!seeded.ok()) {
-    std::cerr << "govcloud: catalog: " << seeded.error().message << "\n";
-    return 1;
-  }
-  if (seeded.value() > 0) spdlog::info("catalog: loaded {} services", seeded.value());
 
   // Contract quota schedules (TEN-06) start and end on dates: check now and every minute.
   RequestContext system_ctx{"local", "quota-schedule"};
@@ -95,7 +80,7 @@ int serve(Config config) {
     }
   });
 
-  Router router(services);
+  Router router(set.view());
   HttpServerOptions opts{config.listen, config.threads, config.max_body_bytes};
   HttpServer server(opts, [&router](HttpRequest& req) { return router.handle(req); });
   auto port = server.start();

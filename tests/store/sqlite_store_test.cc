@@ -13,12 +13,14 @@ TEST(SqliteStore, AppliesMigrationsOnceAndReopens) {
   Env env;
   int v = env.store->schema_version();
   EXPECT_GE(v, 1);
+  env.set.reset();
   env.store.reset();
   auto again = open_sqlite_store(env.dir.string());
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.value()->schema_version(), v);
   env.store = std::move(again).value();
-  env.iam = std::make_unique<IamService>(*env.store, env.clock, env.config);
+  env.wire();
+  must(env.iam->bootstrap(testing::kPassword));
 }
 
 TEST(SqliteStore, AFailedUnitOfWorkLeavesNothingBehind) {

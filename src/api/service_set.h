@@ -1,0 +1,32 @@
+// One instance of every domain service over one store, and the Services view the router takes.
+// `govcloud serve`, the fuzz target and the test fixtures all wire the platform through this.
+#pragma once
+
+#include <string>
+
+#include "api/metrics.h"
+#include "api/services.h"
+
+namespace govcloud {
+
+class ServiceSet {
+ public:
+  ServiceSet(Store& store, const Clock& clock, const Config& config, const std::string& data_dir);
+  ServiceSet(const ServiceSet&) = delete;
+  ServiceSet& operator=(const ServiceSet&) = delete;
+
+  Services& view() { return view_; }
+
+  IamService iam;
+  TenancyService tenancy;
+  AuditService audit;
+  Metrics metrics;
+  Catalog catalog;
+  Billing billing;
+  Workflow workflow;
+
+ private:
+  Services view_;
+};
+
+}  // namespace govcloud
