@@ -36,6 +36,18 @@ struct Fixture {
         set->iam.login(LoginInput{"admin", "Gov#Cloud2026", ""}, RequestContext{"fuzz", "fuzz"});
     if (!t.ok()) std::abort();
     token = t->token;
+    // A price list named "x" so that quotes and price imports get past the lookup.
+    auto admin = set->iam.authenticate(token);
+    if (!admin.ok()) std::abort();
+    auto root = store->read([](Tx& tx) -> Result<Org> {
+      auto r = tx.find_root_org();
+      if (!r) return not_found("root");
+      return *r;
+    });
+    if (!root.ok() ||
+        !set->billing.create_price_list(*admin, "x", root->id, "", RequestContext{"fuzz", "fuzz"})
+             .ok())
+      std::abort();
   }
 };
 

@@ -177,7 +177,8 @@ Result<int> Billing::import_prices(const Principal& who, const std::string& list
     } catch (const YAML::Exception& e) {
       return invalid("body", std::string("not YAML: ") + e.what());
     }
-    if (!root["prices"] || !root["prices"].IsSequence())
+    // operator[] throws on a scalar or a list, so the shape is checked first.
+    if (!root.IsMap() || !root["prices"] || !root["prices"].IsSequence())
       return invalid("prices", "expected a top-level 'prices' list");
     int i = 0;
     for (const auto& n : root["prices"]) {

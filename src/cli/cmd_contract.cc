@@ -29,18 +29,12 @@ json::value to_json(const YAML::Node& n) {
   return json::value(n.as<std::string>());
 }
 
-json::value load_package(const std::string& file, const std::string& id) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::Exception& e) {
-    fail("cannot read " + file + ": " + e.what());
-  }
-  const YAML::Node list = root["packages"] ? root["packages"] : root;
+json::value find_package(const YAML::Node& root, const std::string& file, const std::string& id) {
+  const YAML::Node list = root.IsMap() && root["packages"] ? root["packages"] : root;
   if (list.IsSequence()) {
     std::string ids;
     for (const auto& p : list) {
-      std::string pid = p["id"] ? p["id"].as<std::string>() : "";
+      std::string pid = p.IsMap() && p["id"] ? p["id"].as<std::string>() : "";
       if (pid == id) return to_json(p);
       ids += (ids.empty() ? "" : ", ") + pid;
     }
@@ -49,6 +43,14 @@ json::value load_package(const std::string& file, const std::string& id) {
   if (list.IsMap() && (id.empty() || (list["id"] && list["id"].as<std::string>() == id)))
     return to_json(list);
   fail(file + " holds no package list");
+}
+
+json::value load_package(const std::string& file, const std::string& id) {
+  try {
+    return find_package(YAML::LoadFile(file), file, id);
+  } catch (const YAML::Exception& e) {  // unreadable, not YAML, or not shaped like packages.yaml
+    fail("cannot read " + file + ": " + e.what());
+  }
 }
 
 void print_quote(const json::value& q) {

@@ -28,6 +28,11 @@ struct HttpClient::Impl {
       stream->connect(endpoints);
       stream->socket().set_option(tcp::no_delay(true));
       return ok_status();
+    } catch (const boost::system::system_error& e) {
+      stream.reset();
+      // code().message(), not what(): what() appends Boost's source location.
+      return Error{ErrorCode::kUnauthenticated,
+                   "cannot connect to " + host + ":" + port + ": " + e.code().message(), "server"};
     } catch (const std::exception& e) {
       stream.reset();
       return Error{ErrorCode::kUnauthenticated,
@@ -81,15 +86,18 @@ Result<ClientResponse> HttpClient::send(const ClientRequest& req) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = impl_->stream.has_value();
     if (!reused) GC_TRY(impl_->connect());
+    std::string why;
     try {
       return impl_->once(req);
+    } catch (const boost::system::system_error& e) {
+      why = e.code().message();
     } catch (const std::exception& e) {
-      impl_->stream.reset();
-      // Only a kept-alive connection that the server had closed is retried, once; a failure on
-      // a fresh connection is reported, so a mutation is never sent twice by us.
-      if (!reused || attempt == 1)
-        return Error{ErrorCode::kInternal, std::string("request failed: ") + e.what(), {}};
+      why = e.what();
     }
+    impl_->stream.reset();
+    // Only a kept-alive connection that the server had closed is retried, once; a failure on
+    // a fresh connection is reported, so a mutation is never sent twice by us.
+    if (!reused || attempt == 1) return Error{ErrorCode::kInternal, "request failed: " + why, {}};
   }
   return Error{ErrorCode::kInternal, "request failed", {}};
 }
