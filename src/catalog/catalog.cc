@@ -173,10 +173,11 @@ Result<int> Catalog::seed_from_yaml(std::string_view yaml_text) {
   } catch (const YAML::Exception& e) {
     return invalid("catalog", std::string("catalog YAML: ") + e.what());
   }
-  if (!root["services"] || !root["services"].IsSequence())
+  if (!root.IsMap() || !root["services"] || !root["services"].IsSequence())
     return invalid("catalog", "catalog YAML has no services list");
+  // Adds only the codes the store lacks: an upgrade brings new services, while what a sysadmin
+  // changed or retired (retired services stay in the store) is left alone.
   return store_.transact([&](Tx& tx) -> Result<int> {
-    if (tx.count_services() > 0) return 0;
     int n = 0;
     TimeMs now = clock_.now();
     for (const auto& node : root["services"]) {
@@ -187,9 +188,11 @@ Result<int> Catalog::seed_from_yaml(std::string_view yaml_text) {
         return invalid("catalog", std::string("catalog entry: ") + e.what());
       }
       GC_TRY(validate_service(s));
+      if (tx.find_service(s.code)) continue;
       tx.insert_service(s);
       ++n;
     }
+    if (n == 0) return 0;
     write_audit(tx, clock_, nullptr, RequestContext{"local", "catalog-seed"},
                 AuditEvent{"catalog.seed",
                            "catalog",

@@ -50,7 +50,8 @@ class Catalog {
  public:
   Catalog(Store& store, const Clock& clock);
 
-  // Loads the built-in catalog (share/catalog.yaml, compiled in) when the catalog is empty.
+  // Adds the services of the built-in catalog (share/catalog.yaml, compiled in) that the store
+  // lacks; returns how many. Existing services, changed or retired, are left as they are.
   Result<int> seed_builtin();
   Result<int> seed_from_yaml(std::string_view yaml_text);
 

@@ -29,6 +29,27 @@ TEST(Catalog, LoadsEveryServiceOfTheProcurementCatalogOnce) {
   EXPECT_EQ(fw.period, "");
 }
 
+TEST(Catalog, AnUpgradeAddsNewServicesAndKeepsWhatTheSysadminChanged) {
+  Env env;
+  env.build_tree();
+  ServiceInput rename;
+  rename.name_en = "vCPU (our wording)";
+  must(env.catalog->update(env.admin, "compute-vcpu", rename, env.ctx));
+  must(env.catalog->retire(env.admin, "compute-memory", env.ctx));
+  // A later release's catalog: the two services above as shipped, plus one new service.
+  std::string next = R"(services:
+- {code: compute-vcpu, category: compute, name_zh: vCPU, name_en: Cloud host vCPU, unit: vcpu, period: month}
+- {code: compute-memory, category: compute, name_zh: 内存, name_en: Memory, unit: gb, period: month}
+- {code: compute-new-thing, category: compute, name_zh: 新服务, name_en: New service, unit: set, period: month}
+)";
+  EXPECT_EQ(must(env.catalog->seed_from_yaml(next)), 1);
+  EXPECT_EQ(must(env.catalog->get(env.a_member, "compute-vcpu")).name_en, "vCPU (our wording)");
+  EXPECT_TRUE(must(env.catalog->get(env.a_member, "compute-memory")).retired);
+  EXPECT_EQ(must(env.catalog->get(env.a_member, "compute-new-thing")).name_zh, "新服务");
+  EXPECT_EQ(must(env.catalog->seed_from_yaml(next)), 0);
+  EXPECT_FALSE(env.catalog->seed_from_yaml("just text").ok());
+}
+
 TEST(Catalog, FiltersByCategoryAndKeywordInEitherLanguage) {
   Env env;
   env.build_tree();
