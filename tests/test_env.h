@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/service_set.h"
+#include "common/yaml_json.h"
 
 namespace govcloud::testing {
 
@@ -19,6 +21,21 @@ T must(Result<T> r, const char* what = "") {
   if (!r.ok()) ADD_FAILURE() << what << ": " << r.error().message;
   EXPECT_TRUE(r.ok());
   return std::move(r).value();
+}
+
+// The procurement packages of share/packages.yaml, each as the JSON the API takes.
+inline std::vector<boost::json::value> packages() {
+  YAML::Node root = YAML::LoadFile(std::string(GOVCLOUD_SHARE_DIR) + "/packages.yaml");
+  std::vector<boost::json::value> out;
+  for (const auto& p : root["packages"]) out.push_back(yaml_to_json(p));
+  return out;
+}
+
+inline boost::json::value package(const std::string& id) {
+  for (auto& p : packages())
+    if (p.at("id").as_string() == id) return p;
+  ADD_FAILURE() << "no package " << id;
+  return nullptr;
 }
 
 class Env {

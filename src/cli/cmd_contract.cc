@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/cli_internal.h"
+#include "common/yaml_json.h"
 
 namespace govcloud::cli {
 
@@ -13,35 +14,19 @@ namespace json = boost::json;
 
 namespace {
 
-// YAML scalars go over as the document wrote them (text); the server interprets them.
-json::value to_json(const YAML::Node& n) {
-  if (n.IsMap()) {
-    json::object o;
-    for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second);
-    return o;
-  }
-  if (n.IsSequence()) {
-    json::array a;
-    for (const auto& x : n) a.push_back(to_json(x));
-    return a;
-  }
-  if (n.IsNull() || !n.IsDefined()) return nullptr;
-  return json::value(n.as<std::string>());
-}
-
 json::value find_package(const YAML::Node& root, const std::string& file, const std::string& id) {
   const YAML::Node list = root.IsMap() && root["packages"] ? root["packages"] : root;
   if (list.IsSequence()) {
     std::string ids;
     for (const auto& p : list) {
       std::string pid = p.IsMap() && p["id"] ? p["id"].as<std::string>() : "";
-      if (pid == id) return to_json(p);
+      if (pid == id) return yaml_to_json(p);
       ids += (ids.empty() ? "" : ", ") + pid;
     }
     fail("package '" + id + "' is not in " + file + " (it has: " + ids + ")");
   }
   if (list.IsMap() && (id.empty() || (list["id"] && list["id"].as<std::string>() == id)))
-    return to_json(list);
+    return yaml_to_json(list);
   fail(file + " holds no package list");
 }
 

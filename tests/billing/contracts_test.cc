@@ -1,6 +1,5 @@
 // TEN-06: every procurement package imports as a contract, and its quotas match its items.
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
 
@@ -11,29 +10,9 @@ namespace {
 
 using testing::Env;
 using testing::must;
+using testing::package;
+using testing::packages;
 namespace json = boost::json;
-
-json::value to_json(const YAML::Node& n) {
-  if (n.IsMap()) {
-    json::object o;
-    for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second);
-    return o;
-  }
-  if (n.IsSequence()) {
-    json::array a;
-    for (const auto& x : n) a.push_back(to_json(x));
-    return a;
-  }
-  if (n.IsNull()) return nullptr;
-  return json::value(n.as<std::string>());
-}
-
-std::vector<json::value> packages() {
-  YAML::Node root = YAML::LoadFile(std::string(GOVCLOUD_SHARE_DIR) + "/packages.yaml");
-  std::vector<json::value> out;
-  for (const auto& p : root["packages"]) out.push_back(to_json(p));
-  return out;
-}
 
 // A tenant with a VDC under a management unit with room for any package.
 struct Stage {

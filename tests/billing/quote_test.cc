@@ -1,6 +1,5 @@
 // Quotes (分项报价表): grand totals checked against sums worked out by hand.
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
 
@@ -11,30 +10,9 @@ namespace {
 
 using testing::Env;
 using testing::must;
+using testing::package;
+using testing::packages;
 namespace json = boost::json;
-
-json::value to_json(const YAML::Node& n) {
-  if (n.IsMap()) {
-    json::object o;
-    for (const auto& kv : n) o[kv.first.as<std::string>()] = to_json(kv.second);
-    return o;
-  }
-  if (n.IsSequence()) {
-    json::array a;
-    for (const auto& x : n) a.push_back(to_json(x));
-    return a;
-  }
-  if (n.IsNull()) return nullptr;
-  return json::value(n.as<std::string>());
-}
-
-json::value package(const std::string& id) {
-  YAML::Node root = YAML::LoadFile(std::string(GOVCLOUD_SHARE_DIR) + "/packages.yaml");
-  for (const auto& p : root["packages"])
-    if (p["id"].as<std::string>() == id) return to_json(p);
-  ADD_FAILURE() << "no package " << id;
-  return nullptr;
-}
 
 struct P {
   const char* code;
@@ -239,10 +217,9 @@ TEST(Quote, EveryPackageQuotesAndOverBudgetIsFlagged) {
   Env env;
   env.build_tree();
   std::string list = make_list(env, "A", kMonthly);
-  YAML::Node root = YAML::LoadFile(std::string(GOVCLOUD_SHARE_DIR) + "/packages.yaml");
-  for (const auto& p : root["packages"]) {
-    auto q = env.billing->quote_package(env.a_member, to_json(p), list, env.clock.now());
-    ASSERT_TRUE(q.ok()) << p["id"].as<std::string>() << ": " << q.error().message;
+  for (const auto& p : packages()) {
+    auto q = env.billing->quote_package(env.a_member, p, list, env.clock.now());
+    ASSERT_TRUE(q.ok()) << p.at("id").as_string() << ": " << q.error().message;
     for (const auto& l : q->lines) {
       if (!l.unit_price && !l.free) {
         EXPECT_FALSE(l.notes.empty()) << "unpriced lines say why";
