@@ -26,16 +26,6 @@ std::optional<int> as_int(const std::string& text) {
   return std::stoi(text);
 }
 
-bool is_accelerator(const std::string& code) {
-  return code.rfind("compute-gpu-", 0) == 0 || code == "compute-npu-24g" ||
-         code == "ai-gpu-memory" || code == "ai-fp16-tflops";
-}
-
-bool is_host(const std::string& code) {
-  return code == "compute-vcpu" ||
-         (code.rfind("compute-physical-server-", 0) == 0 && code.find("disk") == std::string::npos);
-}
-
 // The resource a service's quota mapping draws from its quantity, if any.
 std::string quantity_resource(const CatalogService& svc) {
   boost::system::error_code ec;
@@ -54,14 +44,7 @@ Result<Vdc> contract_vdc(Tx& tx, const Org& tenant, const std::optional<VdcId>& 
       return Error{ErrorCode::kNotFound, "VDC not found for this tenant", "vdc_id"};
     return *v;
   }
-  VdcQuery q;
-  q.org = tenant.id;
-  q.within_org_paths = {tenant.path};
-  q.page.limit = 100;
-  for (const auto& v : tx.list_vdcs(q).items) {
-    auto parent = v.parent ? tx.find_vdc(*v.parent) : std::nullopt;
-    if (!parent || parent->org != tenant.id) return v;  // the tenant's top VDC
-  }
+  if (auto top = top_vdc_of(tx, tenant)) return *top;
   return invalid("vdc_id", "the tenant has no VDC yet; create one (govcloud vdc create) first");
 }
 

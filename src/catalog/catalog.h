@@ -88,6 +88,11 @@ struct UnitConversion {
 };
 UnitConversion convert_unit(const std::string& written, const std::string& catalog_unit);
 
+// Joint rental (CAT-13): accelerators (GPU, NPU, GPU memory, AI compute) are sold only with a
+// host (a VM's vCPU or a physical server) for the same business system.
+bool is_accelerator(const std::string& code);
+bool is_host(const std::string& code);
+
 std::string_view builtin_catalog_yaml();
 
 }  // namespace govcloud

@@ -204,4 +204,14 @@ UnitConversion convert_unit(const std::string& written, const std::string& catal
   return out;
 }
 
+bool is_accelerator(const std::string& code) {
+  return code.rfind("compute-gpu-", 0) == 0 || code == "compute-npu-24g" ||
+         code == "ai-gpu-memory" || code == "ai-fp16-tflops";
+}
+
+bool is_host(const std::string& code) {
+  return code == "compute-vcpu" ||
+         (code.rfind("compute-physical-server-", 0) == 0 && code.find("disk") == std::string::npos);
+}
+
 }  // namespace govcloud

@@ -87,4 +87,16 @@ Status TenancyService::delete_vdc(const Principal& who, const VdcId& id,
   });
 }
 
+std::optional<Vdc> top_vdc_of(Tx& tx, const Org& org) {
+  VdcQuery q;
+  q.org = org.id;
+  q.within_org_paths = {org.path};
+  q.page.limit = 100;
+  for (const auto& v : tx.list_vdcs(q).items) {
+    auto parent = v.parent ? tx.find_vdc(*v.parent) : std::nullopt;
+    if (!parent || parent->org != org.id) return v;
+  }
+  return std::nullopt;
+}
+
 }  // namespace govcloud

@@ -18,15 +18,7 @@ namespace {
 Result<Vdc> nearest_vdc(Tx& tx, const Org& system) {
   std::optional<Org> node = system;
   while (node) {
-    VdcQuery q;
-    q.org = node->id;
-    q.within_org_paths = {node->path};
-    q.page.limit = 50;
-    auto list = tx.list_vdcs(q).items;
-    for (const auto& v : list) {
-      auto parent = v.parent ? tx.find_vdc(*v.parent) : std::nullopt;
-      if (!parent || parent->org != node->id) return v;
-    }
+    if (auto top = top_vdc_of(tx, *node)) return *top;
     if (node->type == OrgType::kTenant || !node->parent) break;
     node = tx.find_org(*node->parent);
   }
@@ -44,10 +36,6 @@ std::optional<Org> level_node(Tx& tx, const Org& system, OrgType level) {
   return std::nullopt;
 }
 
-bool is_accelerator(const std::string& code) {
-  return code.rfind("compute-gpu-", 0) == 0 || code == "compute-npu-24g" || code == "ai-gpu-memory";
-}
-
 // CAT-13: an accelerator goes with a VM or server the system already has.
 bool system_has_host(Tx& tx, const std::string& org_id) {
   DocumentQuery q;
@@ -60,7 +48,7 @@ bool system_has_host(Tx& tx, const std::string& org_id) {
     auto v = json::parse(d.body, ec);
     if (ec) continue;
     std::string svc = str(v.as_object(), "service");
-    if (svc == "compute-vcpu" || svc.rfind("compute-physical-server-", 0) == 0) return true;
+    if (is_host(svc)) return true;
     if (auto* quota = v.as_object().if_contains("quota"); quota && quota->is_object())
       if (quota->as_object().contains("vcpu") || quota->as_object().contains("physical_server"))
         return true;
