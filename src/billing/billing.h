@@ -114,6 +114,7 @@ Result<std::string> quote_xlsx(const Quote& q);
 struct PackageLine {
   ContractItem item;
   Decimal quantity;
+  Decimal catalog_quantity;  // quantity in the service's own unit (65.24 × 100GB → 6524 GB)
   std::string price_unit_text;
 };
 struct ParsedPackage {

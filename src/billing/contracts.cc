@@ -20,6 +20,11 @@ std::string scalar_text(const json::value* v) {
   return json::serialize(*v);
 }
 
+// Bounds that keep every product exact in 64/128-bit fixed point: a trillion of a unit per line
+// and a budget of 10^8 万元 are far beyond any procurement.
+constexpr std::int64_t kMaxCatalogQuantity = 1000000000000;
+constexpr std::int64_t kMaxBudgetWanMicros = std::int64_t{100000000} * Decimal::kScale;
+
 std::optional<int> as_int(const std::string& text) {
   if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
@@ -82,7 +87,10 @@ Result<ParsedPackage> parse_package(Tx& tx, const json::value& package) {
   if (!budget.empty()) {
     // 万元 with up to six decimals is exact in 1/10000 yuan once multiplied out.
     GC_ASSIGN_OR_RETURN(auto wan, Decimal::parse(budget, "package.budget_wan_yuan"));
-    out.budget = Money::from_units(wan.micros() * Money::kScale * 10000 / Decimal::kScale);
+    // 1 万元 = 10^8 units; a Decimal holds 10^6 per unit, so units = micros × 100.
+    if (wan.micros() < 0 || wan.micros() > kMaxBudgetWanMicros)
+      return invalid("package.budget_wan_yuan", "budget must be between 0 and 10^8 万元");
+    out.budget = Money::from_units(wan.micros() * 100);
   } else {
     out.uninterpreted.push_back("no budget (采购包预算金额) is stated");
   }
@@ -159,6 +167,10 @@ Result<ParsedPackage> parse_package(Tx& tx, const json::value& package) {
     }
     it.note = note;
     auto conv = convert_unit(it.unit_text, svc->unit);
+    auto in_catalog_unit = pl.quantity.times(conv.factor);
+    if (!in_catalog_unit || in_catalog_unit->ceil() > kMaxCatalogQuantity)
+      return invalid(f + ".quantity", f + ": quantity × unit is more than 10^12 " + svc->unit);
+    pl.catalog_quantity = *in_catalog_unit;
     if (!conv.understood || !conv.note.empty())
       out.uninterpreted.push_back("line " + std::to_string(line) + " (" + it.service_code +
                                   "): " + conv.note);
@@ -248,8 +260,7 @@ Result<Contract> Billing::import_contract(const Principal& who, const ContractIm
       auto svc = tx.find_service(it.service_code);
       std::string resource = svc ? quantity_resource(*svc) : "";
       if (resource.empty()) continue;
-      auto conv = convert_unit(it.unit_text, svc->unit);
-      Decimal amount = l.quantity.times(conv.factor).plus_percent(c.free_headroom_pct);
+      Decimal amount = l.catalog_quantity.plus_percent(c.free_headroom_pct);
       tx.insert_quota_grant(
           QuotaGrant{c.id, vdc.id, resource, amount.ceil(), it.starts_at, it.ends_at});
     }

@@ -38,6 +38,9 @@ Status check_price(Tx& tx, Price& p, const Clock& clock) {
   if (!is_period(p.period)) return invalid("period", "period must be month, year, once or traffic");
   if (p.per < 1 || p.per > 1000000) return invalid("per", "per must be 1-1000000");
   if (p.amount.units() < 0) return invalid("amount", "amount must not be negative");
+  // A billion yuan per unit is beyond any catalog price and keeps every product exact.
+  if (p.amount > Money::from_yuan(1000000000))
+    return invalid("amount", "amount must be at most 1000000000 yuan");
   if (p.effective_from < start_of_day(clock.now()))
     return invalid("effective_from",
                    "prices are never changed retroactively; effective_from must be today or later");

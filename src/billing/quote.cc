@@ -16,6 +16,10 @@ struct LineInput {
   Decimal quantity;
 };
 
+std::string field_of(int line) {
+  return "package.items[" + std::to_string(line - 1) + "].quantity";
+}
+
 Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::string& name,
                           std::optional<Money> budget, std::optional<int> contract_months,
                           const std::vector<LineInput>& lines, const PriceList& list, TimeMs at) {
@@ -38,7 +42,10 @@ Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::stri
     auto svc = tx.find_service(it.service_code);
     if (!svc) return not_found("service '" + it.service_code + "'");
     auto conv = convert_unit(it.unit_text, svc->unit);
-    l.catalog_quantity = in.quantity.times(conv.factor);
+    auto in_catalog_unit = in.quantity.times(conv.factor);
+    if (!in_catalog_unit)
+      return invalid(field_of(l.line), "quantity × unit does not fit; check the quantity");
+    l.catalog_quantity = *in_catalog_unit;
     if (conv.factor != 1)
       l.notes.push_back(it.quantity + " × " + it.unit_text + " = " + l.catalog_quantity.str() +
                         " " + svc->unit);
@@ -87,13 +94,17 @@ Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::stri
     l.price_basis = price->amount.str() + " 元 per " +
                     (price->per == 1 ? "" : std::to_string(price->per) + " ") + price->unit +
                     " per " + price->period;
-    l.total = price->amount.times(l.catalog_quantity, l.periods, divisor).round_to_fen();
+    auto total = price->amount.times(l.catalog_quantity, l.periods, divisor);
+    if (!total) return invalid(field_of(l.line), "the line total does not fit; check its quantity");
+    l.total = total->round_to_fen();
     if (svc->price_ceiling && price->period == svc->period &&
         price->amount.divided_by(price->per) > *svc->price_ceiling) {
       l.over_ceiling = true;
       l.notes.push_back("unit price above the ceiling (最高限价) " + svc->price_ceiling->str());
     }
-    q.total += l.total;
+    auto sum = q.total.plus(l.total);
+    if (!sum) return invalid(field_of(l.line), "the grand total does not fit");
+    q.total = *sum;
     q.lines.push_back(std::move(l));
   }
   q.over_budget = q.budget && q.total > *q.budget;

@@ -163,7 +163,8 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> quota_amounts(
     auto* v = params.if_contains(param);
     if (v == nullptr || !v->is_int64()) continue;
     std::int64_t amount = v->as_int64();
-    if (param != "quantity") amount *= quantity;
+    if (param != "quantity" && __builtin_mul_overflow(amount, quantity, &amount))
+      return invalid("params." + param, param + " × quantity is too large");
     if (amount > 0) out.emplace_back(std::string(kv.key()), amount);
   }
   return out;
@@ -176,6 +177,11 @@ UnitConversion convert_unit(const std::string& written, const std::string& catal
   while (i < written.size() && written[i] == ' ') ++i;
   std::size_t start = i;
   while (i < written.size() && std::isdigit(static_cast<unsigned char>(written[i]))) ++i;
+  if (i - start > 6) {  // no document writes a unit of a million or more of anything
+    out.understood = false;
+    out.note = "unit '" + written.substr(0, 40) + "' has a number too large to be a unit";
+    return out;
+  }
   std::int64_t number = i > start ? std::stoll(written.substr(start, i - start)) : 1;
   std::string word;
   for (; i < written.size(); ++i) {

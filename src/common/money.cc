@@ -70,6 +70,12 @@ Result<Decimal> Decimal::parse(std::string_view text, const std::string& field) 
   return Decimal(v);
 }
 
+std::optional<Decimal> Decimal::times(std::int64_t n) const {
+  std::int64_t v = 0;
+  if (__builtin_mul_overflow(micros_, n, &v)) return std::nullopt;
+  return Decimal(v);
+}
+
 std::int64_t Decimal::ceil() const {
   std::int64_t q = micros_ / kScale;
   if (micros_ % kScale > 0) ++q;
@@ -100,15 +106,22 @@ Money Money::round_to_fen() const {
   return Money(div_round(units_, 100) * 100);
 }
 
-Money Money::times(Decimal quantity, std::int64_t multiplier) const {
-  __int128 v = static_cast<__int128>(units_) * quantity.micros() * multiplier;
-  return Money(div_round(v, Decimal::kScale));
+std::optional<Money> Money::times(Decimal a, Decimal b, std::int64_t divisor) const {
+  if (divisor == 0) return std::nullopt;
+  __int128 ab = 0, v = 0;
+  if (__builtin_mul_overflow(static_cast<__int128>(a.micros()), b.micros(), &ab) ||
+      __builtin_mul_overflow(ab, static_cast<__int128>(units_), &v))
+    return std::nullopt;
+  __int128 den = static_cast<__int128>(Decimal::kScale) * Decimal::kScale * divisor;
+  __int128 q = v / den;
+  if (q >= INT64_MAX || q <= INT64_MIN) return std::nullopt;  // room for the rounding step
+  return Money(div_round(v, den));
 }
 
-Money Money::times(Decimal a, Decimal b, std::int64_t divisor) const {
-  __int128 v = static_cast<__int128>(units_) * a.micros() * b.micros();
-  __int128 den = static_cast<__int128>(Decimal::kScale) * Decimal::kScale * divisor;
-  return Money(div_round(v, den));
+std::optional<Money> Money::plus(Money o) const {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(units_, o.units_, &sum)) return std::nullopt;
+  return Money(sum);
 }
 
 Money Money::divided_by(std::int64_t divisor) const {

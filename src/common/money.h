@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,8 +31,9 @@ class Decimal {
   friend bool operator==(Decimal, Decimal) = default;
   friend auto operator<=>(Decimal, Decimal) = default;
   Decimal operator+(Decimal o) const { return Decimal(micros_ + o.micros_); }
-  // Multiplication by a whole factor (unit conversions such as 100GB → GB).
-  Decimal times(std::int64_t n) const { return Decimal(micros_ * n); }
+  // Multiplication by a whole factor (unit conversions such as 100GB → GB); nullopt when the
+  // product does not fit, so absurd input is refused instead of wrapping around.
+  std::optional<Decimal> times(std::int64_t n) const;
   // Multiplication by a percentage with rounding up, for headroom (20% more of 7 = 8.4).
   Decimal plus_percent(int pct) const;
 
@@ -53,18 +55,13 @@ class Money {
   // Yuan with two decimals when whole fen, otherwise up to four: "12.00", "0.0125".
   std::string str() const;
   Money round_to_fen() const;
-  // price × quantity × multiplier, exact to 1/10000 yuan (half away from zero), via 128 bits.
-  Money times(Decimal quantity, std::int64_t multiplier = 1) const;
   // price × a × b ÷ divisor in one step, so no intermediate rounding (quotes: unit price ×
-  // quantity × periods ÷ "per" units).
-  Money times(Decimal a, Decimal b, std::int64_t divisor) const;
+  // quantity × periods ÷ "per" units), half away from zero; nullopt when it does not fit.
+  std::optional<Money> times(Decimal a, Decimal b, std::int64_t divisor) const;
   // price ÷ divisor (e.g. per 100GB → per GB), half away from zero.
   Money divided_by(std::int64_t divisor) const;
-  Money operator+(Money o) const { return Money(units_ + o.units_); }
-  Money& operator+=(Money o) {
-    units_ += o.units_;
-    return *this;
-  }
+  // Sum, nullopt on overflow.
+  std::optional<Money> plus(Money o) const;
   friend bool operator==(Money, Money) = default;
   friend auto operator<=>(Money, Money) = default;
 

@@ -188,6 +188,16 @@ TEST(BadInput, CatalogContractAndRequestRoutesRefuseBadInput) {
        pkg(R"([{"catalog":"compute-vcpu","quantity":"1","unit":"1CPU"}])") +
            R"(,"price_list":"no such list"})",
        404, "not_found", "price_list"},
+      // Numbers too large for exact fixed point are refused, never wrapped (fuzzer finding).
+      {member, "POST", "/api/v1/quotes",
+       pkg(R"([{"catalog":"compute-memory","quantity":"9000000000000","unit":"100GB"}])") +
+           R"(,"price_list":"区价目"})",
+       400, "invalid_argument", "package.items[0].quantity"},
+      {mu, "POST", "/api/v1/contracts",
+       contract(R"([{"catalog":"compute-vcpu","quantity":"2000000000000","unit":"1CPU"}])"), 400,
+       "invalid_argument", "package.items[0].quantity"},
+      {mu, "POST", pl + "/prices", R"({"service":"compute-memory","amount":"90000000000000"})", 400,
+       "invalid_argument", "amount"},
       {mu, "GET", "/api/v1/contracts/" + w.a.contract + "/quote", "", 400, "invalid_argument",
        "price_list"},
       // Requests

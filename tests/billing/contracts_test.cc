@@ -90,7 +90,7 @@ TEST(Contracts, EveryPackageImportsAndQuotasMatchItsItems) {
       auto amount = Decimal::parse(it.quantity, "q")
                         .value()
                         .times(convert_unit(it.unit_text, svc.unit).factor)
-                        .plus_percent(20)
+                        ->plus_percent(20)
                         .ceil();
       expected[resource] += amount;
     }
