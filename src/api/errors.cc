@@ -11,7 +11,6 @@ int http_status(ErrorCode code) {
     case ErrorCode::kUnauthenticated:
       return 401;
     case ErrorCode::kPermissionDenied:
-      return 403;
     case ErrorCode::kPasswordExpired:
       return 403;
     case ErrorCode::kNotFound:
@@ -19,7 +18,6 @@ int http_status(ErrorCode code) {
     case ErrorCode::kMethodNotAllowed:
       return 405;
     case ErrorCode::kConflict:
-      return 409;
     case ErrorCode::kQuotaExceeded:
       return 409;
     case ErrorCode::kPayloadTooLarge:

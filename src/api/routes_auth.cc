@@ -66,24 +66,24 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
   me.allowed_during_totp_enrolment = true;
   routes.push_back(me);
 
-  routes.push_back(
-      Route{"POST",
-            "/api/v1/auth/assume-role",
-            Access::Authenticated(),
-            "auth",
-            "Take on one granted role for a limited time (代入角色, IAM-07)",
-            BodySchema{
-                {{"binding_id", FieldType::kString, true, "a role binding of the caller", 0, 0, 40},
-                 {"minutes", FieldType::kInteger, false, "session length", 1, 24 * 60}}},
-            {},
-            [&s](Call& c) -> Result<Reply> {
-              GC_ASSIGN_OR_RETURN(
-                  auto token,
-                  s.iam.assume_role(*c.who, BindingId{str_field(c.body, "binding_id")},
-                                    static_cast<int>(int_field(c.body, "minutes", 30)), c.ctx));
-              return json_reply(token_json(token), 201);
-            },
-            201});
+  routes.push_back(Route{
+      "POST",
+      "/api/v1/auth/assume-role",
+      Access::Authenticated(),
+      "auth",
+      "Take on one granted role for a limited time (代入角色, IAM-07)",
+      BodySchema{
+          {{"binding_id", FieldType::kString, true, "a role binding of the caller", 0, 0, 40},
+           {"minutes", FieldType::kInteger, false, "session length", 1, std::int64_t{24} * 60}}},
+      {},
+      [&s](Call& c) -> Result<Reply> {
+        GC_ASSIGN_OR_RETURN(
+            auto token,
+            s.iam.assume_role(*c.who, BindingId{str_field(c.body, "binding_id")},
+                              static_cast<int>(int_field(c.body, "minutes", 30)), c.ctx));
+        return json_reply(token_json(token), 201);
+      },
+      201});
 
   Route pw{"POST",
            "/api/v1/auth/password",

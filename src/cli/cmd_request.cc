@@ -21,7 +21,7 @@ const std::vector<Column> kRequestColumns = {{"ID", "id"},
                                              {"CREATED", "created_at"}};
 
 void add_id_command(CLI::App* parent, const std::string& name, const std::string& help,
-                    std::function<void(const std::string&)> fn) {
+                    const std::function<void(const std::string&)>& fn) {
   auto id = std::make_shared<std::string>();
   auto* cmd = parent->add_subcommand(name, help);
   cmd->add_option("id", *id)->required();

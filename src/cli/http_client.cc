@@ -56,7 +56,7 @@ struct HttpClient::Impl {
     http::write(*stream, r);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(256 * 1024 * 1024);
+    parser.body_limit(std::uint64_t{256} * 1024 * 1024);
     http::read(*stream, buffer, parser);
     auto res = parser.release();
     ClientResponse out;

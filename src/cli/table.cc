@@ -45,9 +45,11 @@ std::string cell_text(const json::value& v) {
 std::string render_table(const json::array& rows, const std::vector<Column>& columns) {
   std::vector<std::vector<std::string>> cells;
   std::vector<std::size_t> widths;
+  widths.reserve(columns.size());
   for (const auto& c : columns) widths.push_back(display_width(c.header));
   for (const auto& r : rows) {
     std::vector<std::string> line;
+    line.reserve(columns.size());
     for (std::size_t i = 0; i < columns.size(); ++i) {
       const json::value* v = r.is_object() ? lookup(r.as_object(), columns[i].key) : nullptr;
       std::string text = v ? cell_text(*v) : "-";
@@ -65,6 +67,7 @@ std::string render_table(const json::array& rows, const std::vector<Column>& col
     return out + "\n";
   };
   std::vector<std::string> header;
+  header.reserve(columns.size());
   for (const auto& c : columns) header.push_back(c.header);
   std::string out = emit(header);
   for (const auto& line : cells) out += emit(line);

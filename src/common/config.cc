@@ -66,8 +66,8 @@ const std::map<std::string, Setter>& setters() {
        }},
       {"threads", int_field(&Config::threads, 0, 256)},
       {"max_body_bytes", int_field(&Config::max_body_bytes, 1024, 64 << 20)},
-      {"token_ttl_minutes", int_field(&Config::token_ttl_minutes, 1, 7 * 24 * 60)},
-      {"max_assume_minutes", int_field(&Config::max_assume_minutes, 1, 24 * 60)},
+      {"token_ttl_minutes", int_field(&Config::token_ttl_minutes, 1, std::int64_t{7} * 24 * 60)},
+      {"max_assume_minutes", int_field(&Config::max_assume_minutes, 1, std::int64_t{24} * 60)},
       {"audit_retention_days", int_field(&Config::audit_retention_days, 366, 36500)},
       {"access_log",
        [](Config& c, const std::string& k, const std::string& v) -> Status {
@@ -112,7 +112,7 @@ const std::map<std::string, Setter>& setters() {
       {"lockout.lock_minutes",
        [](Config& c, const std::string& k, const std::string& v) -> Status {
          std::int64_t out = 0;
-         GC_TRY(parse_int(k, v, 1, 24 * 60, out));
+         GC_TRY(parse_int(k, v, 1, std::int64_t{24} * 60, out));
          c.lockout.lock_minutes = static_cast<int>(out);
          return ok_status();
        }},

@@ -36,7 +36,7 @@ struct Error {
 inline Error invalid(std::string field, std::string message) {
   return Error{ErrorCode::kInvalidArgument, std::move(message), std::move(field)};
 }
-inline Error not_found(std::string what) {
+inline Error not_found(const std::string& what) {
   return Error{ErrorCode::kNotFound, what + " not found", {}};
 }
 inline Error denied(std::string message) {
@@ -85,9 +85,12 @@ inline Status ok_status() {
 
 #define GC_CONCAT_INNER(a, b) a##b
 #define GC_CONCAT(a, b) GC_CONCAT_INNER(a, b)
+// lhs is a declaration ("auto x") and tmp a fresh name, so neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define GC_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.error();             \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 #define GC_ASSIGN_OR_RETURN(lhs, expr) \
   GC_ASSIGN_OR_RETURN_IMPL(GC_CONCAT(gc_assign_tmp_, __LINE__), lhs, expr)

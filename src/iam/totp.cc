@@ -26,7 +26,8 @@ bool totp_verify(const Bytes& secret, const std::string& code, std::int64_t unix
   if (code.size() != static_cast<std::size_t>(params.digits)) return false;
   bool match = false;
   for (int w = -window; w <= window; ++w) {
-    std::string expected = totp_code(secret, unix_seconds + w * params.step_seconds, params);
+    std::string expected = totp_code(
+        secret, unix_seconds + static_cast<std::int64_t>(w) * params.step_seconds, params);
     match |= constant_time_equal(expected, code);
   }
   return match;

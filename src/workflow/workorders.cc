@@ -16,7 +16,7 @@ using namespace workflow;
 namespace {
 
 const std::vector<std::string> kTypes = {"onboarding", "go_live", "change", "exit"};
-constexpr std::size_t kMaxAttachment = 512 * 1024;
+constexpr std::size_t kMaxAttachment = std::size_t{512} * 1024;
 
 // Allowed moves; cancelled and closed are final.
 bool can_move(const std::string& from, const std::string& to) {
