@@ -93,6 +93,11 @@ Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing&
       User mu_admin,
       iam.create_user(installer, NewUser{"demo-mu", pw, "示例区数据局管理员", "", "", mu.id}, ctx));
   GC_TRY(iam.grant(installer, GrantInput{mu_admin.id, Role::kTenantAdmin, mu.id, false, 0}, ctx));
+  // The provider's operations staff: completes fulfilment orders and handles work orders.
+  GC_ASSIGN_OR_RETURN(
+      User ops,
+      iam.create_user(installer, NewUser{"demo-ops", pw, "示例运维人员", "", "", root->id}, ctx));
+  GC_TRY(iam.grant(installer, GrantInput{ops.id, Role::kOps, root->id, false, 0}, ctx));
   // An illustrative price list: amounts at or under the 002 ceilings, not any bidder's prices.
   GC_ASSIGN_OR_RETURN(PriceList list,
                       billing.create_price_list(installer, "示例价目", mu.id, "demo prices", ctx));

@@ -59,9 +59,10 @@ int serve(Config config) {
         std::cerr << "govcloud: demo data failed: " << demo.error().message << "\n";
         return 1;
       }
-      std::cout << "govcloud: demo tenant ready; users 'demo-mu', 'demo-admin', 'demo-user' "
-                   "(password: "
-                << demo.value() << ")" << std::endl;
+      std::cout
+          << "govcloud: demo tenant ready; users 'demo-mu', 'demo-admin', 'demo-user', 'demo-ops' "
+             "(password: "
+          << demo.value() << ")" << std::endl;
     }
   }
 

@@ -25,7 +25,7 @@ Listing<Doc> to_listing(const Listing<Document>& docs) {
 Result<Listing<Doc>> Workflow::list_fulfilments(const Principal& who, const std::string& state,
                                                 const Page& page) {
   auto paths = who.paths_for(Action::kFulfil);
-  if (paths.empty()) return denied("not allowed: fulfilment.complete");
+  if (paths.empty()) return denied("not allowed: fulfilment.list (operations staff, role ops)");
   return store_.read([&](Tx& tx) -> Result<Listing<Doc>> {
     DocumentQuery q;
     q.kind = "fulfilment";
