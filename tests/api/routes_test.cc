@@ -714,6 +714,44 @@ TEST(Routes, WorkOrderLifecycle) {
 }
 
 // Must stay last: every route in the OpenAPI document has been called by the cases above.
+// `scripts/run` starts with --demo; the README's walk must work on exactly that data.
+TEST(Routes, DemoDataCarriesTheReadmeWalkFromRequestToResource) {
+  TestServer demo({"--demo"});
+  std::string user = demo.login("demo-user");
+  auto systems = demo.call("GET", "/api/v1/orgs?type=business_system", user);
+  ASSERT_EQ(systems.status, 200) << systems.body;
+  ASSERT_EQ(systems.json.at("items").as_array().size(), 1u);
+  std::string system(systems.json.at("items").at(0).at("id").as_string());
+  auto r = demo.call("POST", "/api/v1/requests", user,
+                     obj({{"service", "compute-vcpu"},
+                          {"org_id", system},
+                          {"params", json::object{{"quantity", 4}}}}));
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string id(r.json.at("id").as_string());
+  auto approved = demo.call("POST", "/api/v1/requests/" + id + "/approve", demo.login("demo-admin"),
+                            obj({{"comment", "同意"}}));
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.json.at("state").as_string(), "fulfilling");
+  std::string ops = demo.login("demo-ops");
+  auto orders = demo.call("GET", "/api/v1/fulfilments?state=open", ops);
+  ASSERT_EQ(orders.status, 200) << orders.body;
+  ASSERT_EQ(orders.json.at("items").as_array().size(), 1u);
+  std::string order(orders.json.at("items").at(0).at("id").as_string());
+  auto done = demo.call("POST", "/api/v1/fulfilments/" + order + "/complete", ops,
+                        obj({{"delivery", "已开通 4 vCPU"}}));
+  ASSERT_EQ(done.status, 200) << done.body;
+  auto resources = demo.call("GET", "/api/v1/resources", user);
+  ASSERT_EQ(resources.json.at("items").as_array().size(), 1u);
+  EXPECT_EQ(resources.json.at("items").at(0).at("state").as_string(), "active");
+  // The demo management unit's price list quotes a package as the README shows.
+  auto quote = demo.call("POST", "/api/v1/quotes", demo.login("demo-mu"),
+                         obj({{"package", json::parse(R"({"id":"demo","items":[
+                                {"catalog":"compute-vcpu","quantity":"8","unit":"1CPU","months":"12"}]})")},
+                              {"price_list", "示例价目"}}));
+  ASSERT_EQ(quote.status, 200) << quote.body;
+  EXPECT_EQ(quote.json.at("total").as_string(), "1152.00");  // 8 × 12 元 × 12 months
+}
+
 TEST(Routes, ZzEveryRouteWasExercised) {
   auto doc = server->call("GET", "/api/v1/openapi.json");
   std::string metrics = server->call("GET", "/metrics").body;
