@@ -1,5 +1,6 @@
 // Procurement packages as contracts (采购合同/采购包) and the quotas they grant (TEN-06).
 #include <boost/json.hpp>
+#include <charconv>
 #include <set>
 
 #include "billing/billing.h"
@@ -17,6 +18,13 @@ std::string scalar_text(const json::value* v) {
   if (v == nullptr || v->is_null()) return "";
   if (v->is_string()) return std::string(v->as_string());
   if (v->is_bool()) return v->as_bool() ? "true" : "false";
+  if (v->is_double()) {
+    // The shortest text that reads back as the same double: 1066.24, not 1.06624E3, so that a
+    // budget or quantity sent as a JSON number parses as the decimal the sender wrote.
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v->as_double());
+    return ec == std::errc{} ? std::string(buf, end) : json::serialize(*v);
+  }
   return json::serialize(*v);
 }
 

@@ -152,6 +152,21 @@ TEST(Contracts, BatchesRaiseTheQuotaFromTheirStartDates) {
             ErrorCode::kConflict);
 }
 
+TEST(Contracts, JsonNumbersReadAsTheDecimalsTheSenderWrote) {
+  Env env;
+  env.build_tree();
+  Stage s = stage(env, "数字局");
+  ContractImport in;
+  in.tenant = s.tenant.id;
+  // An API client sends numbers, not YAML strings: 1066.24 万元 and 65.24 × 100GB.
+  in.package = json::parse(R"({"id":"n","budget_wan_yuan":1066.24,"items":[
+      {"catalog":"storage-normal","quantity":65.24,"unit":"100GB","months":10}]})");
+  auto c = must(env.billing->import_contract(env.mu_admin, in, env.ctx));
+  ASSERT_TRUE(c.budget.has_value());
+  EXPECT_EQ(c.budget->str(), "10662400.00");
+  EXPECT_EQ(limit_of(env, s.vdc, "storage_normal_gb"), 7829);  // 6524 GB × 1.2, rounded up
+}
+
 TEST(Contracts, OnlyTheManagementUnitImportsAndBadPackagesAreRefused) {
   Env env;
   env.build_tree();
