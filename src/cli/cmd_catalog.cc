@@ -33,7 +33,9 @@ void register_catalog(CLI::App& app) {
   };
   auto lf = std::make_shared<ListFlags>();
   auto* list = catalog->add_subcommand("list", "List services; filter by category and keyword");
-  list->add_option("--category", lf->category);
+  list->add_option("--category", lf->category,
+                   "ai, compute, crypto, database, migration, monitoring, network, security, "
+                   "service, software, storage");
   list->add_option("-q,--query", lf->q, "keyword, Chinese or English");
   list->add_option("--origin", lf->origin, "catalog or custom");
   list->add_flag("--include-retired", lf->retired);
@@ -113,7 +115,7 @@ void register_catalog(CLI::App& app) {
   };
   auto sf = std::make_shared<ShowFlags>();
   auto* show_prices = price->add_subcommand("show", "Prices in force on a date, or all versions");
-  show_prices->add_option("--list", sf->list)->required();
+  show_prices->add_option("--list", sf->list, "price list, by name or id")->required();
   show_prices->add_option("--at", sf->at, "date, e.g. 2027-01-01");
   show_prices->add_option("--service", sf->service);
   show_prices->add_flag("--history", sf->history);
@@ -135,7 +137,7 @@ void register_catalog(CLI::App& app) {
   };
   auto pf = std::make_shared<SetFlags>();
   auto* set = price->add_subcommand("set", "Add a price version (never overwrites)");
-  set->add_option("--list", pf->list)->required();
+  set->add_option("--list", pf->list, "price list, by name or id")->required();
   set->add_option("service", pf->service)->required();
   set->add_option("amount", pf->amount, "yuan")->required();
   set->add_option("--per", pf->per, "units the amount is for (e.g. 100 for per 100 GB)");
@@ -155,7 +157,7 @@ void register_catalog(CLI::App& app) {
   auto ff = std::make_shared<FileFlags>();
   auto* import = price->add_subcommand("import", "Import prices from a YAML or CSV file");
   import->add_option("file", ff->file)->required();
-  import->add_option("--list", ff->list)->required();
+  import->add_option("--list", ff->list, "price list, by name or id")->required();
   import->add_option("--format", ff->format, "yaml or csv (default: by file name)");
   import->callback([ff] {
     std::string format = ff->format;
@@ -167,7 +169,7 @@ void register_catalog(CLI::App& app) {
 });
 auto ef = std::make_shared<FileFlags>();
 auto* exp = price->add_subcommand("export", "Export prices as YAML or CSV");
-exp->add_option("--list", ef->list)->required();
+exp->add_option("--list", ef->list, "price list, by name or id")->required();
 exp->add_option("--format", ef->format, "yaml (default) or csv");
 exp->add_option("--at", ef->at, "date");
 exp->callback([ef] {
