@@ -230,13 +230,22 @@ Result<Doc> Workflow::attach_to_work_order(const Principal& who, const std::stri
     auto& [w, org] = pair;
     if (w.body.at("attachments").as_array().size() >= 50)
       return conflict("a work order has at most 50 attachments");
-    // Content-addressed file first; the record commits only if the file is in place.
+    // Content-addressed file first, written aside and renamed into place so that a reader never
+    // sees half a file; the record commits only if the file is there.
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    {
-      std::ofstream out(path, std::ios::binary | std::ios::trunc);
-      out << content;
-      if (!out) return Error{ErrorCode::kInternal, "cannot store the attachment", {}};
+    if (!std::filesystem::exists(path, ec)) {
+      auto part = dir / (sha + "." + new_id("part"));
+      {
+        std::ofstream out(part, std::ios::binary | std::ios::trunc);
+        out << content;
+        if (!out) return Error{ErrorCode::kInternal, "cannot store the attachment", {}};
+      }
+      std::filesystem::rename(part, path, ec);
+      if (ec) {
+        std::filesystem::remove(part, ec);
+        return Error{ErrorCode::kInternal, "cannot store the attachment", {}};
+      }
     }
     TimeMs now = clock_.now();
     w.body["attachments"].as_array().push_back(json::object{{"filename", filename},

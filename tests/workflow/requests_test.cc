@@ -252,6 +252,11 @@ TEST(WorkOrders, LifecycleWithCommentsAttachmentsAndTimestamps) {
   auto file = must(env.workflow->attachment(env.a_member, id, 0));
   EXPECT_EQ(file.first, "migration plan");
   EXPECT_EQ(file.second, "plan.txt");
+  // The same content again under another name shares the stored file; both read back whole.
+  w = must(env.workflow->attach_to_work_order(ops, id, "plan-v2.txt", "migration plan", env.ctx));
+  EXPECT_EQ(w.at("attachments").as_array().size(), 2u);
+  EXPECT_EQ(must(env.workflow->attachment(env.a_member, id, 1)).first, "migration plan");
+  EXPECT_EQ(must(env.workflow->attachment(env.a_member, id, 1)).second, "plan-v2.txt");
   EXPECT_EQ(
       env.workflow->transition_work_order(env.a_member, id, "resolved", "", env.ctx).error().code,
       ErrorCode::kPermissionDenied);
