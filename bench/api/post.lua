@@ -1,4 +1,4 @@
--- Audited POST: one quota reservation per request.
+-- Audited POST: one quota hold (the tenant admin's direct reservation) per request.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"amounts":{"vcpu":1},"ref":"bench"}'
+wrk.body = '{"amounts":{"vcpu":1},"reason":"bench","ref":"bench"}'

@@ -1,10 +1,13 @@
 #include "api/http_server.h"
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <thread>
 #include <vector>
+
+#include "api/access_log.h"
 
 namespace govcloud {
 
@@ -19,8 +22,12 @@ constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const HttpHandler& handler, std::int64_t max_body)
-      : stream_(std::move(socket)), handler_(handler), max_body_(max_body) {}
+  Session(tcp::socket socket, std::string remote_ip, const HttpHandler& handler,
+          std::int64_t max_body)
+      : stream_(std::move(socket)),
+        remote_ip_(std::move(remote_ip)),
+        handler_(handler),
+        max_body_(max_body) {}
 
   void start() {
     asio::dispatch(stream_.get_executor(),
@@ -60,9 +67,7 @@ class Session : public std::enable_shared_from_this<Session> {
       req.authorization = std::string(msg[http::field::authorization]);
       req.body = std::move(msg.body());
     }
-    beast::error_code ep_ec;
-    auto ep = stream_.socket().remote_endpoint(ep_ec);
-    req.remote_ip = ep_ec ? "" : ep.address().to_string();
+    req.remote_ip = remote_ip_;
     HttpResponse out = handler_(req);
     auto res = std::make_shared<http::response<http::string_body>>();
     res->result(static_cast<unsigned>(out.status));
@@ -86,6 +91,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  std::string remote_ip_;  // taken once per connection, not per request
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpHandler& handler_;
@@ -94,20 +100,39 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// One io_context per I/O thread, each run by exactly that thread: a connection lives on one
+// thread from accept to close, so requests share no scheduler lock (the per-request futex of a
+// single multi-threaded io_context, issue 7 §8).
 struct HttpServer::Impl {
   HttpServerOptions options;
   HttpHandler handler;
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  bool stopped = false;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<std::unique_ptr<asio::steady_timer>> flushers;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::size_t next = 0;
+  std::atomic<bool> stopped{false};
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+    auto& ioc = *contexts[next++ % contexts.size()];
+    acceptor->async_accept(ioc, [this](beast::error_code ec, tcp::socket s) {
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(s), handler, options.max_body_bytes)->start();
+        beast::error_code ep_ec;
+        auto ep = s.remote_endpoint(ep_ec);
+        std::string ip = ep_ec ? "" : ep.address().to_string();
+        std::make_shared<Session>(std::move(s), std::move(ip), handler, options.max_body_bytes)
+            ->start();
       }
-      if (acceptor.is_open()) accept();
+      if (acceptor->is_open()) accept();
+    });
+  }
+
+  // Each thread writes its buffered access-log lines at least once a second.
+  void flush_logs_every_second(std::size_t i) {
+    flushers[i]->expires_after(std::chrono::seconds(1));
+    flushers[i]->async_wait([this, i](beast::error_code ec) {
+      access_log::flush_this_thread();
+      if (!ec && !stopped) flush_logs_every_second(i);
     });
   }
 };
@@ -116,6 +141,14 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
+  int n = impl_->options.threads > 0 ? impl_->options.threads
+                                     : static_cast<int>(std::thread::hardware_concurrency());
+  if (n < 1) n = 1;
+  for (int i = 0; i < n; ++i) {
+    impl_->contexts.push_back(std::make_unique<asio::io_context>(1));
+    impl_->flushers.push_back(std::make_unique<asio::steady_timer>(*impl_->contexts.back()));
+  }
+  impl_->acceptor = std::make_unique<tcp::acceptor>(*impl_->contexts[0]);
 }
 
 HttpServer::~HttpServer() = default;
@@ -137,7 +170,7 @@ Result<int> HttpServer::start() {
   auto addr = asio::ip::make_address(host, ec);
   if (ec) return invalid("listen", "listen host must be an IP address: " + host);
   tcp::endpoint ep(addr, static_cast<unsigned short>(port));
-  auto& acc = impl_->acceptor;
+  auto& acc = *impl_->acceptor;
   acc.open(ep.protocol(), ec);
   if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acc.bind(ep, ec);
@@ -148,25 +181,33 @@ Result<int> HttpServer::start() {
 }
 
 void HttpServer::run() {
-  int n = impl_->options.threads > 0 ? impl_->options.threads
-                                     : static_cast<int>(std::thread::hardware_concurrency());
-  if (n < 1) n = 1;
-  asio::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
+  auto& first = *impl_->contexts[0];
+  asio::signal_set signals(first, SIGINT, SIGTERM);
   signals.async_wait([this](beast::error_code ec, int) {
     if (!ec) stop();
   });
   std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  for (std::size_t i = 0; i < impl_->contexts.size(); ++i) {
+    auto run_one = [this, i] {
+      impl_->flush_logs_every_second(i);
+      impl_->contexts[i]->run();
+      access_log::flush_this_thread();
+    };
+    if (i == 0) continue;
+    threads.emplace_back(run_one);
+  }
+  impl_->flush_logs_every_second(0);
+  first.run();
+  access_log::flush_this_thread();
   for (auto& t : threads) t.join();
 }
 
 void HttpServer::stop() {
-  asio::post(impl_->ioc, [this] {
+  asio::post(*impl_->contexts[0], [this] {
     beast::error_code ec;
-    impl_->acceptor.close(ec);
-    impl_->ioc.stop();
+    impl_->acceptor->close(ec);
     impl_->stopped = true;
+    for (auto& c : impl_->contexts) c->stop();
   });
 }
 

@@ -95,7 +95,10 @@ json::value to_json(const Reservation& r) {
   for (const auto& [k, v] : r.amounts) amounts[k] = v;
   return json::object{{"id", r.id.value},
                       {"vdc_id", r.vdc.value},
+                      {"owner_kind", reservation_owner_name(r.owner_kind)},
+                      {"owner_id", r.owner_id},
                       {"ref", r.ref},
+                      {"reason", r.reason},
                       {"amounts", std::move(amounts)},
                       {"created_by", r.created_by},
                       {"created_at", format_iso8601(r.created_at)}};

@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 
+#include "api/route_rules.h"
 #include "api/router.h"
 
 namespace govcloud {
@@ -45,13 +46,20 @@ std::string build_openapi(const std::vector<Route>& routes) {
                     {"tags", json::array{json::value(r.tag)}},
                     {"operationId", r.method + " " + r.path}};
     if (!parameters.empty()) op["parameters"] = std::move(parameters);
+    std::string right;
     if (r.access.is_public()) {
       op["security"] = json::array{};
+      right = "public";
     } else if (r.access.action()) {
       op["x-permission"] = action_name(*r.access.action());
+      right = action_name(*r.access.action());
     } else {
       op["x-permission"] = "authenticated";
+      right = "authenticated";
     }
+    auto rule = route_owner_rules().find(r.method + " " + r.path);
+    op["x-govcloud-access"] = json::object{
+        {"right", right}, {"owner_rule", rule != route_owner_rules().end() ? rule->second : ""}};
     if (!r.body.empty()) {
       op["requestBody"] = json::object{
           {"required", true},

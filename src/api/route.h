@@ -88,6 +88,15 @@ void add_contract_routes(std::vector<Route>& routes, Services& s);
 void add_request_routes(std::vector<Route>& routes, Services& s);
 void add_workorder_routes(std::vector<Route>& routes, Services& s);
 
+// CSV replies start with a UTF-8 BOM unless the caller passes bom=false.
+inline const QueryParam kBomParam{"bom", FieldType::kBoolean,
+                                  "CSV: start with a UTF-8 BOM (default true; false for tools "
+                                  "that dislike it)"};
+inline std::vector<QueryParam> with_bom(std::vector<QueryParam> q) {
+  q.push_back(kBomParam);
+  return q;
+}
+
 // Shared helpers for handlers.
 Page page_from(const Call& c);
 Reply json_reply(boost::json::value body, int status = 200);

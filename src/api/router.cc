@@ -5,13 +5,30 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
+#include <stdexcept>
 
+#include "api/access_log.h"
 #include "api/errors.h"
 #include "api/metrics.h"
+#include "api/route_rules.h"
 #include "common/digest.h"
 #include "common/ids.h"
 
 namespace govcloud {
+
+constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
+
+// Request ids: a random per-thread prefix and a counter, so a request costs no random-number
+// call (OpenSSL's RAND checks getpid on every call; issue 7 §8). Unique, not secret.
+std::string next_request_id() {
+  thread_local std::uint32_t prefix = [] {
+    auto b = random_bytes(4);
+    return static_cast<std::uint32_t>(b[0]) << 24 | static_cast<std::uint32_t>(b[1]) << 16 |
+           static_cast<std::uint32_t>(b[2]) << 8 | static_cast<std::uint32_t>(b[3]);
+  }();
+  thread_local std::uint32_t counter = 0;
+  return fmt::format("req-{:08x}{:08x}", prefix, ++counter);
+}
 
 namespace json = boost::json;
 
@@ -104,6 +121,10 @@ Router::Router(Services& services) : impl_(std::make_unique<Impl>(services)) {
   add_workorder_routes(r, services);
   std::vector<std::string> labels;
   for (const auto& route : r) {
+    // Every route's owner rule is reviewed by hand; a new route without one does not start.
+    if (!route_owner_rules().count(route.method + " " + route.path))
+      throw std::logic_error("route " + route.method + " " + route.path +
+                             " has no owner rule in src/api/route_rules.cc");
     impl_->templates.push_back(split_template(route.path));
     labels.push_back(route.method + " " + route.path);
   }
@@ -249,6 +270,11 @@ HttpResponse Router::Impl::dispatch(HttpRequest& req, const std::string& request
   if (!reply->content_type.empty()) {
     out.content_type = reply->content_type;
     out.body = std::move(reply->raw);
+    // CSV starts with a UTF-8 BOM so that Excel on Chinese Windows opens the Chinese text
+    // correctly; bom=false (query or body) for tools that dislike it (issue 7 §6).
+    bool no_bom = call.query.count("bom") && call.query.at("bom") == "false";
+    if (auto* b = call.body.if_contains("bom"); b && b->is_bool() && !b->as_bool()) no_bom = true;
+    if (out.content_type.rfind("text/csv", 0) == 0 && !no_bom) out.body.insert(0, kUtf8Bom);
   } else if (reply->status != 204) {
     out.body = json::serialize(reply->body);
   } else {
@@ -259,7 +285,7 @@ HttpResponse Router::Impl::dispatch(HttpRequest& req, const std::string& request
 
 HttpResponse Router::handle(HttpRequest& req) {
   auto start = std::chrono::steady_clock::now();
-  std::string request_id = "req-" + to_hex(random_bytes(8));
+  std::string request_id = next_request_id();
   std::size_t route_index = 0;
   std::string actor;
   HttpResponse out = impl_->dispatch(req, request_id, route_index, actor);
@@ -271,9 +297,11 @@ HttpResponse Router::handle(HttpRequest& req) {
     // One structured line per request; no bodies, no secrets, no tenant data.
     std::string_view path(req.target);
     path = path.substr(0, std::min(path.find('?'), std::size_t{200}));
-    spdlog::info("request_id={} ip={} method={} path={} status={} ms={:.2f} user={}", request_id,
-                 req.remote_ip, req.method.substr(0, 10), path, out.status, ms,
-                 actor.empty() ? "-" : actor);
+    access_log::append(
+        fmt::format("{} info request_id={} ip={} method={} path={} status={} ms={:.2f} user={}",
+                    format_iso8601(impl_->services.clock.now()), request_id, req.remote_ip,
+                    std::string_view(req.method).substr(0, 10), path, out.status, ms,
+                    actor.empty() ? "-" : actor));
   }
   return out;
 }

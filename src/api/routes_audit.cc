@@ -59,7 +59,7 @@ void add_audit_routes(std::vector<Route>& routes, Services& s) {
                          "audit",
                          "Export matching audit records as CSV (audited)",
                          {},
-                         audit_filters(false),
+                         with_bom(audit_filters(false)),
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto csv,
                                                s.audit.export_csv(*c.who, audit_query(c), c.ctx));

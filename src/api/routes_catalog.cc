@@ -38,7 +38,7 @@ json::value service_json(const CatalogService& s) {
                       {"updated_at", format_iso8601(s.updated_at)}};
 }
 
-json::value price_json(const Price& p) {
+json::value price_json(const Price& p, int utc_offset) {
   return json::object{{"price_list_id", p.price_list_id},
                       {"service", p.service_code},
                       {"amount", p.amount.str()},
@@ -46,6 +46,8 @@ json::value price_json(const Price& p) {
                       {"unit", p.unit},
                       {"period", p.period},
                       {"effective_from", format_iso8601(p.effective_from)},
+                      // the date in the platform's time zone; the price applies to all of it
+                      {"effective_date", format_local_date(p.effective_from, utc_offset)},
                       {"created_by", p.created_by},
                       {"created_at", format_iso8601(p.created_at)}};
 }
@@ -243,8 +245,22 @@ void add_catalog_routes(std::vector<Route>& routes, Services& s) {
               GC_ASSIGN_OR_RETURN(
                   auto prices, s.billing.prices(*c.who, c.params["list"], at, c.query["service"]));
               json::array items;
-              for (const auto& p : prices) items.push_back(price_json(p));
-              return json_reply(json::object{{"items", std::move(items)}});
+              int off = s.config.utc_offset_minutes;
+              for (const auto& p : prices) items.push_back(price_json(p, off));
+              json::object out{{"items", std::move(items)}};
+              if (at && prices.empty()) {
+                // An empty answer says why.
+                GC_ASSIGN_OR_RETURN(auto all, s.billing.prices(*c.who, c.params["list"],
+                                                               std::nullopt, c.query["service"]));
+                TimeMs earliest = 0;
+                for (const auto& p : all)
+                  if (earliest == 0 || p.effective_from < earliest) earliest = p.effective_from;
+                out["note"] =
+                    "no price in force on " + format_local_date(*at, off) +
+                    (earliest ? "; the earliest takes effect on " + format_local_date(earliest, off)
+                              : std::string("; the list has no prices yet"));
+              }
+              return json_reply(std::move(out));
             }});
   routes.push_back(
       Route{"POST",
@@ -269,7 +285,7 @@ void add_catalog_routes(std::vector<Route>& routes, Services& s) {
               if (has_field(c.body, "effective_from"))
                 parse_iso8601(str_field(c.body, "effective_from"), in.effective_from);
               GC_ASSIGN_OR_RETURN(auto p, s.billing.set_price(*c.who, c.params["list"], in, c.ctx));
-              return json_reply(price_json(p), 201);
+              return json_reply(price_json(p, s.config.utc_offset_minutes), 201);
             },
             201});
   routes.push_back(Route{
@@ -297,7 +313,8 @@ void add_catalog_routes(std::vector<Route>& routes, Services& s) {
             {},
             {{"format", FieldType::kString, "yaml (default) or csv"},
              {"at", FieldType::kTimestamp, ""},
-             {"history", FieldType::kBoolean, ""}},
+             {"history", FieldType::kBoolean, ""},
+             kBomParam},
             [&s](Call& c) -> Result<Reply> {
               GC_TRY(check_list(c.params["list"]));
               std::string format = c.query.count("format") ? c.query["format"] : "yaml";

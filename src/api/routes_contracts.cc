@@ -117,7 +117,9 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
            {"free_headroom_pct", FieldType::kInteger, false, "免费扩展 headroom, default 20", 0,
             100},
            {"batch_starts", FieldType::kJson, false, "batch number → start date"},
-           {"system_starts", FieldType::kJson, false, "system name → start date"}}},
+           {"system_starts", FieldType::kJson, false, "system name → start date"},
+           {"dry_run", FieldType::kBoolean, false,
+            "show the quota plan (needed, available, at which level) and change nothing"}}},
       {},
       [&s](Call& c) -> Result<Reply> {
         ContractImport in;
@@ -135,6 +137,27 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
         in.free_headroom_pct = static_cast<int>(int_field(c.body, "free_headroom_pct", 20));
         GC_ASSIGN_OR_RETURN(in.batch_starts, date_map(c.body, "batch_starts"));
         GC_ASSIGN_OR_RETURN(in.system_starts, date_map(c.body, "system_starts"));
+        if (c.body.contains("dry_run") && c.body.at("dry_run").is_bool() &&
+            c.body.at("dry_run").as_bool()) {
+          GC_ASSIGN_OR_RETURN(auto plan, s.billing.plan_contract(*c.who, in));
+          json::array lines;
+          bool fits = true;
+          for (const auto& q : plan.quota) {
+            fits &= q.fits;
+            lines.push_back(json::object{{"resource", q.resource},
+                                         {"vdc", q.vdc_name},
+                                         {"from_vdc", q.from_vdc_name},
+                                         {"current", q.current},
+                                         {"needed", q.needed},
+                                         {"available", q.available},
+                                         {"in_use", q.in_use},
+                                         {"fits", q.fits}});
+          }
+          return json_reply(json::object{{"dry_run", true},
+                                         {"fits", fits},
+                                         {"package_id", plan.contract.package_id},
+                                         {"items", std::move(lines)}});
+        }
         GC_ASSIGN_OR_RETURN(auto contract, s.billing.import_contract(*c.who, in, c.ctx));
         return json_reply(contract_json(contract), 201);
       },
@@ -163,7 +186,8 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
                          {},
                          {{"price_list", FieldType::kString, "id or name"},
                           {"at", FieldType::kTimestamp, "price date; default today"},
-                          {"format", FieldType::kString, "json, csv or xlsx"}},
+                          {"format", FieldType::kString, "json, csv or xlsx"},
+                          kBomParam},
                          [&s](Call& c) -> Result<Reply> {
                            if (c.query["price_list"].empty())
                              return invalid("price_list", "price_list is required");
@@ -179,10 +203,12 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
       Access::Authenticated(),
       "contracts",
       "Itemised quote of a package not yet imported (json, csv or xlsx)",
-      BodySchema{{{"package", FieldType::kJson, true, "one package as in packages.yaml"},
-                  {"price_list", FieldType::kString, true, "id or name", 0, 0, 100},
-                  {"at", FieldType::kTimestamp, false, "", 0, 0, 30},
-                  {"format", FieldType::kString, false, "", 0, 0, 10, {"json", "csv", "xlsx"}}}},
+      BodySchema{
+          {{"package", FieldType::kJson, true, "one package as in packages.yaml"},
+           {"price_list", FieldType::kString, true, "id or name", 0, 0, 100},
+           {"at", FieldType::kTimestamp, false, "", 0, 0, 30},
+           {"format", FieldType::kString, false, "", 0, 0, 10, {"json", "csv", "xlsx"}},
+           {"bom", FieldType::kBoolean, false, "CSV: start with a UTF-8 BOM (default true)"}}},
       {},
       [&s](Call& c) -> Result<Reply> {
         GC_ASSIGN_OR_RETURN(auto q, s.billing.quote_package(*c.who, c.body.at("package"),

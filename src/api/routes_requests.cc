@@ -63,7 +63,7 @@ void add_request_routes(std::vector<Route>& routes, Services& s) {
                          "CSV of the requests visible to the caller with every approval step, for "
                          "spot checks over a period (CAT-10)",
                          {},
-                         export_query,
+                         with_bom(export_query),
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(
                                auto csv, s.workflow.export_requests(*c.who, request_filter(c)));

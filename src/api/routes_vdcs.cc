@@ -141,23 +141,25 @@ void add_vdc_routes(std::vector<Route>& routes, Services& s) {
                                                            *c.who, VdcId{c.params["id"]}, page));
                            return json_reply(listing_json(l, page));
                          }});
-  routes.push_back(
-      Route{"POST",
-            "/api/v1/vdcs/{id:vdc}/reservations",
-            Access::Requires(Action::kQuotaReserve),
-            "tenancy",
-            "Reserve quota atomically: all amounts fit and are held, or none",
-            BodySchema{{{"amounts", FieldType::kIntegerMap, true, "resource code → amount", 1,
-                         std::int64_t{1} << 40},
-                        {"ref", FieldType::kString, false, "caller's reference", 0, 0, 200}}},
-            {},
-            [&s](Call& c) -> Result<Reply> {
-              GC_ASSIGN_OR_RETURN(auto r, s.tenancy.reserve(*c.who, VdcId{c.params["id"]},
-                                                            amounts_from(c.body, "amounts"),
-                                                            str_field(c.body, "ref"), c.ctx));
-              return json_reply(to_json(r), 201);
-            },
-            201});
+  routes.push_back(Route{
+      "POST",
+      "/api/v1/vdcs/{id:vdc}/reservations",
+      Access::Requires(Action::kQuotaHold),
+      "tenancy",
+      "Place a hold (预留): a tenant admin sets capacity aside with a reason, all amounts "
+      "or none. Members consume quota only through requests",
+      BodySchema{{{"amounts", FieldType::kIntegerMap, true, "resource code → amount", 1,
+                   std::int64_t{1} << 40},
+                  {"reason", FieldType::kString, true, "why the capacity is set aside", 1, 0, 500},
+                  {"ref", FieldType::kString, false, "caller's reference", 0, 0, 200}}},
+      {},
+      [&s](Call& c) -> Result<Reply> {
+        GC_ASSIGN_OR_RETURN(
+            auto r, s.tenancy.hold(*c.who, VdcId{c.params["id"]}, amounts_from(c.body, "amounts"),
+                                   str_field(c.body, "reason"), str_field(c.body, "ref"), c.ctx));
+        return json_reply(to_json(r), 201);
+      },
+      201});
   routes.push_back(Route{"GET",
                          "/api/v1/reservations/{id:rsv}",
                          Access::Requires(Action::kVdcRead),
@@ -170,18 +172,20 @@ void add_vdc_routes(std::vector<Route>& routes, Services& s) {
                                                            *c.who, ReservationId{c.params["id"]}));
                            return json_reply(to_json(r));
                          }});
-  routes.push_back(Route{"DELETE",
-                         "/api/v1/reservations/{id:rsv}",
-                         Access::Requires(Action::kQuotaReserve),
-                         "tenancy",
-                         "Release a reservation, returning its quota",
-                         {},
-                         {},
-                         [&s](Call& c) -> Result<Reply> {
-                           GC_TRY(s.tenancy.release(*c.who, ReservationId{c.params["id"]}, c.ctx));
-                           return no_content();
-                         },
-                         204});
+  routes.push_back(
+      Route{"DELETE",
+            "/api/v1/reservations/{id:rsv}",
+            Access::Requires(Action::kQuotaHold),
+            "tenancy",
+            "Release a hold, returning its quota; a reservation owned by a request, "
+            "resource or contract is a 409 naming its owner",
+            {},
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              GC_TRY(s.tenancy.release_hold(*c.who, ReservationId{c.params["id"]}, c.ctx));
+              return no_content();
+            },
+            204});
 }
 
 }  // namespace govcloud

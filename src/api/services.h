@@ -24,6 +24,8 @@ struct Services {
   Catalog& catalog;
   Billing& billing;
   Workflow& workflow;
+  // Set only by a test build started with --test-clock: exposes POST /api/v1/test/clock.
+  AdjustableClock* test_clock = nullptr;
 };
 
 }  // namespace govcloud

@@ -42,6 +42,7 @@ struct QuoteLine {
   std::string months;    // as written
   std::string batch_or_system;
   Decimal catalog_quantity;  // in the service's catalog unit
+  std::string conversion;    // "250 × 100GB = 25000 GB" when the unit was converted
   Decimal periods;           // billed periods, in period_unit
   std::string period_unit;
   std::optional<Money> unit_price;  // per catalog unit per period
@@ -57,16 +58,38 @@ struct Quote {
   std::string name;
   std::string price_list;
   TimeMs at = 0;
+  std::string date;  // `at` as a date in the platform's time zone: prices of all of it apply
   std::vector<QuoteLine> lines;
   Money total;
   std::optional<Money> budget;
   bool over_budget = false;
   int unpriced_lines = 0;
+  std::string note;  // why nothing is priced, when nothing is ("no price in force on D; …")
+};
+
+// What a contract import does to quotas (issue 7 §3): per resource, the limit the tenant's VDC
+// needs now, what the VDC it is carved from has left for it, and whether it fits.
+struct QuotaPlanLine {
+  std::string resource;
+  std::string vdc_name;
+  std::string from_vdc_name;  // the level the limit is carved from; empty: the platform's root
+  std::int64_t current = 0;   // the VDC's limit today
+  std::int64_t needed = 0;    // its limit once the contract applies
+  std::int64_t available = 0;
+  std::int64_t in_use = 0;  // used here and given to sub-VDCs: a limit never drops below it
+  bool fits = true;
+};
+
+struct ContractPlan {
+  Contract contract;
+  std::vector<QuotaPlanLine> quota;
 };
 
 class Billing {
  public:
-  Billing(Store& store, const Clock& clock);
+  // utc_offset_minutes: the platform's time zone; a price effective on a date applies to all
+  // of that date there (Asia/Shanghai by default).
+  Billing(Store& store, const Clock& clock, int utc_offset_minutes = 480);
 
   Result<PriceList> create_price_list(const Principal& who, const std::string& name,
                                       const OrgId& org, const std::string& description,
@@ -86,8 +109,11 @@ class Billing {
   Result<std::string> export_prices(const Principal& who, const std::string& list,
                                     const std::string& format, std::optional<TimeMs> at);
 
+  // Imports or, with a shortfall, refuses naming every resource that does not fit.
   Result<Contract> import_contract(const Principal& who, const ContractImport& in,
                                    const RequestContext& ctx);
+  // The same checks and the quota plan, changing nothing (--dry-run).
+  Result<ContractPlan> plan_contract(const Principal& who, const ContractImport& in);
   Result<std::vector<Contract>> list_contracts(const Principal& who);
   Result<std::pair<Contract, std::vector<ContractItem>>> get_contract(const Principal& who,
                                                                       const std::string& id);
@@ -101,8 +127,11 @@ class Billing {
   Result<int> apply_quota_schedules(const RequestContext& ctx);
 
  private:
+  Result<ContractPlan> import_in_tx(Tx& tx, const Principal& who, const ContractImport& in);
+
   Store& store_;
   const Clock& clock_;
+  int utc_offset_minutes_;
 };
 
 // Quote rendering.

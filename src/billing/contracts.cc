@@ -80,6 +80,45 @@ Result<int> apply_schedule(Tx& tx, const Vdc& vdc, TimeMs now,
   return changed;
 }
 
+// Per resource, the VDC's limit once the contract's grants in force now apply, against what
+// the VDC it is carved from has left (the old limit returns first) and what is in use.
+std::vector<QuotaPlanLine> quota_plan(Tx& tx, const Vdc& vdc, TimeMs now) {
+  std::map<std::string, std::int64_t> want;
+  for (const auto& g : tx.quota_grants(vdc.id)) {
+    want.try_emplace(g.resource, 0);
+    if (g.starts_at <= now && (g.ends_at == 0 || now < g.ends_at)) want[g.resource] += g.amount;
+  }
+  std::optional<Vdc> parent = vdc.parent ? tx.find_vdc(*vdc.parent) : std::nullopt;
+  std::vector<QuotaPlanLine> out;
+  for (const auto& [resource, needed] : want) {
+    QuotaLine cur = quota_line_of(tx, vdc, resource);
+    QuotaPlanLine l;
+    l.resource = resource;
+    l.vdc_name = vdc.name;
+    l.current = cur.limit;
+    l.needed = needed;
+    l.in_use = cur.used + cur.allocated;
+    if (parent) {
+      l.from_vdc_name = parent->name;
+      l.available = quota_line_of(tx, *parent, resource).available() + cur.limit;
+    } else {
+      l.available = needed;  // a root VDC is the platform's own capacity
+    }
+    l.fits = needed <= l.available && needed >= l.in_use;
+    out.push_back(l);
+  }
+  return out;
+}
+
+std::string describe_shortfall(const QuotaPlanLine& q) {
+  if (q.needed > q.available)
+    return q.resource + " needs " + std::to_string(q.needed) + " in VDC " + q.vdc_name + ", " +
+           std::to_string(q.available) + " left in " + q.from_vdc_name + " (short by " +
+           std::to_string(q.needed - q.available) + ")";
+  return q.resource + " would drop to " + std::to_string(q.needed) + " in VDC " + q.vdc_name +
+         ", below the " + std::to_string(q.in_use) + " in use";
+}
+
 }  // namespace
 
 Result<ParsedPackage> parse_package(Tx& tx, const json::value& package) {
@@ -203,83 +242,119 @@ Result<ParsedPackage> parse_package(Tx& tx, const json::value& package) {
   return out;
 }
 
+Result<ContractPlan> Billing::import_in_tx(Tx& tx, const Principal& who, const ContractImport& in) {
+  auto tenant = tx.find_org(in.tenant);
+  if (!tenant || !who.can(Action::kOrgRead, tenant->path))
+    return Error{ErrorCode::kNotFound, "tenant not found", "tenant_org_id"};
+  if (tenant->type != OrgType::kTenant)
+    return invalid("tenant_org_id", "contracts are imported for a tenant (委办局)");
+  auto parent = tx.find_org(*tenant->parent);
+  // The contract sets the tenant's quota, so it is the management unit's act, not the tenant's.
+  if (!parent || !who.can(Action::kContractWrite, parent->path))
+    return denied("contracts are imported by the management unit (contract.write)");
+  GC_ASSIGN_OR_RETURN(ParsedPackage pkg, parse_package(tx, in.package));
+  if (tx.contract_exists(tenant->id, pkg.id))
+    return conflict("package " + pkg.id + " is already imported for this tenant", "package.id");
+  GC_ASSIGN_OR_RETURN(Vdc vdc, contract_vdc(tx, *tenant, in.vdc));
+  TimeMs now = clock_.now();
+  ContractPlan plan;
+  Contract& c = plan.contract;
+  c.id = new_id("ct");
+  c.tenant = tenant->id;
+  c.vdc = vdc.id;
+  c.package_id = pkg.id;
+  c.name = pkg.name;
+  c.buyer = pkg.buyer;
+  c.budget = pkg.budget;
+  c.service_period_text = pkg.service_period_text;
+  c.months = pkg.months;
+  c.starts_at = in.starts_at ? in.starts_at : now;
+  c.free_headroom_pct = in.free_headroom_pct;
+  c.payment_json = pkg.payment_json;
+  c.created_by = who.user.value;
+  c.created_at = now;
+  // Lines end together; shorter ones (a later batch, a later system) start later, unless a
+  // start is given (004: batch 2 of 6 months; 001: the third system from 2026-05-26).
+  int longest = pkg.months.value_or(0);
+  for (const auto& l : pkg.lines) longest = std::max(longest, l.item.months.value_or(0));
+  json::array notes;
+  for (const auto& n : pkg.uninterpreted) notes.emplace_back(n);
+  bool batches = false;
+  for (const auto& l : pkg.lines) batches |= l.item.batch.has_value();
+  if (batches)
+    notes.emplace_back(
+        "batch quantities are added to one another while batches overlap "
+        "(whether a later batch adds to or replaces an earlier one is not stated)");
+  c.uninterpreted_json = json::serialize(notes);
+  tx.insert_contract(c);
+  for (auto l : pkg.lines) {
+    ContractItem& it = l.item;
+    it.contract_id = c.id;
+    TimeMs start = c.starts_at;
+    if (it.months && *it.months < longest) start = add_months(c.starts_at, longest - *it.months);
+    if (it.batch && in.batch_starts.count(std::to_string(*it.batch)))
+      start = in.batch_starts.at(std::to_string(*it.batch));
+    if (!it.system.empty() && in.system_starts.count(it.system))
+      start = in.system_starts.at(it.system);
+    it.starts_at = start;
+    it.ends_at = it.months ? add_months(start, *it.months)
+                           : (longest ? add_months(c.starts_at, longest) : 0);
+    tx.insert_contract_item(it);
+    auto svc = tx.find_service(it.service_code);
+    std::string resource = svc ? quantity_resource(*svc) : "";
+    if (resource.empty()) continue;
+    Decimal amount = l.catalog_quantity.plus_percent(c.free_headroom_pct);
+    tx.insert_quota_grant(
+        QuotaGrant{c.id, vdc.id, resource, amount.ceil(), it.starts_at, it.ends_at});
+  }
+  plan.quota = quota_plan(tx, vdc, now);
+  return plan;
+}
+
 Result<Contract> Billing::import_contract(const Principal& who, const ContractImport& in,
                                           const RequestContext& ctx) {
   if (in.free_headroom_pct < 0 || in.free_headroom_pct > 100)
     return invalid("free_headroom_pct", "free_headroom_pct must be 0-100");
   return store_.transact([&](Tx& tx) -> Result<Contract> {
-    auto tenant = tx.find_org(in.tenant);
-    if (!tenant || !who.can(Action::kOrgRead, tenant->path))
-      return Error{ErrorCode::kNotFound, "tenant not found", "tenant_org_id"};
-    if (tenant->type != OrgType::kTenant)
-      return invalid("tenant_org_id", "contracts are imported for a tenant (委办局)");
-    auto parent = tx.find_org(*tenant->parent);
-    // The contract sets the tenant's quota, so it is the management unit's act, not the tenant's.
-    if (!parent || !who.can(Action::kContractWrite, parent->path))
-      return denied("contracts are imported by the management unit (contract.write)");
-    GC_ASSIGN_OR_RETURN(ParsedPackage pkg, parse_package(tx, in.package));
-    if (tx.contract_exists(tenant->id, pkg.id))
-      return conflict("package " + pkg.id + " is already imported for this tenant", "package.id");
-    GC_ASSIGN_OR_RETURN(Vdc vdc, contract_vdc(tx, *tenant, in.vdc));
-    TimeMs now = clock_.now();
-    Contract c;
-    c.id = new_id("ct");
-    c.tenant = tenant->id;
-    c.vdc = vdc.id;
-    c.package_id = pkg.id;
-    c.name = pkg.name;
-    c.buyer = pkg.buyer;
-    c.budget = pkg.budget;
-    c.service_period_text = pkg.service_period_text;
-    c.months = pkg.months;
-    c.starts_at = in.starts_at ? in.starts_at : now;
-    c.free_headroom_pct = in.free_headroom_pct;
-    c.payment_json = pkg.payment_json;
-    c.created_by = who.user.value;
-    c.created_at = now;
-    // Lines end together; shorter ones (a later batch, a later system) start later, unless a
-    // start is given (004: batch 2 of 6 months; 001: the third system from 2026-05-26).
-    int longest = pkg.months.value_or(0);
-    for (const auto& l : pkg.lines) longest = std::max(longest, l.item.months.value_or(0));
-    json::array notes;
-    for (const auto& n : pkg.uninterpreted) notes.emplace_back(n);
-    bool batches = false;
-    for (const auto& l : pkg.lines) batches |= l.item.batch.has_value();
-    if (batches)
-      notes.emplace_back(
-          "batch quantities are added to one another while batches overlap "
-          "(whether a later batch adds to or replaces an earlier one is not stated)");
-    c.uninterpreted_json = json::serialize(notes);
-    tx.insert_contract(c);
-    std::map<std::string, std::string> detail;
-    for (auto l : pkg.lines) {
-      ContractItem& it = l.item;
-      it.contract_id = c.id;
-      TimeMs start = c.starts_at;
-      if (it.months && *it.months < longest) start = add_months(c.starts_at, longest - *it.months);
-      if (it.batch && in.batch_starts.count(std::to_string(*it.batch)))
-        start = in.batch_starts.at(std::to_string(*it.batch));
-      if (!it.system.empty() && in.system_starts.count(it.system))
-        start = in.system_starts.at(it.system);
-      it.starts_at = start;
-      it.ends_at = it.months ? add_months(start, *it.months)
-                             : (longest ? add_months(c.starts_at, longest) : 0);
-      tx.insert_contract_item(it);
-      auto svc = tx.find_service(it.service_code);
-      std::string resource = svc ? quantity_resource(*svc) : "";
-      if (resource.empty()) continue;
-      Decimal amount = l.catalog_quantity.plus_percent(c.free_headroom_pct);
-      tx.insert_quota_grant(
-          QuotaGrant{c.id, vdc.id, resource, amount.ceil(), it.starts_at, it.ends_at});
+    GC_ASSIGN_OR_RETURN(ContractPlan plan, import_in_tx(tx, who, in));
+    // Every shortfall at once, so that one round of `quota set` makes the import fit.
+    std::string shortfalls;
+    for (const auto& q : plan.quota) {
+      if (q.fits) continue;
+      if (!shortfalls.empty()) shortfalls += "; ";
+      shortfalls += describe_shortfall(q);
     }
-    GC_ASSIGN_OR_RETURN(int changed, apply_schedule(tx, vdc, now, &detail));
-    detail["package"] = pkg.id;
-    detail["items"] = std::to_string(pkg.lines.size());
+    if (!shortfalls.empty())
+      return Error{
+          ErrorCode::kQuotaExceeded,
+          "the contract does not fit the quota: " + shortfalls + " (see the plan with --dry-run)",
+          "quota"};
+    const Contract& c = plan.contract;
+    auto vdc = c.vdc ? tx.find_vdc(*c.vdc) : std::nullopt;
+    if (!vdc) return not_found("VDC");
+    std::map<std::string, std::string> detail;
+    GC_ASSIGN_OR_RETURN(int changed, apply_schedule(tx, *vdc, clock_.now(), &detail));
+    detail["package"] = c.package_id;
+    detail["items"] = std::to_string(tx.contract_items(c.id).size());
     detail["quota_changes"] = std::to_string(changed);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"contract.import", c.id, tenant->id.value, "success", detail});
+                AuditEvent{"contract.import", c.id, c.tenant.value, "success", detail});
     return c;
   });
+}
+
+Result<ContractPlan> Billing::plan_contract(const Principal& who, const ContractImport& in) {
+  if (in.free_headroom_pct < 0 || in.free_headroom_pct > 100)
+    return invalid("free_headroom_pct", "free_headroom_pct must be 0-100");
+  std::optional<ContractPlan> plan;
+  auto r = store_.transact([&](Tx& tx) -> Result<ContractPlan> {
+    GC_ASSIGN_OR_RETURN(auto p, import_in_tx(tx, who, in));
+    plan = std::move(p);
+    // A plan changes nothing: the transaction is rolled back.
+    return Error{ErrorCode::kConflict, "dry run", {}};
+  });
+  if (plan) return *plan;
+  return r.error();
 }
 
 Result<std::vector<Contract>> Billing::list_contracts(const Principal& who) {

@@ -14,10 +14,6 @@ bool is_period(const std::string& p) {
   return p == "month" || p == "year" || p == "once" || p == "traffic";
 }
 
-TimeMs start_of_day(TimeMs t) {
-  return t - ((t % kDayMs) + kDayMs) % kDayMs;
-}
-
 // The price per catalog unit in the service's own period, for the ceiling check.
 Money per_unit_in_service_period(const Price& p, const CatalogService& svc) {
   Money per_unit = p.amount.divided_by(p.per);
@@ -26,7 +22,10 @@ Money per_unit_in_service_period(const Price& p, const CatalogService& svc) {
   return per_unit;
 }
 
-Status check_price(Tx& tx, Price& p, const Clock& clock) {
+// A price takes effect on a date: from the start of that day in the platform's time zone. A
+// past date is taken, since no issued bill covers it yet (bills land with BIL-*; decision 0007).
+Status check_price(Tx& tx, Price& p, int utc_offset) {
+  p.effective_from = start_of_local_day(p.effective_from, utc_offset);
   auto svc = tx.find_service(p.service_code);
   if (!svc)
     return Error{ErrorCode::kNotFound, "service '" + p.service_code + "' not found", "service"};
@@ -41,9 +40,6 @@ Status check_price(Tx& tx, Price& p, const Clock& clock) {
   // A billion yuan per unit is beyond any catalog price and keeps every product exact.
   if (p.amount > Money::from_yuan(1000000000))
     return invalid("amount", "amount must be at most 1000000000 yuan");
-  if (p.effective_from < start_of_day(clock.now()))
-    return invalid("effective_from",
-                   "prices are never changed retroactively; effective_from must be today or later");
   p.unit = svc->unit;
   if (svc->price_ceiling) {
     Money normalized = per_unit_in_service_period(p, *svc);
@@ -56,7 +52,8 @@ Status check_price(Tx& tx, Price& p, const Clock& clock) {
           .value_or(Price{})
           .effective_from == p.effective_from)
     return conflict("a price of " + p.service_code + " already takes effect on " +
-                        format_iso8601(p.effective_from) + "; add a version on another date",
+                        format_local_date(p.effective_from, utc_offset) +
+                        "; add a version on another date",
                     "effective_from");
   return ok_status();
 }
@@ -71,7 +68,8 @@ Result<PriceList> writable_list(Tx& tx, const Principal& who, const std::string&
 
 }  // namespace
 
-Billing::Billing(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+Billing::Billing(Store& store, const Clock& clock, int utc_offset_minutes)
+    : store_(store), clock_(clock), utc_offset_minutes_(utc_offset_minutes) {}
 
 Result<PriceList> Billing::create_price_list(const Principal& who, const std::string& name,
                                              const OrgId& org, const std::string& description,
@@ -126,7 +124,7 @@ Result<Price> Billing::set_price(const Principal& who, const std::string& list,
     p.effective_from = in.effective_from ? in.effective_from : clock_.now();
     p.created_by = who.user.value;
     p.created_at = clock_.now();
-    GC_TRY(check_price(tx, p, clock_));
+    GC_TRY(check_price(tx, p, utc_offset_minutes_));
     tx.insert_price(p);
     write_audit(tx, clock_, &who, ctx,
                 AuditEvent{"price.set",
@@ -147,9 +145,11 @@ Result<std::vector<Price>> Billing::prices(const Principal& who, const std::stri
   return store_.read([&](Tx& tx) -> Result<std::vector<Price>> {
     auto all = tx.price_history(l.id, code);
     if (!at) return all;
+    // Everything that takes effect on the date applies to all of it.
+    TimeMs day_end = start_of_local_day(*at, utc_offset_minutes_) + kDayMs - 1;
     std::vector<Price> out;
     for (const auto& p : all) {
-      if (p.effective_from > *at) continue;
+      if (p.effective_from > day_end) continue;
       if (!out.empty() && out.back().service_code == p.service_code)
         out.back() = p;
       else
@@ -250,7 +250,7 @@ Result<int> Billing::import_prices(const Principal& who, const std::string& list
       p.effective_from = in.effective_from ? in.effective_from : clock_.now();
       p.created_by = who.user.value;
       p.created_at = clock_.now();
-      auto st = check_price(tx, p, clock_);
+      auto st = check_price(tx, p, utc_offset_minutes_);
       if (!st.ok()) {
         Error e = st.error();
         e.message = f + " (" + in.service_code + "): " + e.message;
@@ -274,7 +274,7 @@ Result<std::string> Billing::export_prices(const Principal& who, const std::stri
   if (format != "yaml" && format != "csv") return invalid("format", "format must be yaml or csv");
   GC_ASSIGN_OR_RETURN(auto rows, prices(who, list, at, ""));
   std::string out;
-  auto date = [](TimeMs t) { return format_iso8601(t).substr(0, 10); };
+  auto date = [this](TimeMs t) { return format_local_date(t, utc_offset_minutes_); };
   if (format == "csv") {
     out = "service,amount,per,period,effective_from\n";
     for (const auto& p : rows)

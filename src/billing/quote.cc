@@ -22,12 +22,17 @@ std::string field_of(int line) {
 
 Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::string& name,
                           std::optional<Money> budget, std::optional<int> contract_months,
-                          const std::vector<LineInput>& lines, const PriceList& list, TimeMs at) {
+                          const std::vector<LineInput>& lines, const PriceList& list, TimeMs at,
+                          int utc_offset) {
+  // A price effective on a date applies to all of that date in the platform's time zone.
+  TimeMs day_end = start_of_local_day(at, utc_offset) + kDayMs - 1;
+  std::string day = format_local_date(at, utc_offset);
   Quote q;
   q.package_id = package_id;
   q.name = name;
   q.price_list = list.name;
   q.at = at;
+  q.date = day;
   q.budget = budget;
   for (const auto& in : lines) {
     const ContractItem& it = in.item;
@@ -46,9 +51,11 @@ Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::stri
     if (!in_catalog_unit)
       return invalid(field_of(l.line), "quantity × unit does not fit; check the quantity");
     l.catalog_quantity = *in_catalog_unit;
-    if (conv.factor != 1)
-      l.notes.push_back(it.quantity + " × " + it.unit_text + " = " + l.catalog_quantity.str() +
-                        " " + svc->unit);
+    if (conv.factor != 1) {
+      l.conversion =
+          it.quantity + " × " + it.unit_text + " = " + l.catalog_quantity.str() + " " + svc->unit;
+      l.notes.push_back(l.conversion);
+    }
     if (!conv.note.empty()) l.notes.push_back(conv.note);
     if (svc->free) {
       l.free = true;
@@ -57,9 +64,9 @@ Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::stri
       q.lines.push_back(std::move(l));
       continue;
     }
-    auto price = tx.price_at(list.id, it.service_code, at);
+    auto price = tx.price_at(list.id, it.service_code, day_end);
     if (!price) {
-      l.notes.push_back("no price in '" + list.name + "' on " + format_iso8601(at).substr(0, 10));
+      l.notes.push_back("no price in '" + list.name + "' on " + day);
       ++q.unpriced_lines;
       q.lines.push_back(std::move(l));
       continue;
@@ -108,6 +115,16 @@ Result<Quote> build_quote(Tx& tx, const std::string& package_id, const std::stri
     q.lines.push_back(std::move(l));
   }
   q.over_budget = q.budget && q.total > *q.budget;
+  int billable = 0;
+  for (const auto& l : q.lines) billable += l.free ? 0 : 1;
+  if (billable > 0 && q.unpriced_lines == billable) {
+    TimeMs earliest = 0;
+    for (const auto& p : tx.price_history(list.id, ""))
+      if (earliest == 0 || p.effective_from < earliest) earliest = p.effective_from;
+    q.note = "no price in force on " + day + " in '" + list.name + "'; " +
+             (earliest ? "the earliest takes effect on " + format_local_date(earliest, utc_offset)
+                       : std::string("the list has no prices yet"));
+  }
   return q;
 }
 
@@ -130,7 +147,7 @@ Result<Quote> Billing::quote_contract(const Principal& who, const std::string& c
       lines.push_back(LineInput{it, q});
     }
     return build_quote(tx, pair.first.package_id, pair.first.name, pair.first.budget,
-                       pair.first.months, lines, pl, at);
+                       pair.first.months, lines, pl, at, utc_offset_minutes_);
   });
 }
 
@@ -142,7 +159,8 @@ Result<Quote> Billing::quote_package(const Principal& who, const json::value& pa
     GC_ASSIGN_OR_RETURN(ParsedPackage pkg, parse_package(tx, package));
     std::vector<LineInput> lines;
     for (const auto& l : pkg.lines) lines.push_back(LineInput{l.item, l.quantity});
-    return build_quote(tx, pkg.id, pkg.name, pkg.budget, pkg.months, lines, pl, at);
+    return build_quote(tx, pkg.id, pkg.name, pkg.budget, pkg.months, lines, pl, at,
+                       utc_offset_minutes_);
   });
 }
 
@@ -160,6 +178,7 @@ json::value quote_json(const Quote& q) {
         {"months", l.months},
         {"batch_or_system", l.batch_or_system},
         {"catalog_quantity", l.catalog_quantity.str()},
+        {"conversion", l.conversion},
         {"periods", l.periods.str()},
         {"period_unit", l.period_unit},
         {"unit_price", l.unit_price ? json::value(l.unit_price->str()) : json::value(nullptr)},
@@ -173,6 +192,8 @@ json::value quote_json(const Quote& q) {
                       {"name", q.name},
                       {"price_list", q.price_list},
                       {"at", format_iso8601(q.at)},
+                      {"date", q.date},
+                      {"note", q.note},
                       {"lines", std::move(lines)},
                       {"total", q.total.str()},
                       {"budget", q.budget ? json::value(q.budget->str()) : json::value(nullptr)},

@@ -5,11 +5,14 @@
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <sstream>
 
 #include "cli/cli_internal.h"
 #include "cli/http_client.h"
+#include "common/csv.h"
+#include "common/ids.h"
 
 namespace govcloud {
 namespace cli {
@@ -77,8 +80,17 @@ std::string server_url() {
   return "http://127.0.0.1:8080";
 }
 
-void fail(const std::string& message) {
-  std::cerr << "govcloud: " << message << "\n";
+void fail(const std::string& message) { fail_with("cli_error", message, ""); }
+
+void fail_with(const std::string& code, const std::string& message, const std::string& field) {
+  if (globals().output == "json") {
+    // Machine-readable output stays machine-readable when something goes wrong.
+    json::object e{{"code", code}, {"message", message}};
+    if (!field.empty()) e["field"] = field;
+    std::cout << json::serialize(json::object{{"error", std::move(e)}}) << "\n";
+  } else {
+    std::cerr << "govcloud: " << message << "\n";
+  }
   throw CLI::RuntimeError(1);
 }
 
@@ -90,19 +102,36 @@ json::value call(const std::string& method, const std::string& target,
   req.target = target;
   req.token = load_saved().token;
   if (body) req.body = json::serialize(*body);
+  if (globals().no_bom) {
+    // Every CSV-producing route takes bom=false: the exports and quotes.
+    if (method == "GET" && (target.find("/export") != std::string::npos ||
+                            target.find("/quote") != std::string::npos))
+      req.target += (target.find('?') == std::string::npos ? "?" : "&") + std::string("bom=false");
+    if (target == "/api/v1/quotes" && body && body->is_object()) {
+      json::object b = body->as_object();
+      b["bom"] = false;
+      req.body = json::serialize(b);
+    }
+  }
   auto res = client.send(req);
-  if (!res.ok()) fail(res.error().message);
+  if (!res.ok()) fail_with("unreachable", res.error().message, "");
   if (res->status >= 400) {
     boost::system::error_code ec;
     auto v = json::parse(res->body, ec);
     std::string msg = "HTTP " + std::to_string(res->status);
+    std::string code = "http_" + std::to_string(res->status), field;
     if (!ec && v.is_object() && v.as_object().contains("error")) {
       const auto& e = v.as_object().at("error").as_object();
-      msg = cell_text(e.at("message")) + " [" + cell_text(e.at("code")) + "]";
-      if (auto* f = e.if_contains("field")) msg += " (field: " + cell_text(*f) + ")";
+      code = cell_text(e.at("code"));
+      msg = cell_text(e.at("message"));
+      if (auto* f = e.if_contains("field"); f && f->is_string()) field = cell_text(*f);
+      if (globals().output != "json") {
+        msg += " [" + code + "]";
+        if (!field.empty()) msg += " (field: " + field + ")";
+      }
     }
-    if (res->status == 401) msg += "; run 'govcloud login'";
-    fail(msg);
+    if (res->status == 401 && globals().output != "json") msg += "; run 'govcloud login'";
+    fail_with(code, msg, field);
   }
   if (raw_text) {
     if (raw_out) *raw_out = res->body;
@@ -115,15 +144,53 @@ json::value call(const std::string& method, const std::string& target,
   return v;
 }
 
+namespace {
+
+// -o csv: the same rows and columns as the table, as RFC 4180 CSV.
+void print_csv(const json::value& v, const std::vector<Column>& columns) {
+  if (v.is_object() && v.as_object().contains("items") && v.as_object().at("items").is_array()) {
+    const auto& items = v.as_object().at("items").as_array();
+    std::vector<Column> cols = columns;
+    if (cols.empty() && !items.empty() && items[0].is_object())
+      for (const auto& kv : items[0].as_object())
+        cols.push_back({std::string(kv.key()), std::string(kv.key())});
+    std::vector<std::string> header;
+    for (const auto& c : cols) header.push_back(c.key);
+    if (!globals().no_bom) std::cout << "\xEF\xBB\xBF";
+    std::cout << csv_row(header);
+    for (const auto& row : items) {
+      std::vector<std::string> cells;
+      for (const auto& c : cols) cells.push_back(table_cell(row, c.key));
+      std::cout << csv_row(cells);
+    }
+    return;
+  }
+  if (v.is_object()) {
+    if (!globals().no_bom) std::cout << "\xEF\xBB\xBF";
+    std::cout << csv_row({"field", "value"});
+    for (const auto& kv : v.as_object())
+      std::cout << csv_row({std::string(kv.key()), cell_text(kv.value())});
+    return;
+  }
+  fail("-o csv: this command prints no table; use -o json");
+}
+
+}  // namespace
+
 void print(const json::value& v, const std::vector<Column>& columns) {
   if (globals().output == "json") {
     std::cout << json::serialize(v) << "\n";
     return;
   }
+  if (globals().output == "xlsx")
+    fail("-o xlsx is for quotes (govcloud contract quote … -o xlsx --out FILE); use -o csv here");
   if (v.is_null()) return;
+  if (globals().output == "csv") return print_csv(v, columns);
   if (v.is_object() && v.as_object().contains("items") && v.as_object().at("items").is_array()) {
     const auto& o = v.as_object();
     std::cout << render_table(o.at("items").as_array(), columns);
+    if (auto* note = o.if_contains("note"); note && note->is_string() && !note->as_string().empty())
+      std::cout << cell_text(*note) << "\n";
     if (auto* total = o.if_contains("total")) {
       std::cout << "(" << cell_text(*total) << " in all";
       if (auto* off = o.if_contains("offset"); off && cell_text(*off) != "0")
@@ -137,6 +204,51 @@ void print(const json::value& v, const std::vector<Column>& columns) {
     return;
   }
   std::cout << json::serialize(v) << "\n";
+}
+
+std::string resolve(const std::string& kind, const std::string& value) {
+  if (is_valid_id(value, kind) || value.empty()) return value;
+  struct Source {
+    const char* target;
+    std::vector<const char*> keys;
+    const char* what;
+  };
+  static const std::map<std::string, Source> kSources = {
+      {"org", {"/api/v1/orgs?limit=1000", {"name"}, "org"}},
+      {"vdc", {"/api/v1/vdcs?limit=1000", {"name"}, "VDC"}},
+      {"usr", {"/api/v1/users?limit=1000", {"username"}, "user"}},
+      {"ct", {"/api/v1/contracts", {"package_id", "name"}, "contract"}}};
+  auto src = kSources.find(kind);
+  if (src == kSources.end()) return value;
+  auto list = call("GET", src->second.target);
+  std::vector<std::string> found;
+  std::string described;
+  for (const auto& item : list.at("items").as_array()) {
+    const auto& o = item.as_object();
+    bool match = false;
+    for (const char* key : src->second.keys)
+      match |= o.contains(key) && o.at(key).is_string() && o.at(key).as_string() == value;
+    if (!match) continue;
+    found.push_back(cell_text(o.at("id")));
+    described += (described.empty() ? "" : ", ") + found.back();
+    if (auto* t = o.if_contains("type")) described += " (" + cell_text(*t) + ")";
+  }
+  if (found.size() == 1) return found.front();
+  if (found.empty())
+    fail_with("not_found", std::string("no ") + src->second.what + " named '" + value + "'", "");
+  fail_with("ambiguous",
+            std::string("the ") + src->second.what + " name '" + value + "' is ambiguous: " +
+                described + "; give the id",
+            "");
+}
+
+CLI::Validator id_or_name(const std::string& kind) {
+  return CLI::Validator(
+      [kind](std::string& v) {
+        v = resolve(kind, v);
+        return std::string();
+      },
+      "ID|NAME");
 }
 
 std::string query_escape(const std::string& s) {
@@ -172,6 +284,28 @@ json::object parse_amounts(const std::vector<std::string>& pairs, const char* wh
   return out;
 }
 
+void emit(const std::string& file, const std::string& text) {
+  if (file.empty()) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) fail("cannot write " + file);
+  out << text;
+  out.close();
+  if (!out) fail("cannot write " + file);
+  std::size_t lines = 0;
+  for (char c : text) lines += c == '\n';
+  if (globals().output == "json") {
+    std::cout << json::serialize(json::object{{"wrote", file},
+                                              {"bytes", static_cast<std::int64_t>(text.size())},
+                                              {"lines", static_cast<std::int64_t>(lines)}})
+              << "\n";
+  } else {
+    std::cout << "wrote " << file << " (" << text.size() << " bytes, " << lines << " lines)\n";
+  }
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot read " + path);
@@ -186,8 +320,11 @@ void register_cli_commands(CLI::App& app) {
   app.add_option("--server", cli::globals().server,
                  "API base URL (default: saved by login, GOVCLOUD_SERVER, "
                  "http://127.0.0.1:8080)");
-  app.add_option("-o,--output", cli::globals().output, "table or json (quotes also csv, xlsx)")
+  app.add_option("-o,--output", cli::globals().output,
+                 "table, json or csv (quotes also xlsx); under json, errors are JSON too")
       ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));
+  app.add_flag("--no-bom", cli::globals().no_bom,
+               "CSV without the UTF-8 BOM (the default BOM lets Excel open Chinese text)");
   cli::register_auth(app);
   cli::register_org(app);
   cli::register_user(app);

@@ -14,6 +14,7 @@ namespace govcloud::cli {
 struct Globals {
   std::string server;  // --server, GOVCLOUD_SERVER, saved by login, or http://127.0.0.1:8080
   std::string output = "table";
+  bool no_bom = false;  // --no-bom: CSV without the UTF-8 BOM
 };
 Globals& globals();
 
@@ -31,11 +32,20 @@ boost::json::value call(const std::string& method, const std::string& target,
                         const std::optional<boost::json::value>& body = std::nullopt,
                         bool raw_text = false, std::string* raw_out = nullptr);
 [[noreturn]] void fail(const std::string& message);
+// Fails with an error code and field; under -o json the error is printed as JSON on stdout.
+[[noreturn]] void fail_with(const std::string& code, const std::string& message,
+                            const std::string& field);
 
 // Prints a list ({"items":[…]}) as a table, anything else as key/value lines; -o json prints
 // the JSON as received.
 void print(const boost::json::value& v, const std::vector<Column>& columns);
 std::string query_escape(const std::string& s);
+// Wherever an id is taken, a unique name is taken too (issue 7 §5): kind "org" (orgs by name),
+// "vdc", "usr" (users by user name) or "ct" (contracts by package id or name). An ambiguous or
+// unknown name fails naming the candidates.
+std::string resolve(const std::string& kind, const std::string& value);
+// The same as a CLI11 transform: ->transform(id_or_name("org")).
+CLI::Validator id_or_name(const std::string& kind);
 // "a=1" pairs → {"a": 1}
 boost::json::object parse_amounts(const std::vector<std::string>& pairs, const char* what);
 
@@ -49,6 +59,8 @@ void register_catalog(CLI::App& app);
 void register_contract(CLI::App& app);
 void register_request(CLI::App& app);
 void register_workorder(CLI::App& app);
+// Writes an export to `file`, saying what it wrote, or to standard output when file is empty.
+void emit(const std::string& file, const std::string& text);
 // Reads a whole file; fails the command when it cannot.
 std::string read_file(const std::string& path);
 

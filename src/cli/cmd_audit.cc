@@ -39,7 +39,7 @@ void add_filters(CLI::App* cmd, Filters& f) {
   cmd->add_option("--to", f.to, "ISO 8601 time, exclusive");
   cmd->add_option("--actor", f.actor, "actor user id");
   cmd->add_option("--action", f.action, "action prefix, e.g. role.");
-  cmd->add_option("--org", f.org, "org id");
+  cmd->add_option("--org", f.org, "org id or name")->transform(id_or_name("org"));
   cmd->add_option("--result", f.result, "success, failed, denied");
 }
 
@@ -73,13 +73,7 @@ void register_audit(CLI::App& app) {
   exp->callback([ef, file] {
     std::string csv;
     call("GET", "/api/v1/audit/export" + ef->query(false), std::nullopt, true, &csv);
-    if (file->empty()) {
-      std::cout << csv;
-    } else {
-      std::ofstream out(*file);
-      if (!out) fail("cannot write " + *file);
-      out << csv;
-    }
+    emit(*file, csv);
   });
 
   auto dir = std::make_shared<std::string>();

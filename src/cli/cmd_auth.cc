@@ -36,7 +36,7 @@ std::string prompt_secret(const std::string& prompt) {
 
 void register_auth(CLI::App& app) {
   struct LoginFlags {
-    std::string user = "admin", password, otp;
+    std::string user, password, otp;
   };
   auto f = std::make_shared<LoginFlags>();
   auto* login = app.add_subcommand("login", "Sign in and save the token for later commands");
@@ -45,6 +45,12 @@ void register_auth(CLI::App& app) {
                     "password (default: GOVCLOUD_PASSWORD or a prompt)");
   login->add_option("--otp", f->otp, "TOTP code, when two-factor login is enabled");
   login->callback([f] {
+    if (f->user.empty()) {
+      // Never a silent default: the user says who signs in.
+      std::cerr << "user name: " << std::flush;
+      std::getline(std::cin, f->user);
+      if (f->user.empty()) fail("name the user to sign in as: govcloud login -u NAME");
+    }
     std::string pw = f->password;
     if (pw.empty()) {
       if (const char* e = std::getenv("GOVCLOUD_PASSWORD")) pw = e;
@@ -129,7 +135,8 @@ void register_auth(CLI::App& app) {
   auto kf = std::make_shared<KeyFlags>();
   auto* create = key->add_subcommand("create", "Create a key; the secret is printed once");
   create->add_option("name", kf->name)->required();
-  create->add_option("--scope", kf->scope, "org id to narrow the key to");
+  create->add_option("--scope", kf->scope, "org (id or name) to narrow the key to")
+      ->transform(id_or_name("org"));
   create->add_option("--days", kf->days, "lifetime in days");
   create->callback([kf] {
     json::object body{{"name", kf->name}, {"expires_in_days", kf->days}};

@@ -101,7 +101,9 @@ void register_catalog(CLI::App& app) {
   auto nl = std::make_shared<NewList>();
   auto* create = price->add_subcommand("create-list", "Create a price list for a management unit");
   create->add_option("name", nl->name)->required();
-  create->add_option("--org", nl->org, "management unit id")->required();
+  create->add_option("--org", nl->org, "management unit, id or name")
+      ->required()
+      ->transform(id_or_name("org"));
   create->add_option("--description", nl->description);
   create->callback([nl] {
     print(call("POST", "/api/v1/price-lists",
@@ -129,7 +131,7 @@ void register_catalog(CLI::App& app) {
                            {"PER", "per"},
                            {"UNIT", "unit"},
                            {"PERIOD", "period"},
-                           {"FROM", "effective_from"}});
+                           {"FROM", "effective_date"}});
   });
   struct SetFlags {
     std::string list, service, amount, period, from;
@@ -172,13 +174,14 @@ auto* exp = price->add_subcommand("export", "Export prices as YAML or CSV");
 exp->add_option("--list", ef->list, "price list, by name or id")->required();
 exp->add_option("--format", ef->format, "yaml (default) or csv");
 exp->add_option("--at", ef->at, "date");
+exp->add_option("-f,--file", ef->file, "write to this file instead of standard output");
 exp->callback([ef] {
   std::string t = "/api/v1/price-lists/" + query_escape(ef->list) +
                   "/export?format=" + (ef->format.empty() ? "yaml" : ef->format);
   if (!ef->at.empty()) t += "&at=" + query_escape(ef->at);
   std::string text;
   call("GET", t, std::nullopt, true, &text);
-  std::cout << text;
+  emit(ef->file, text);
 });
 }  // namespace govcloud::cli
 

@@ -41,12 +41,13 @@ json::value load_package(const std::string& file, const std::string& id) {
 void print_quote(const json::value& q) {
   if (globals().output == "json") return print(q, {});
   std::cout << cell_text(q.at("package_id")) << "  " << cell_text(q.at("name")) << "  (price list "
-            << cell_text(q.at("price_list")) << ", " << cell_text(q.at("at")).substr(0, 10)
+            << cell_text(q.at("price_list")) << ", prices in force on " << cell_text(q.at("date"))
             << ")\n";
   print(json::object{{"items", q.at("lines")}}, {{"#", "line"},
                                                  {"SERVICE", "service_code"},
                                                  {"QTY", "quantity"},
                                                  {"UNIT", "unit"},
+                                                 {"CONVERTED", "conversion"},
                                                  {"MONTHS", "months"},
                                                  {"UNIT PRICE", "unit_price"},
                                                  {"TOTAL", "total"}});
@@ -57,6 +58,7 @@ void print_quote(const json::value& q) {
   if (q.at("unpriced_lines").as_int64() > 0)
     std::cout << "   " << cell_text(q.at("unpriced_lines")) << " line(s) without a price";
   std::cout << "\n";
+  if (!cell_text(q.at("note")).empty()) std::cout << cell_text(q.at("note")) << "\n";
 }
 
 }  // namespace
@@ -67,18 +69,25 @@ void register_contract(CLI::App& app) {
   struct ImportFlags {
     std::string file, package, tenant, vdc, starts;
     int headroom = 20;
+    bool dry_run = false;
     std::vector<std::string> batch_starts, system_starts;
   };
   auto f = std::make_shared<ImportFlags>();
   auto* import = contract->add_subcommand("import", "Import a package as a tenant's contract");
   import->add_option("file", f->file, "packages.yaml (or one package)")->required();
   import->add_option("--package", f->package, "package id, e.g. 004")->required();
-  import->add_option("--tenant", f->tenant, "tenant org id")->required();
-  import->add_option("--vdc", f->vdc, "VDC for the quotas (default: the tenant's top VDC)");
+  import->add_option("--tenant", f->tenant, "tenant, id or name")
+      ->required()
+      ->transform(id_or_name("org"));
+  import->add_option("--vdc", f->vdc, "VDC for the quotas (default: the tenant's top VDC)")
+      ->transform(id_or_name("vdc"));
   import->add_option("--starts", f->starts, "signing date, e.g. 2026-03-26");
   import->add_option("--free-headroom", f->headroom, "免费扩展 headroom in percent (default 20)");
   import->add_option("--batch-start", f->batch_starts, "N=DATE, a batch's start");
   import->add_option("--system-start", f->system_starts, "NAME=DATE, a system's start");
+  import->add_flag("--dry-run", f->dry_run,
+                   "show the quota plan (per resource: needed, available, at which level); change "
+                   "nothing");
   import->callback([f] {
     json::object body{{"package", load_package(f->file, f->package)},
                       {"tenant_org_id", f->tenant},
@@ -95,6 +104,22 @@ void register_contract(CLI::App& app) {
     }
     if (!m.empty()) body[key] = std::move(m);
   }
+  if (f->dry_run) {
+    body["dry_run"] = true;
+    auto plan = call("POST", "/api/v1/contracts", json::value(body));
+    print(plan, {{"RESOURCE", "resource"},
+                 {"VDC", "vdc"},
+                 {"NOW", "current"},
+                 {"NEEDED", "needed"},
+                 {"AVAILABLE", "available"},
+                 {"FROM", "from_vdc"},
+                 {"IN-USE", "in_use"},
+                 {"FITS", "fits"}});
+    if (globals().output == "table")
+      std::cout << (plan.at("fits").as_bool() ? "the contract fits; nothing was changed\n"
+                                              : "the contract does not fit; nothing was changed\n");
+    return;
+  }
   print(call("POST", "/api/v1/contracts", json::value(body)), {});
 });
 contract->add_subcommand("list", "Contracts you can see")->callback([] {
@@ -107,7 +132,9 @@ contract->add_subcommand("list", "Contracts you can see")->callback([] {
 });
 auto id = std::make_shared<std::string>();
 auto* show = contract->add_subcommand("show", "A contract with its line items");
-show->add_option("id", *id)->required();
+show->add_option("id", *id, "contract id, package id or name")
+    ->required()
+    ->transform(id_or_name("ct"));
 show->callback([id] {
   auto v = call("GET", "/api/v1/contracts/" + query_escape(*id));
   if (globals().output == "json") return print(v, {});
@@ -134,7 +161,8 @@ auto* quote = contract->add_subcommand(
     "-o json|csv|xlsx");
 quote->add_option("file", q->file, "packages.yaml (omit with --contract)");
 quote->add_option("--package", q->package, "package id in the file");
-quote->add_option("--contract", q->contract, "an imported contract's id");
+quote->add_option("--contract", q->contract, "an imported contract: id, package id or name")
+    ->transform(id_or_name("ct"));
 quote->add_option("--price-list", q->list, "price list id or name")->required();
 quote->add_option("--at", q->at, "price date (default today)");
 quote->add_option("--out", q->out,
@@ -159,15 +187,7 @@ quote->callback([q] {
     v = call("POST", "/api/v1/quotes", json::value(body), text, &raw);
   }
   if (!text) return print_quote(v);
-  std::string out = q->out.empty() && format == "xlsx" ? "quote.xlsx" : q->out;
-  if (out.empty()) {
-    std::cout << raw;
-    return;
-  }
-  std::ofstream file(out, std::ios::binary);
-  if (!file) fail("cannot write " + out);
-  file << raw;
-  std::cout << "wrote " << out << " (" << raw.size() << " bytes)\n";
+  emit(q->out.empty() && format == "xlsx" ? "quote.xlsx" : q->out, raw);
 });
 }  // namespace govcloud::cli
 

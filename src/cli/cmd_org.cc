@@ -49,7 +49,7 @@ void register_org(CLI::App& app) {
   auto lf = std::make_shared<ListFlags>();
   auto* list = org->add_subcommand("list", "List org nodes you can see");
   list->add_option("--type", lf->type);
-  list->add_option("--parent", lf->parent);
+  list->add_option("--parent", lf->parent)->transform(id_or_name("org"));
   list->add_option("-q,--query", lf->q, "name contains");
   list->add_option("--limit", lf->limit);
   list->add_option("--offset", lf->offset);
@@ -69,7 +69,7 @@ void register_org(CLI::App& app) {
 
   auto id = std::make_shared<std::string>();
   auto* show = org->add_subcommand("show", "Show one node");
-  show->add_option("id", *id)->required();
+  show->add_option("id", *id, "id or name")->required()->transform(id_or_name("org"));
   show->callback([id] { print(call("GET", "/api/v1/orgs/" + query_escape(*id)), {}); });
 
   struct CreateFlags {
@@ -79,7 +79,9 @@ void register_org(CLI::App& app) {
   };
   auto cf = std::make_shared<CreateFlags>();
   auto* create = org->add_subcommand("create", "Create a node");
-  create->add_option("--parent", cf->parent, "parent org id")->required();
+  create->add_option("--parent", cf->parent, "parent org, id or name")
+      ->required()
+      ->transform(id_or_name("org"));
   create
       ->add_option("--type", cf->type, "management_unit, supervision_unit, tenant, business_system")
       ->required();
@@ -108,7 +110,7 @@ void register_org(CLI::App& app) {
   };
   auto uf = std::make_shared<UpdateFlags>();
   auto* update = org->add_subcommand("update", "Change a node");
-  update->add_option("id", uf->id)->required();
+  update->add_option("id", uf->id, "id or name")->required()->transform(id_or_name("org"));
   update->add_option("--name", uf->name);
   update->add_option("--description", uf->description);
   update->add_option("--dengbao", uf->dengbao);
@@ -128,7 +130,7 @@ void register_org(CLI::App& app) {
 
   auto did = std::make_shared<std::string>();
   auto* del = org->add_subcommand("delete", "Delete an empty node");
-  del->add_option("id", *did)->required();
+  del->add_option("id", *did, "id or name")->required()->transform(id_or_name("org"));
   del->callback([did] {
     call("DELETE", "/api/v1/orgs/" + query_escape(*did));
     std::cout << "deleted " << *did << "\n";

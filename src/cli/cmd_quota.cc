@@ -16,8 +16,8 @@ void register_quota(CLI::App& app) {
   };
   auto lf = std::make_shared<ListFlags>();
   auto* list = vdc->add_subcommand("list", "VDCs you can see");
-  list->add_option("--org", lf->org);
-  list->add_option("--parent", lf->parent);
+  list->add_option("--org", lf->org)->transform(id_or_name("org"));
+  list->add_option("--parent", lf->parent)->transform(id_or_name("vdc"));
   list->callback([lf] {
     std::string t = "/api/v1/vdcs?limit=1000";
     if (!lf->org.empty()) t += "&org_id=" + query_escape(lf->org);
@@ -30,8 +30,11 @@ void register_quota(CLI::App& app) {
   };
   auto cf = std::make_shared<CreateFlags>();
   auto* create = vdc->add_subcommand("create", "Create a VDC under a parent VDC");
-  create->add_option("--org", cf->org, "owning org id")->required();
-  create->add_option("--parent", cf->parent, "parent VDC id");
+  create->add_option("--org", cf->org, "owning org, id or name")
+      ->required()
+      ->transform(id_or_name("org"));
+  create->add_option("--parent", cf->parent, "parent VDC, id or name")
+      ->transform(id_or_name("vdc"));
   create->add_option("--name", cf->name)->required();
   create->add_option("--description", cf->description);
   create->callback([cf] {
@@ -42,7 +45,7 @@ void register_quota(CLI::App& app) {
   });
   auto did = std::make_shared<std::string>();
   auto* del = vdc->add_subcommand("delete", "Delete an empty VDC");
-  del->add_option("id", *did)->required();
+  del->add_option("id", *did, "id or name")->required()->transform(id_or_name("vdc"));
   del->callback([did] {
     call("DELETE", "/api/v1/vdcs/" + query_escape(*did));
     std::cout << "deleted " << *did << "\n";
@@ -59,7 +62,7 @@ void register_quota(CLI::App& app) {
   quota->require_subcommand(1);
   auto sid = std::make_shared<std::string>();
   auto* show = quota->add_subcommand("show", "Limits, use and roll-up of a VDC");
-  show->add_option("vdc", *sid)->required();
+  show->add_option("vdc", *sid, "VDC id or name")->required()->transform(id_or_name("vdc"));
   show->callback([sid, quota_cols] {
     print(call("GET", "/api/v1/vdcs/" + query_escape(*sid) + "/quota"), quota_cols);
   });
@@ -70,31 +73,35 @@ void register_quota(CLI::App& app) {
   auto sf = std::make_shared<SetFlags>();
   auto* set =
       quota->add_subcommand("set", "Set limits: govcloud quota set VDC vcpu=100 memory_gb=400");
-  set->add_option("vdc", sf->vdc)->required();
+  set->add_option("vdc", sf->vdc, "VDC id or name")->required()->transform(id_or_name("vdc"));
   set->add_option("limits", sf->limits, "resource=limit pairs")->required();
   set->callback([sf, quota_cols] {
     print(call("PUT", "/api/v1/vdcs/" + query_escape(sf->vdc) + "/quota",
                json::value(json::object{{"limits", parse_amounts(sf->limits, "limits")}})),
           quota_cols);
   });
-  struct ReserveFlags {
-    std::string vdc, ref;
+  struct HoldFlags {
+    std::string vdc, ref, reason;
     std::vector<std::string> amounts;
   };
-  auto rf = std::make_shared<ReserveFlags>();
-  auto* reserve = quota->add_subcommand("reserve", "Hold quota: all amounts or none");
-  reserve->add_option("vdc", rf->vdc)->required();
-  reserve->add_option("amounts", rf->amounts, "resource=amount pairs")->required();
-  reserve->add_option("--ref", rf->ref, "your reference");
-  reserve->callback([rf] {
-    json::object body{{"amounts", parse_amounts(rf->amounts, "amounts")}};
+  auto rf = std::make_shared<HoldFlags>();
+  auto* hold = quota->add_subcommand(
+      "hold", "Set capacity aside (tenant admin), all amounts or none: members request instead");
+  hold->alias("reserve");
+  hold->add_option("vdc", rf->vdc, "VDC id or name")->required()->transform(id_or_name("vdc"));
+  hold->add_option("amounts", rf->amounts, "resource=amount pairs")->required();
+  hold->add_option("--reason", rf->reason, "why the capacity is set aside")->required();
+  hold->add_option("--ref", rf->ref, "your reference");
+  hold->callback([rf] {
+    json::object body{{"amounts", parse_amounts(rf->amounts, "amounts")}, {"reason", rf->reason}};
     if (!rf->ref.empty()) body["ref"] = rf->ref;
     print(
         call("POST", "/api/v1/vdcs/" + query_escape(rf->vdc) + "/reservations", json::value(body)),
         {});
   });
   auto rid = std::make_shared<std::string>();
-  auto* release = quota->add_subcommand("release", "Release a reservation");
+  auto* release = quota->add_subcommand(
+      "release", "Release a hold (requests and resources release their own reservations)");
   release->add_option("reservation", *rid)->required();
   release->callback([rid] {
     call("DELETE", "/api/v1/reservations/" + query_escape(*rid));
@@ -102,10 +109,17 @@ void register_quota(CLI::App& app) {
   });
   auto lid = std::make_shared<std::string>();
   auto* reservations = quota->add_subcommand("reservations", "Reservations held on a VDC");
-  reservations->add_option("vdc", *lid)->required();
+  reservations->add_option("vdc", *lid, "VDC id or name")
+      ->required()
+      ->transform(id_or_name("vdc"));
   reservations->callback([lid] {
     print(call("GET", "/api/v1/vdcs/" + query_escape(*lid) + "/reservations?limit=1000"),
-          {{"ID", "id"}, {"REF", "ref"}, {"AMOUNTS", "amounts"}, {"CREATED", "created_at"}});
+          {{"ID", "id"},
+           {"OWNER", "owner_kind"},
+           {"OWNER-ID", "owner_id"},
+           {"AMOUNTS", "amounts"},
+           {"REASON", "reason"},
+           {"CREATED", "created_at"}});
   });
 }
 

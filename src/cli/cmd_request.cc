@@ -40,8 +40,10 @@ void register_request(CLI::App& app) {
   auto nf = std::make_shared<NewFlags>();
   auto* create = request->add_subcommand("create", "Request a service for a business system");
   create->add_option("service", nf->service, "catalog code")->required();
-  create->add_option("--system", nf->system, "business system org id")->required();
-  create->add_option("--vdc", nf->vdc);
+  create->add_option("--system", nf->system, "business system, id or name")
+      ->required()
+      ->transform(id_or_name("org"));
+  create->add_option("--vdc", nf->vdc)->transform(id_or_name("vdc"));
   create->add_option("--action", nf->action, "request (default), modify, delete");
   create->add_option("--resource", nf->resource, "resource id for modify/delete");
   create->add_option("-p,--param", nf->params, "name=value (numbers and true/false are typed)");
@@ -99,13 +101,7 @@ void register_request(CLI::App& app) {
              query_escape(*value);
     std::string csv;
     call("GET", t, std::nullopt, true, &csv);
-    if (xf->file.empty()) {
-      std::cout << csv;
-      return;
-    }
-    std::ofstream out(xf->file);
-    if (!out) fail("cannot write " + xf->file);
-    out << csv;
+    emit(xf->file, csv);
   });
   add_id_command(request, "show", "One request with its approval steps", [](const std::string& id) {
     print(call("GET", "/api/v1/requests/" + query_escape(id)), {});

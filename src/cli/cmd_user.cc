@@ -25,7 +25,7 @@ void add_user_action(CLI::App* user, const std::string& verb, const std::string&
                      const std::string& help) {
   auto id = std::make_shared<std::string>();
   auto* cmd = user->add_subcommand(verb, help);
-  cmd->add_option("id", *id, "user id")->required();
+  cmd->add_option("id", *id, "user id or name")->required()->transform(id_or_name("usr"));
   cmd->callback([id, path] {
     print(call("POST", "/api/v1/users/" + query_escape(*id) + "/" + path), kUserColumns);
   });
@@ -44,7 +44,7 @@ void register_user(CLI::App& app) {
   };
   auto lf = std::make_shared<ListFlags>();
   auto* list = user->add_subcommand("list", "List users you can see");
-  list->add_option("--org", lf->org);
+  list->add_option("--org", lf->org)->transform(id_or_name("org"));
   list->add_option("-q,--query", lf->q);
   list->add_option("--disabled", lf->disabled);
   list->add_option("--limit", lf->limit);
@@ -64,7 +64,9 @@ void register_user(CLI::App& app) {
   auto cf = std::make_shared<CreateFlags>();
   auto* create = user->add_subcommand("create", "Create a user");
   create->add_option("username", cf->username)->required();
-  create->add_option("--org", cf->org, "home org id")->required();
+  create->add_option("--org", cf->org, "home org, id or name")
+      ->required()
+      ->transform(id_or_name("org"));
   create->add_option("--password", cf->password, "initial password")->required();
   create->add_option("--name", cf->name, "display name");
   create->add_option("--email", cf->email);
@@ -79,7 +81,7 @@ void register_user(CLI::App& app) {
 
   auto sid = std::make_shared<std::string>();
   auto* show = user->add_subcommand("show", "Show a user");
-  show->add_option("id", *sid)->required();
+  show->add_option("id", *sid, "id or user name")->required()->transform(id_or_name("usr"));
   show->callback([sid] { print(call("GET", "/api/v1/users/" + query_escape(*sid)), {}); });
 
   add_user_action(user, "disable", "disable", "Disable: ends all sessions and keys (IAM-10)");
@@ -92,7 +94,7 @@ void register_user(CLI::App& app) {
   };
   auto rf = std::make_shared<ResetFlags>();
   auto* reset = user->add_subcommand("reset-password", "Reset a password (must be changed)");
-  reset->add_option("id", rf->id)->required();
+  reset->add_option("id", rf->id, "id or user name")->required()->transform(id_or_name("usr"));
   reset->add_option("--password", rf->password, "new password (default: generated)");
   reset->callback([rf] {
     json::object body;
@@ -104,7 +106,7 @@ void register_user(CLI::App& app) {
 
   auto did = std::make_shared<std::string>();
   auto* del = user->add_subcommand("delete", "Delete a user");
-  del->add_option("id", *did)->required();
+  del->add_option("id", *did, "id or user name")->required()->transform(id_or_name("usr"));
   del->callback([did] {
     call("DELETE", "/api/v1/users/" + query_escape(*did));
     std::cout << "deleted " << *did << "\n";
@@ -147,7 +149,7 @@ void register_role(CLI::App& app) {
   };
   auto lf = std::make_shared<ListFlags>();
   auto* list = role->add_subcommand("list", "Role grants you can see");
-  list->add_option("--user", lf->user);
+  list->add_option("--user", lf->user)->transform(id_or_name("usr"));
   list->add_option("--role", lf->role);
   list->callback([lf] {
     std::string t = "/api/v1/role-bindings";
@@ -166,9 +168,13 @@ void register_role(CLI::App& app) {
   };
   auto gf = std::make_shared<GrantFlags>();
   auto* grant = role->add_subcommand("grant", "Grant a role on an org subtree");
-  grant->add_option("--user", gf->user, "user id")->required();
+  grant->add_option("--user", gf->user, "user id or name")
+      ->required()
+      ->transform(id_or_name("usr"));
   grant->add_option("--role", gf->role)->required();
-  grant->add_option("--scope", gf->scope, "org id")->required();
+  grant->add_option("--scope", gf->scope, "org id or name")
+      ->required()
+      ->transform(id_or_name("org"));
   grant->add_flag("--assume-only", gf->assume_only, "usable only via 'govcloud assume'");
   grant->add_option("--expires", gf->expires, "ISO 8601 time");
   grant->callback([gf] {

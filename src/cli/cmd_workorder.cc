@@ -41,7 +41,9 @@ void register_workorder(CLI::App& app) {
   auto nf = std::make_shared<NewFlags>();
   auto* create = wo->add_subcommand("create", "Open a work order");
   create->add_option("--type", nf->type, "onboarding, go_live, change, exit")->required();
-  create->add_option("--system", nf->system, "business system org id")->required();
+  create->add_option("--system", nf->system, "business system, id or name")
+      ->required()
+      ->transform(id_or_name("org"));
   create->add_option("--title", nf->title)->required();
   create->add_option("--description", nf->description);
   create->callback([nf] {

@@ -42,6 +42,12 @@ std::string cell_text(const json::value& v) {
   return json::serialize(v);
 }
 
+std::string table_cell(const json::value& row, const std::string& key) {
+  const json::value* v = row.is_object() ? lookup(row.as_object(), key) : nullptr;
+  if (v == nullptr || v->is_null()) return "";
+  return cell_text(*v);
+}
+
 std::string render_table(const json::array& rows, const std::vector<Column>& columns) {
   std::vector<std::vector<std::string>> cells;
   std::vector<std::size_t> widths;

@@ -17,5 +17,7 @@ std::string render_table(const boost::json::array& rows, const std::vector<Colum
 // Renders one object as "key: value" lines.
 std::string render_object(const boost::json::object& obj);
 std::string cell_text(const boost::json::value& v);
+// The text of one field of a row, as the table shows it ("a.b" reaches into objects).
+std::string table_cell(const boost::json::value& row, const std::string& key);
 
 }  // namespace govcloud

@@ -84,3 +84,36 @@ TimeMs add_months(TimeMs t, int months) {
 }
 
 }  // namespace govcloud
+
+namespace govcloud {
+
+std::optional<int> utc_offset_minutes(std::string_view zone) {
+  if (zone == "Asia/Shanghai" || zone == "Asia/Hong_Kong" || zone == "Asia/Macau" ||
+      zone == "Asia/Chongqing" || zone == "PRC")
+    return 480;
+  if (zone == "Asia/Urumqi") return 360;
+  if (zone == "UTC" || zone == "Etc/UTC") return 0;
+  // "+HH:MM" east of UTC only: a date written without a time is then always inside that day.
+  int h = 0, m = 0, consumed = 0;
+  std::string z(zone);
+  if (z.size() == 6 && z[0] == '+' &&
+      std::sscanf(z.c_str() + 1, "%2d:%2d%n", &h, &m, &consumed) == 2 && consumed == 5 && h <= 14 &&
+      m < 60)
+    return h * 60 + m;
+  return std::nullopt;
+}
+
+TimeMs start_of_local_day(TimeMs t, int offset_minutes) {
+  TimeMs shift = static_cast<TimeMs>(offset_minutes) * kMinuteMs;
+  TimeMs local = t + shift;
+  TimeMs day = local - ((local % kDayMs) + kDayMs) % kDayMs;
+  return day - shift;
+}
+
+std::string format_local_date(TimeMs t, int offset_minutes) {
+  TimeMs local =
+      start_of_local_day(t, offset_minutes) + static_cast<TimeMs>(offset_minutes) * kMinuteMs;
+  return format_iso8601(local).substr(0, 10);
+}
+
+}  // namespace govcloud

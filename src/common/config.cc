@@ -77,6 +77,17 @@ const std::map<std::string, Setter>& setters() {
        [](Config& c, const std::string& k, const std::string& v) -> Status {
          return parse_bool(k, v, c.demo);
        }},
+      {"timezone",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
+         auto off = utc_offset_minutes(v);
+         if (!off)
+           return invalid(k, k + ": unknown time zone '" + v +
+                                 "' (Asia/Shanghai, Asia/Urumqi, Asia/Hong_Kong, Asia/Macau, "
+                                 "UTC or +HH:MM)");
+         c.timezone = v;
+         c.utc_offset_minutes = *off;
+         return ok_status();
+       }},
       {"require_totp_for_admins",
        [](Config& c, const std::string& k, const std::string& v) -> Status {
          return parse_bool(k, v, c.require_totp_for_admins);

@@ -35,7 +35,11 @@ struct Config {
   bool require_totp_for_admins = false;  // IAM-14, see docs/decisions/0004
   std::string bootstrap_password;        // GOVCLOUD_BOOTSTRAP_PASSWORD
   bool demo = false;                     // seed a demo management unit and tenant on first start
-  int audit_retention_days = 366;        // AUD-02: at least a year
+  bool test_clock = false;
+  // The platform's time zone: dates (price effective dates, reports) are its calendar days.
+  std::string timezone = "Asia/Shanghai";
+  int utc_offset_minutes = 480;    // test builds only (`serve --test-clock`); no config key sets it
+  int audit_retention_days = 366;  // AUD-02: at least a year
   PasswordPolicy password;
   LockoutPolicy lockout;
 

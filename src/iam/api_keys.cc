@@ -11,7 +11,10 @@ Result<NewApiKey> IamService::create_api_key(const Principal& who, const std::st
   if (name.empty() || name.size() > 100)
     return invalid("name", "name is required (at most 100 bytes)");
   if (days < 1 || days > 366) return invalid("expires_in_days", "expires_in_days must be 1-366");
-  if (who.api_key) return denied("API keys cannot create API keys");
+  if (!who.is_full_session())
+    return denied(
+        "API keys are created from one's own login session, not from an API key or "
+        "an assumed role");
   return store_.transact([&](Tx& tx) -> Result<NewApiKey> {
     if (scope) {
       auto org = tx.find_org(*scope);
@@ -48,6 +51,10 @@ Result<std::vector<ApiKey>> IamService::list_api_keys(const Principal& who, cons
 
 Status IamService::revoke_api_key(const Principal& who, const ApiKeyId& id,
                                   const RequestContext& ctx) {
+  if (!who.is_full_session())
+    return denied(
+        "API keys are revoked from one's own login session, not from an API key or "
+        "an assumed role");
   auto st = store_.transact([&](Tx& tx) -> Status {
     auto key = tx.find_api_key(id);
     if (!key || key->user != who.user) return not_found("api key");

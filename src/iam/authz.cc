@@ -24,8 +24,8 @@ const char* action_name(Action a) {
       return "quota.read";
     case Action::kQuotaWrite:
       return "quota.write";
-    case Action::kQuotaReserve:
-      return "quota.reserve";
+    case Action::kQuotaHold:
+      return "quota.hold";
     case Action::kUserRead:
       return "user.read";
     case Action::kUserWrite:
@@ -90,13 +90,14 @@ bool role_allows(Role role, Action a) {
     case Role::kTenantAdmin:
       return a == A::kOrgRead || a == A::kOrgCreateChild || a == A::kOrgUpdate ||
              a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead || a == A::kQuotaWrite ||
-             a == A::kQuotaReserve || a == A::kUserRead || a == A::kUserWrite ||
-             a == A::kRoleRead || a == A::kRoleGrant || a == A::kAuditRead || a == A::kPriceWrite ||
+             a == A::kQuotaHold || a == A::kUserRead || a == A::kUserWrite || a == A::kRoleRead ||
+             a == A::kRoleGrant || a == A::kAuditRead || a == A::kPriceWrite ||
              a == A::kContractRead || a == A::kContractWrite || a == A::kRequest ||
              a == A::kApprove || a == A::kReclaim || a == A::kWorkOrder;
     case Role::kMember:
-      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kQuotaReserve ||
-             a == A::kRequest || a == A::kWorkOrder || a == A::kContractRead;
+      // A member consumes quota only through requests and their approvals.
+      return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kRequest ||
+             a == A::kWorkOrder || a == A::kContractRead;
     case Role::kViewer:
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead;
   }
@@ -140,6 +141,20 @@ std::vector<std::string> Principal::paths_for(Action action) const {
     if (role_allows(g.role, action) && std::find(out.begin(), out.end(), g.scope_path) == out.end())
       out.push_back(g.scope_path);
   }
+  return out;
+}
+
+bool Principal::reaches(const std::string& path) const {
+  if (!narrowed) return true;
+  return std::any_of(grants.begin(), grants.end(),
+                     [&](const Grant& g) { return path_within(path, g.scope_path); });
+}
+
+std::optional<std::vector<std::string>> Principal::reach() const {
+  if (!narrowed) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& g : grants)
+    if (std::find(out.begin(), out.end(), g.scope_path) == out.end()) out.push_back(g.scope_path);
   return out;
 }
 

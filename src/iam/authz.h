@@ -22,7 +22,7 @@ enum class Action {
   kVdcWrite,
   kQuotaRead,
   kQuotaWrite,
-  kQuotaReserve,
+  kQuotaHold,  // set capacity aside directly, with a reason (the one direct reservation)
   kUserRead,
   kUserWrite,
   kRoleRead,
@@ -68,12 +68,23 @@ struct Principal {
   std::optional<ApiKeyId> api_key;
   TimeMs expires_at = 0;
   bool totp_enrolment_only = false;  // IAM-14: may only enrol a second factor
+  // The credential narrows the person: an API key held to a subtree, or an assumed role. The
+  // grants above are already cut down; `reaches` applies the same cut to the person's own
+  // objects (own requests, notifications), which are found by owner rather than by grant.
+  bool narrowed = false;
 
   bool can(Action action, const std::string& target_path) const;
   bool can_anywhere(Action action) const;
   bool holds(Role role) const;
   // The subtrees where `action` is allowed, for list queries (isolation by construction).
   std::vector<std::string> paths_for(Action action) const;
+  // Whether the person's own objects at `path` are within this credential's reach.
+  bool reaches(const std::string& path) const;
+  // The subtrees this credential reaches, for "mine" list queries; unset when not narrowed.
+  std::optional<std::vector<std::string>> reach() const;
+  // Only the person's own login session, neither narrowed nor an API key, may mint credentials
+  // or change how the person signs in (API keys, TOTP, role assumption).
+  bool is_full_session() const { return !api_key && assumed_role.empty() && !narrowed; }
   // A short "actor role" string for audit records.
   std::string role_summary() const;
 };

@@ -56,4 +56,33 @@ Result<BootstrapResult> IamService::bootstrap(const std::string& password) {
   });
 }
 
+Result<std::string> IamService::recover_password(const std::string& username,
+                                                 const RequestContext& ctx) {
+  if (username.empty()) return invalid("user", "name the account to recover");
+  std::string pw = generate_password();
+  auto st = store_.transact([&](Tx& tx) -> Status {
+    auto user = tx.find_user_by_name(username);
+    if (!user) return Error{ErrorCode::kNotFound, "no user named '" + username + "'", "user"};
+    TimeMs now = clock_.now();
+    user->password_hash = hash_password(pw);
+    user->password_changed_at = now;
+    user->must_change_password = true;
+    user->failed_logins = 0;
+    user->locked_until = 0;
+    user->updated_at = now;
+    tx.update_user(*user);
+    tx.delete_sessions_for_user(user->id);
+    write_audit(tx, clock_, nullptr, ctx,
+                AuditEvent{"auth.recover_password",
+                           user->id.value,
+                           user->org.value,
+                           "success",
+                           {{"username", "offline-recovery"}, {"account", user->username}}});
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  invalidate_cache();
+  return pw;
+}
+
 }  // namespace govcloud

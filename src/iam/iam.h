@@ -117,6 +117,10 @@ class IamService {
 
   // First start: platform root and the `admin` sysadmin (docs/decisions/0003).
   Result<BootstrapResult> bootstrap(const std::string& password);
+  // Offline recovery of a lost password by whoever can open the data dir (`govcloud
+  // recover-admin`): a new one-time password that must be changed at the next sign-in, the
+  // account unlocked, its sessions ended, and an audit record in the chain.
+  Result<std::string> recover_password(const std::string& username, const RequestContext& ctx);
 
   // Any change to who may do what makes cached principals stale.
   void invalidate_cache() { ++generation_; }

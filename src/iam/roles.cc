@@ -149,8 +149,17 @@ Status IamService::revoke(const Principal& who, const BindingId& id, const Reque
 Result<std::vector<RoleBinding>> IamService::list_bindings(const Principal& who, BindingQuery q) {
   return store_.read([&](Tx& tx) -> Result<std::vector<RoleBinding>> {
     if (q.user && *q.user == who.user) {
-      q.within_paths.clear();  // one's own grants are always visible
-      return tx.list_bindings(q);
+      q.within_paths.clear();  // one's own grants are visible, as far as the credential reaches
+      auto all = tx.list_bindings(q);
+      if (!who.narrowed) return all;
+      std::vector<RoleBinding> kept;
+      for (auto& b : all)
+        for (const auto& g : who.grants)
+          if (g.binding == b.id) {
+            kept.push_back(std::move(b));
+            break;
+          }
+      return kept;
     }
     q.within_paths = who.paths_for(Action::kRoleRead);
     if (q.within_paths.empty()) return std::vector<RoleBinding>{};

@@ -14,8 +14,21 @@ constexpr const char* kSessionPrefix = "gct_";
 constexpr const char* kApiKeyPrefix = "gck_";
 constexpr std::size_t kMaxCachedPrincipals = 100000;
 
+// One answer for an unknown user, a wrong password, a locked and a disabled account, so that
+// sign-in reveals neither which names exist nor which are locked (issue 7 §4).
 Error bad_credentials() {
-  return Error{ErrorCode::kUnauthenticated, "invalid user name or password", {}};
+  return Error{ErrorCode::kUnauthenticated,
+               "invalid user name or password, or the account is locked or disabled; try again "
+               "later or ask a security administrator",
+               {}};
+}
+
+// Every failed sign-in costs one argon2id verification, found user or not, so the answer takes
+// the same time either way.
+bool verify_or_burn(const User* user, const std::string& password) {
+  static const std::string kDummy = hash_password("not-a-password: timing equaliser");
+  return verify_password(user != nullptr ? user->password_hash : kDummy, password) &&
+         user != nullptr;
 }
 
 std::string token_hash(const std::string& bearer) {
@@ -60,6 +73,7 @@ Result<Principal> IamService::load_principal(Tx& tx, const User& user, const Ses
   }
   if (session != nullptr && session->assumed && p.assumed_role.empty())
     return Error{ErrorCode::kUnauthenticated, "the assumed role is no longer granted", {}};
+  p.narrowed = (session != nullptr && session->assumed) || (key != nullptr && key->scope);
   if (session != nullptr) {
     p.token_hash = session->token_hash;
     p.expires_at = session->expires_at;
@@ -111,18 +125,14 @@ Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext
       return IssuedToken{};
     };
     auto user = tx.find_user_by_name(in.username);
+    bool password_ok = verify_or_burn(user ? &*user : nullptr, in.password);
     if (!user) return fail("unknown user", bad_credentials(), nullptr);
     if (user->disabled) return fail("disabled", bad_credentials(), &*user);
     if (user->locked_until > now) {
       auto minutes = (user->locked_until - now + kMinuteMs - 1) / kMinuteMs;
-      return fail("locked",
-                  Error{ErrorCode::kLocked,
-                        "account locked after repeated failed logins; try again in " +
-                            std::to_string(minutes) + " minute(s)",
-                        {}},
+      return fail("locked (" + std::to_string(minutes) + " minute(s) left)", bad_credentials(),
                   &*user);
     }
-    bool password_ok = verify_password(user->password_hash, in.password);
     bool otp_ok = true;
     if (password_ok && user->totp_enabled) {
       Bytes secret;
@@ -245,7 +255,7 @@ Status IamService::logout(const Principal& who, const RequestContext& ctx) {
 
 Result<IssuedToken> IamService::assume_role(const Principal& who, const BindingId& binding,
                                             int minutes, const RequestContext& ctx) {
-  if (who.token_hash.empty() || !who.assumed_role.empty())
+  if (who.token_hash.empty() || !who.is_full_session())
     return invalid("authorization",
                    "a role is assumed from a login session, not from an API "
                    "key or another assumed role");
@@ -286,8 +296,8 @@ Status IamService::change_password(const std::string& username, const std::strin
   auto st = store_.transact([&](Tx& tx) -> Status {
     auto user = tx.find_user_by_name(username);
     TimeMs now = clock_.now();
-    if (!user || user->disabled || user->locked_until > now ||
-        !verify_password(user->password_hash, old_password)) {
+    bool password_ok = verify_or_burn(user ? &*user : nullptr, old_password);
+    if (!user || user->disabled || user->locked_until > now || !password_ok) {
       write_audit(tx, clock_, nullptr, ctx,
                   AuditEvent{"auth.change_password",
                              username,

@@ -212,6 +212,10 @@ Result<User> IamService::unlock(const Principal& who, const UserId& id, const Re
 }
 
 Result<TotpEnrolment> IamService::begin_totp(const Principal& who, const RequestContext& ctx) {
+  if (!who.is_full_session())
+    return denied(
+        "two-factor login is set up from one's own login session, not from an API key "
+        "or an assumed role");
   return store_.transact([&](Tx& tx) -> Result<TotpEnrolment> {
     auto u = tx.find_user(who.user);
     if (!u) return not_found("user");
@@ -227,6 +231,10 @@ Result<TotpEnrolment> IamService::begin_totp(const Principal& who, const Request
 
 Status IamService::confirm_totp(const Principal& who, const std::string& code,
                                 const RequestContext& ctx) {
+  if (!who.is_full_session())
+    return denied(
+        "two-factor login is set up from one's own login session, not from an API key "
+        "or an assumed role");
   auto st = store_.transact([&](Tx& tx) -> Status {
     auto u = tx.find_user(who.user);
     if (!u) return not_found("user");

@@ -31,3 +31,32 @@ const ResourceKind* find_resource_kind(std::string_view code) {
 }
 
 }  // namespace govcloud
+
+namespace govcloud {
+
+const char* reservation_owner_name(ReservationOwner o) {
+  switch (o) {
+    case ReservationOwner::kHold:
+      return "hold";
+    case ReservationOwner::kRequest:
+      return "request";
+    case ReservationOwner::kResource:
+      return "resource";
+    case ReservationOwner::kContract:
+      return "contract";
+  }
+  return "hold";
+}
+
+bool parse_reservation_owner(std::string_view s, ReservationOwner& out) {
+  for (auto o : {ReservationOwner::kHold, ReservationOwner::kRequest, ReservationOwner::kResource,
+                 ReservationOwner::kContract}) {
+    if (s == reservation_owner_name(o)) {
+      out = o;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace govcloud

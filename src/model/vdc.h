@@ -46,11 +46,25 @@ struct QuotaLine {
   std::int64_t available() const { return limit - used - allocated; }
 };
 
-// Quota held for a request until it is released or turned into a resource.
+// Who holds a reservation. Only the owner's lifecycle releases it (reject, cancel, reclaim,
+// delete, contract end); a hold is the one kind a person places and releases directly.
+enum class ReservationOwner {
+  kHold,      // a tenant admin sets capacity aside, with a reason
+  kRequest,   // a service request, from submission until rejection, cancellation or delivery
+  kResource,  // a delivered resource, until it is reclaimed, changed or deleted
+  kContract,  // a contract's grant, until the contract ends
+};
+const char* reservation_owner_name(ReservationOwner o);
+bool parse_reservation_owner(std::string_view s, ReservationOwner& out);
+
+// Quota held by its owner.
 struct Reservation {
   ReservationId id;
   VdcId vdc;
-  std::string ref;  // caller's reference (request id, order id)
+  ReservationOwner owner_kind = ReservationOwner::kHold;
+  std::string owner_id;  // the request, resource or contract id; empty for holds
+  std::string ref;       // caller's reference
+  std::string reason;    // why a hold sets capacity aside
   std::vector<std::pair<std::string, std::int64_t>> amounts;
   std::string created_by;
   TimeMs created_at = 0;

@@ -3,9 +3,16 @@
 #include "iam/password.h"
 
 namespace govcloud {
+namespace {
+
+// The demo's prices are in force from a fixed past date, so that any date a newcomer tries
+// from there on (the README's `--at 2026-12-01`, today) has them.
+constexpr TimeMs kDemoPricesFrom = 1767225600000;  // 2026-01-01T00:00:00Z
+
+}  // namespace
 
 Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing& billing,
-                              Store& store, const Clock& clock, const std::string& password) {
+                              Store& store, const std::string& password) {
   std::string pw = password.empty() ? generate_password() : password;
   auto root = store.read([](Tx& tx) -> Result<Org> {
     auto r = tx.find_root_org();
@@ -47,26 +54,20 @@ Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing&
       Vdc pool,
       tenancy.create_vdc(installer,
                          NewVdc{root->id, std::nullopt, "平台资源池", "platform capacity"}, ctx));
-  GC_TRY(tenancy.set_quota(installer, pool.id,
-                           {{"vcpu", 2000},
-                            {"memory_gb", 8000},
-                            {"storage_normal_gb", 200000},
-                            {"storage_performance_gb", 50000},
-                            {"public_ip", 64},
-                            {"bandwidth_mbps", 2000},
-                            {"load_balancer", 50}},
-                           ctx));
+  // Capacity for every quota-able resource at the platform and management-unit levels, enough
+  // for any one package of share/packages.yaml (the README imports 004 into the demo tenant).
+  auto every_kind = [](std::int64_t scale) {
+    Amounts out;
+    for (const auto& k : resource_kinds()) {
+      std::string unit = k.unit;
+      out.emplace_back(k.code, unit == "GB" ? 1000 * scale : unit == "Mbps" ? 10 * scale : scale);
+    }
+    return out;
+  };
+  GC_TRY(tenancy.set_quota(installer, pool.id, every_kind(4000), ctx));
   GC_ASSIGN_OR_RETURN(
       Vdc mu_vdc, tenancy.create_vdc(installer, NewVdc{mu.id, pool.id, "示例区政务云", ""}, ctx));
-  GC_TRY(tenancy.set_quota(installer, mu_vdc.id,
-                           {{"vcpu", 1000},
-                            {"memory_gb", 4000},
-                            {"storage_normal_gb", 100000},
-                            {"storage_performance_gb", 20000},
-                            {"public_ip", 32},
-                            {"bandwidth_mbps", 1000},
-                            {"load_balancer", 20}},
-                           ctx));
+  GC_TRY(tenancy.set_quota(installer, mu_vdc.id, every_kind(2000), ctx));
   GC_ASSIGN_OR_RETURN(
       Vdc t_vdc,
       tenancy.create_vdc(installer, NewVdc{tenant.id, mu_vdc.id, "示例委办局VDC", ""}, ctx));
@@ -98,6 +99,16 @@ Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing&
       User ops,
       iam.create_user(installer, NewUser{"demo-ops", pw, "示例运维人员", "", "", root->id}, ctx));
   GC_TRY(iam.grant(installer, GrantInput{ops.id, Role::kOps, root->id, false, 0}, ctx));
+  // 三员分立 beside `admin`: the security administrator (accounts, rights, unlocking) and the
+  // audit administrator (the audit trail), each a different person (IAM-04).
+  GC_ASSIGN_OR_RETURN(
+      User sec,
+      iam.create_user(installer, NewUser{"demo-sec", pw, "示例安全管理员", "", "", root->id}, ctx));
+  GC_TRY(iam.grant(installer, GrantInput{sec.id, Role::kSecAdmin, root->id, false, 0}, ctx));
+  GC_ASSIGN_OR_RETURN(
+      User aud, iam.create_user(
+                    installer, NewUser{"demo-audit", pw, "示例审计管理员", "", "", root->id}, ctx));
+  GC_TRY(iam.grant(installer, GrantInput{aud.id, Role::kAuditAdmin, root->id, false, 0}, ctx));
   // An illustrative price list: amounts at or under the 002 ceilings, not any bidder's prices.
   GC_ASSIGN_OR_RETURN(PriceList list,
                       billing.create_price_list(installer, "示例价目", mu.id, "demo prices", ctx));
@@ -114,7 +125,7 @@ Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing&
     PriceInput in;
     in.service_code = code;
     in.amount = amount;
-    in.effective_from = clock.now();
+    in.effective_from = kDemoPricesFrom;
     GC_TRY(billing.set_price(installer, list.id, in, ctx));
   }
   return pw;

@@ -12,6 +12,6 @@ namespace govcloud {
 
 // Returns the demo users' password (`password`, or a generated one when empty).
 Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing& billing,
-                              Store& store, const Clock& clock, const std::string& password);
+                              Store& store, const std::string& password);
 
 }  // namespace govcloud

@@ -16,22 +16,39 @@
 #include "server/demo.h"
 
 namespace govcloud {
-int serve(Config config) {
-  auto logger = spdlog::stderr_color_mt("govcloud");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+namespace {
 
+// Start-up, in the order that keeps a failure harmless: open the store, bind the port, and only
+// then initialise (first-start passwords are printed once, so they must never be printed by a
+// start that is about to fail). Every failure is one line on stderr and a non-zero exit.
+int serve_checked(const Config& config) {
   auto opened = open_sqlite_store(config.data_dir);
   if (!opened.ok()) {
     std::cerr << "govcloud: " << opened.error().message << "\n";
     return 1;
   }
   std::unique_ptr<Store> store = std::move(opened).value();
+#ifdef GOVCLOUD_TEST_HOOKS
+  AdjustableClock clock;
+#else
   SystemClock clock;
+#endif
   ServiceSet set(*store, clock, config, config.data_dir);
+#ifdef GOVCLOUD_TEST_HOOKS
+  if (config.test_clock) set.view().test_clock = &clock;
+#endif
   IamService& iam = set.iam;
   Catalog& catalog = set.catalog;
   Billing& billing = set.billing;
+
+  Router router(set.view());
+  HttpServerOptions opts{config.listen, config.threads, config.max_body_bytes};
+  HttpServer server(opts, [&router](HttpRequest& req) { return router.handle(req); });
+  auto port = server.start();
+  if (!port.ok()) {
+    std::cerr << "govcloud: " << port.error().message << "\n";
+    return 1;
+  }
 
   // The built-in catalog first: the demo's price list refers to its services.
   auto seeded = catalog.seed_builtin();
@@ -49,20 +66,20 @@ int serve(Config config) {
   if (boot->created) {
     spdlog::info("first start: created platform root {} and sysadmin 'admin'",
                  boot->platform.value);
-    if (!boot->admin_password.empty()) {
-      // Printed once; only its argon2id hash is kept.
-      std::cout << "govcloud: initial password for 'admin': " << boot->admin_password << std::endl;
-    }
     if (config.demo) {
-      auto demo = seed_demo(iam, set.tenancy, billing, *store, clock, config.bootstrap_password);
+      auto demo = seed_demo(iam, set.tenancy, billing, *store, config.bootstrap_password);
       if (!demo.ok()) {
         std::cerr << "govcloud: demo data failed: " << demo.error().message << "\n";
         return 1;
       }
-      std::cout
-          << "govcloud: demo tenant ready; users 'demo-mu', 'demo-admin', 'demo-user', 'demo-ops' "
-             "(password: "
-          << demo.value() << ")" << std::endl;
+      std::cout << "govcloud: demo ready; users 'demo-mu', 'demo-admin', 'demo-user', "
+                   "'demo-ops', 'demo-sec' (security administrator), 'demo-audit' (audit "
+                   "administrator); password: "
+                << demo.value() << std::endl;
+    }
+    if (!boot->admin_password.empty()) {
+      // Printed once; only its argon2id hash is kept. `govcloud recover-admin` makes a new one.
+      std::cout << "govcloud: initial password for 'admin': " << boot->admin_password << std::endl;
     }
   }
 
@@ -81,14 +98,6 @@ int serve(Config config) {
     }
   });
 
-  Router router(set.view());
-  HttpServerOptions opts{config.listen, config.threads, config.max_body_bytes};
-  HttpServer server(opts, [&router](HttpRequest& req) { return router.handle(req); });
-  auto port = server.start();
-  if (!port.ok()) {
-    std::cerr << "govcloud: " << port.error().message << "\n";
-    return 1;
-  }
   std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::cout << "govcloud: listening on http://" << host << ":" << port.value() << std::endl;
   spdlog::info("listening on {}:{} data_dir={}", host, port.value(), config.data_dir);
@@ -104,12 +113,27 @@ int serve(Config config) {
   return 0;
 }
 
+}  // namespace
+
+int serve(Config config) {
+  auto logger = spdlog::stderr_color_mt("govcloud");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  try {
+    return serve_checked(config);
+  } catch (const std::exception& e) {
+    std::cerr << "govcloud: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 void register_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Run the control plane and API");
   struct Flags {
     std::string config_file, listen, data_dir;
     std::vector<std::string> sets;
     bool demo = false;
+    bool test_clock = false;
   };
   auto flags = std::make_shared<Flags>();
   cmd->add_option("--config", flags->config_file, "YAML configuration file");
@@ -117,6 +141,10 @@ void register_serve_command(CLI::App& app) {
   cmd->add_option("--data-dir", flags->data_dir, "where the store lives (default ./data)");
   cmd->add_flag("--demo", flags->demo, "seed a demo management unit and tenant on first start");
   cmd->add_option("--set", flags->sets, "override any config key: --set password.min_length=12");
+#ifdef GOVCLOUD_TEST_HOOKS
+  cmd->add_flag("--test-clock", flags->test_clock,
+                "test builds only: POST /api/v1/test/clock moves the server clock forward");
+#endif
   cmd->callback([flags]() {
     Config config;
     // Weakest first: defaults, file, environment, flags.
@@ -135,6 +163,7 @@ void register_serve_command(CLI::App& app) {
     if (!flags->listen.empty()) config.listen = flags->listen;
     if (!flags->data_dir.empty()) config.data_dir = flags->data_dir;
     if (flags->demo) config.demo = true;
+    config.test_clock = flags->test_clock;
     throw CLI::RuntimeError(serve(config));
   });
 }

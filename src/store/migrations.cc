@@ -256,6 +256,24 @@ CREATE INDEX documents_org ON documents(kind, org_id);
 CREATE INDEX documents_owner ON documents(kind, owner);
 CREATE INDEX documents_ref ON documents(kind, ref);
 )SQL"},
+      {3, "reservations name their owner (request, resource, contract or hold)", R"SQL(
+ALTER TABLE reservations ADD COLUMN owner_kind TEXT NOT NULL DEFAULT 'hold'
+  CHECK (owner_kind IN ('hold', 'request', 'resource', 'contract'));
+ALTER TABLE reservations ADD COLUMN owner_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE reservations ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+UPDATE reservations SET owner_kind = 'request', owner_id = ref WHERE ref LIKE 'rq-%';
+UPDATE reservations SET owner_kind = 'resource', owner_id = ref WHERE ref LIKE 'res-%';
+CREATE INDEX reservations_owner ON reservations(owner_kind, owner_id);
+)SQL"},
+      {4, "notifications name the org node they are about", R"SQL(
+UPDATE documents SET org_id = COALESCE((
+  SELECT o.org_id FROM documents o
+  WHERE o.kind IN ('request', 'resource', 'workorder')
+    AND json_extract(documents.body, '$.link') IN
+        ('/api/v1/requests/' || o.id, '/api/v1/resources/' || o.id, '/api/v1/workorders/' || o.id)
+  LIMIT 1), '')
+WHERE kind = 'notification' AND org_id = '';
+)SQL"},
   };
   return kMigrations;
 }

@@ -1,3 +1,5 @@
+#include <array>
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 
@@ -22,6 +24,11 @@ class SqliteStore final : public Store {
   explicit SqliteStore(std::string path) : path_(std::move(path)), writer_(path_, false) {
     migrate();
   }
+  ~SqliteStore() override {
+    for (auto& s : slots_) delete s.exchange(nullptr);
+  }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   int schema_version() override {
     std::lock_guard lock(write_mu_);
@@ -81,21 +88,32 @@ class SqliteStore final : public Store {
     }
   }
 
+  // Reader connections wait in slots taken and returned by an atomic exchange, each thread
+  // starting at its own slot: no lock shared by every request, so the I/O threads never
+  // contend (issue 7 §8: the futex between the two I/O threads).
+  static std::size_t home_slot() {
+    static std::atomic<std::size_t> next{0};
+    thread_local std::size_t slot = next++ % kSlots;
+    return slot;
+  }
+
   std::unique_ptr<Db> take_reader() {
-    {
-      std::lock_guard lock(pool_mu_);
-      if (!readers_.empty()) {
-        auto db = std::move(readers_.back());
-        readers_.pop_back();
-        return db;
-      }
+    std::size_t home = home_slot();
+    for (std::size_t i = 0; i < kSlots; ++i) {
+      if (Db* db = slots_[(home + i) % kSlots].exchange(nullptr)) return std::unique_ptr<Db>(db);
     }
     return std::make_unique<Db>(path_, true);
   }
 
   void give_back(std::unique_ptr<Db> db) {
-    std::lock_guard lock(pool_mu_);
-    if (readers_.size() < 32) readers_.push_back(std::move(db));
+    std::size_t home = home_slot();
+    for (std::size_t i = 0; i < kSlots; ++i) {
+      Db* empty = nullptr;
+      if (slots_[(home + i) % kSlots].compare_exchange_strong(empty, db.get())) {
+        db.release();
+        return;
+      }
+    }
   }
 
   void migrate() {
@@ -125,8 +143,8 @@ class SqliteStore final : public Store {
   std::string path_;
   std::mutex write_mu_;
   Db writer_;
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<Db>> readers_;
+  static constexpr std::size_t kSlots = 32;
+  std::array<std::atomic<Db*>, kSlots> slots_{};
 };
 
 }  // namespace

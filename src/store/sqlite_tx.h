@@ -60,6 +60,8 @@ class SqliteTx final : public Tx {
   std::vector<std::string> quota_resources(const VdcId& vdc) override;
   void insert_reservation(const Reservation& r) override;
   std::optional<Reservation> find_reservation(const ReservationId& id) override;
+  void set_reservation_owner(const ReservationId& id, ReservationOwner kind,
+                             const std::string& owner_id) override;
   void delete_reservation(const ReservationId& id) override;
   Listing<Reservation> list_reservations(const VdcId& vdc, const Page& page) override;
   std::int64_t count_reservations(const VdcId& vdc) override;

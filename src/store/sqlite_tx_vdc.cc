@@ -138,12 +138,16 @@ std::vector<std::string> SqliteTx::quota_resources(const VdcId& vdc) {
 
 void SqliteTx::insert_reservation(const Reservation& r) {
   db_.prepare(
-         "INSERT INTO reservations (id, vdc_id, ref, created_by, created_at) VALUES (?,?,?,?,?)")
+         "INSERT INTO reservations (id, vdc_id, ref, created_by, created_at, owner_kind, owner_id, "
+         "reason) VALUES (?,?,?,?,?,?,?,?)")
       .bind(r.id.value)
       .bind(r.vdc.value)
       .bind(r.ref)
       .bind(r.created_by)
       .bind(r.created_at)
+      .bind(std::string(reservation_owner_name(r.owner_kind)))
+      .bind(r.owner_id)
+      .bind(r.reason)
       .run();
   for (const auto& [resource, amount] : r.amounts) {
     db_.prepare("INSERT INTO reservation_lines (reservation_id, resource, amount) VALUES (?,?,?)")
@@ -155,8 +159,9 @@ void SqliteTx::insert_reservation(const Reservation& r) {
 }
 
 std::optional<Reservation> SqliteTx::find_reservation(const ReservationId& id) {
-  auto s =
-      db_.prepare("SELECT id, vdc_id, ref, created_by, created_at FROM reservations WHERE id = ?");
+  auto s = db_.prepare(
+      "SELECT id, vdc_id, ref, created_by, created_at, owner_kind, owner_id, reason "
+      "FROM reservations WHERE id = ?");
   s.bind(id.value);
   if (!s.step()) return std::nullopt;
   Reservation r;
@@ -165,11 +170,23 @@ std::optional<Reservation> SqliteTx::find_reservation(const ReservationId& id) {
   r.ref = s.text(2);
   r.created_by = s.text(3);
   r.created_at = s.i64(4);
+  parse_reservation_owner(s.text(5), r.owner_kind);
+  r.owner_id = s.text(6);
+  r.reason = s.text(7);
   auto l = db_.prepare(
       "SELECT resource, amount FROM reservation_lines WHERE reservation_id = ? ORDER BY resource");
   l.bind(id.value);
   while (l.step()) r.amounts.emplace_back(l.text(0), l.i64(1));
   return r;
+}
+
+void SqliteTx::set_reservation_owner(const ReservationId& id, ReservationOwner kind,
+                                     const std::string& owner_id) {
+  db_.prepare("UPDATE reservations SET owner_kind = ?, owner_id = ? WHERE id = ?")
+      .bind(std::string(reservation_owner_name(kind)))
+      .bind(owner_id)
+      .bind(id.value)
+      .run();
 }
 
 void SqliteTx::delete_reservation(const ReservationId& id) {

@@ -169,6 +169,9 @@ class Tx {
   virtual std::vector<std::string> quota_resources(const VdcId& vdc) = 0;
   virtual void insert_reservation(const Reservation& r) = 0;
   virtual std::optional<Reservation> find_reservation(const ReservationId& id) = 0;
+  // Ownership passes when a request's reservation becomes its delivered resource's.
+  virtual void set_reservation_owner(const ReservationId& id, ReservationOwner kind,
+                                     const std::string& owner_id) = 0;
   virtual void delete_reservation(const ReservationId& id) = 0;
   virtual Listing<Reservation> list_reservations(const VdcId& vdc, const Page& page) = 0;
   virtual std::int64_t count_reservations(const VdcId& vdc) = 0;

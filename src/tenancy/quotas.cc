@@ -38,7 +38,7 @@ QuotaLine quota_line_of(Tx& tx, const Vdc& vdc, const std::string& resource) {
 }
 
 Result<Reservation> reserve_in_tx(Tx& tx, const Vdc& vdc, const Amounts& amounts,
-                                  const std::string& ref, const std::string& created_by,
+                                  const ReservationOwnerRef& owner, const std::string& created_by,
                                   TimeMs now) {
   for (const auto& [resource, amount] : amounts) {
     QuotaLine line = quota_line_of(tx, vdc, resource);
@@ -53,7 +53,9 @@ Result<Reservation> reserve_in_tx(Tx& tx, const Vdc& vdc, const Amounts& amounts
   Reservation r;
   r.id = ReservationId{new_id("rsv")};
   r.vdc = vdc.id;
-  r.ref = ref;
+  r.owner_kind = owner.kind;
+  r.owner_id = owner.id;
+  r.ref = owner.id;
   r.amounts = amounts;
   r.created_by = created_by;
   r.created_at = now;
@@ -61,11 +63,50 @@ Result<Reservation> reserve_in_tx(Tx& tx, const Vdc& vdc, const Amounts& amounts
   return r;
 }
 
-Status release_in_tx(Tx& tx, const ReservationId& id) {
+std::string describe_owner(const Reservation& r) {
+  switch (r.owner_kind) {
+    case ReservationOwner::kHold:
+      return "a hold; its tenant admin releases it";
+    case ReservationOwner::kRequest:
+      return "owned by request " + r.owner_id +
+             "; it is released when the request is rejected or cancelled, or passes to the "
+             "delivered resource";
+    case ReservationOwner::kResource:
+      return "owned by resource " + r.owner_id +
+             "; it is released when the resource is reclaimed, changed or deleted";
+    case ReservationOwner::kContract:
+      return "owned by contract " + r.owner_id + "; it is released when the contract ends";
+  }
+  return "owned";
+}
+
+namespace {
+
+Result<Reservation> owned(Tx& tx, const ReservationId& id, const ReservationOwnerRef& owner) {
   auto r = tx.find_reservation(id);
   if (!r) return not_found("reservation");
-  for (const auto& [resource, amount] : r->amounts) tx.add_quota_used(r->vdc, resource, -amount);
-  tx.delete_reservation(r->id);
+  if (r->owner_kind != owner.kind || r->owner_id != owner.id)
+    return conflict("reservation " + id.value + " is " + describe_owner(*r), "reservation_id");
+  return *r;
+}
+
+void give_back(Tx& tx, const Reservation& r) {
+  for (const auto& [resource, amount] : r.amounts) tx.add_quota_used(r.vdc, resource, -amount);
+  tx.delete_reservation(r.id);
+}
+
+}  // namespace
+
+Status release_in_tx(Tx& tx, const ReservationId& id, const ReservationOwnerRef& owner) {
+  GC_ASSIGN_OR_RETURN(auto r, owned(tx, id, owner));
+  give_back(tx, r);
+  return ok_status();
+}
+
+Status transfer_in_tx(Tx& tx, const ReservationId& id, const ReservationOwnerRef& from,
+                      const ReservationOwnerRef& to) {
+  GC_ASSIGN_OR_RETURN(auto r, owned(tx, id, from));
+  tx.set_reservation_owner(r.id, to.kind, to.id);
   return ok_status();
 }
 
@@ -137,17 +178,21 @@ Result<std::vector<QuotaLine>> TenancyService::set_quota(const Principal& who, c
   });
 }
 
-Result<Reservation> TenancyService::reserve(const Principal& who, const VdcId& id,
-                                            const Amounts& amounts, const std::string& ref,
-                                            const RequestContext& ctx) {
+Result<Reservation> TenancyService::hold(const Principal& who, const VdcId& id,
+                                         const Amounts& amounts, const std::string& reason,
+                                         const std::string& ref, const RequestContext& ctx) {
   GC_TRY(validate_amounts(amounts, "amounts", false));
+  if (reason.empty() || reason.size() > 500)
+    return invalid("reason", "a hold gives its reason (at most 500 bytes)");
   if (ref.size() > 200) return invalid("ref", "ref must be at most 200 bytes");
   return store_.transact([&](Tx& tx) -> Result<Reservation> {
     GC_ASSIGN_OR_RETURN(auto pair, visible_vdc(tx, who, id, Action::kVdcRead));
-    if (!who.can(Action::kQuotaReserve, pair.second.path))
-      return denied("not allowed: quota.reserve");
+    if (!who.can(Action::kQuotaHold, pair.second.path))
+      return denied(
+          "not allowed: quota.hold (a tenant admin of the VDC's node sets capacity "
+          "aside; members consume quota through requests)");
     const Vdc& vdc = pair.first;
-    std::map<std::string, std::string> detail;
+    std::map<std::string, std::string> detail{{"reason", reason.substr(0, 200)}};
     for (const auto& [resource, amount] : amounts) {
       QuotaLine line = quota_line(tx, vdc, resource);
       if (amount > line.available())
@@ -162,13 +207,15 @@ Result<Reservation> TenancyService::reserve(const Principal& who, const VdcId& i
     Reservation r;
     r.id = ReservationId{new_id("rsv")};
     r.vdc = vdc.id;
+    r.owner_kind = ReservationOwner::kHold;
     r.ref = ref;
+    r.reason = reason;
     r.amounts = amounts;
     r.created_by = who.user.value;
     r.created_at = clock_.now();
     tx.insert_reservation(r);
     write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"quota.reserve", r.id.value, vdc.org.value, "success", detail});
+                AuditEvent{"quota.hold", r.id.value, vdc.org.value, "success", detail});
     return r;
   });
 }
@@ -183,19 +230,22 @@ Result<Reservation> TenancyService::get_reservation(const Principal& who, const 
   });
 }
 
-Status TenancyService::release(const Principal& who, const ReservationId& id,
-                               const RequestContext& ctx) {
+Status TenancyService::release_hold(const Principal& who, const ReservationId& id,
+                                    const RequestContext& ctx) {
   return store_.transact([&](Tx& tx) -> Status {
     auto r = tx.find_reservation(id);
     if (!r) return not_found("reservation");
     auto vis = visible_vdc(tx, who, r->vdc, Action::kVdcRead);
     if (!vis.ok()) return not_found("reservation");
-    if (!who.can(Action::kQuotaReserve, vis->second.path))
-      return denied("not allowed: quota.reserve");
-    for (const auto& [resource, amount] : r->amounts) tx.add_quota_used(r->vdc, resource, -amount);
-    tx.delete_reservation(r->id);
-    write_audit(tx, clock_, &who, ctx,
-                AuditEvent{"quota.release", r->id.value, vis->second.id.value, "success", {}});
+    if (r->owner_kind != ReservationOwner::kHold)
+      return conflict("reservation " + r->id.value + " is " + describe_owner(*r), "reservation_id");
+    if (!who.can(Action::kQuotaHold, vis->second.path))
+      return denied("not allowed: quota.hold (a tenant admin of the VDC's node releases holds)");
+    give_back(tx, *r);
+    write_audit(
+        tx, clock_, &who, ctx,
+        AuditEvent{
+            "quota.release", r->id.value, vis->second.id.value, "success", {{"owner", "hold"}}});
     return ok_status();
   });
 }

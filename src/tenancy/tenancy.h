@@ -49,13 +49,24 @@ Status set_limit_checked(Tx& tx, const Vdc& vdc, const std::string& resource, st
 QuotaLine quota_line_of(Tx& tx, const Vdc& vdc, const std::string& resource);
 // The org's own top VDC: one the org owns whose parent (if any) belongs to another org.
 std::optional<Vdc> top_vdc_of(Tx& tx, const Org& org);
-// Reserve / release inside the caller's transaction, for workflows that hold quota as part of
-// a larger change (a service request). Errors name "quota.<resource>".
+// Reserve / release inside the caller's transaction, for the workflow that owns the
+// reservation (a service request, a resource). Errors name "quota.<resource>".
+struct ReservationOwnerRef {
+  ReservationOwner kind;
+  std::string id;
+};
 Result<Reservation> reserve_in_tx(Tx& tx, const Vdc& vdc,
                                   const std::vector<std::pair<std::string, std::int64_t>>& amounts,
-                                  const std::string& ref, const std::string& created_by,
+                                  const ReservationOwnerRef& owner, const std::string& created_by,
                                   TimeMs now);
-Status release_in_tx(Tx& tx, const ReservationId& id);
+// Releases a reservation only for its owner: another owner's reservation is a conflict, so one
+// workflow can never give back what another holds.
+Status release_in_tx(Tx& tx, const ReservationId& id, const ReservationOwnerRef& owner);
+// Passes a reservation from one owner to the next (a request's to its delivered resource).
+Status transfer_in_tx(Tx& tx, const ReservationId& id, const ReservationOwnerRef& from,
+                      const ReservationOwnerRef& to);
+// "owned by request rq-…; it is released when …": for 409s naming the owner.
+std::string describe_owner(const Reservation& r);
 
 class TenancyService {
  public:
@@ -77,10 +88,14 @@ class TenancyService {
   // Sets limits of several resources at once, all or none.
   Result<std::vector<QuotaLine>> set_quota(const Principal& who, const VdcId& id,
                                            const Amounts& limits, const RequestContext& ctx);
-  // All-or-nothing: either every amount fits and is held, or nothing is.
-  Result<Reservation> reserve(const Principal& who, const VdcId& id, const Amounts& amounts,
-                              const std::string& ref, const RequestContext& ctx);
-  Status release(const Principal& who, const ReservationId& id, const RequestContext& ctx);
+  // A hold (预留): a tenant admin sets capacity aside with a reason. All-or-nothing: either
+  // every amount fits and is held, or nothing is. Holds are the only direct reservations.
+  Result<Reservation> hold(const Principal& who, const VdcId& id, const Amounts& amounts,
+                           const std::string& reason, const std::string& ref,
+                           const RequestContext& ctx);
+  // Releases a hold; a reservation owned by a request, resource or contract is a 409 naming
+  // the owner, whose lifecycle alone releases it.
+  Status release_hold(const Principal& who, const ReservationId& id, const RequestContext& ctx);
   Result<Reservation> get_reservation(const Principal& who, const ReservationId& id);
   Result<Listing<Reservation>> list_reservations(const Principal& who, const VdcId& id,
                                                  const Page& page);

@@ -27,12 +27,12 @@ void save(Tx& tx, const std::string& kind, const std::string& id, const std::str
   tx.put_document(d);
 }
 
-void notify(Tx& tx, const std::string& user, const std::string& message, const std::string& link,
-            TimeMs now) {
+void notify(Tx& tx, const std::string& user, const std::string& org_id, const std::string& message,
+            const std::string& link, TimeMs now) {
   std::string id = new_id("ntf");
   json::object body{{"id", id},           {"owner", user}, {"state", "unread"},
                     {"message", message}, {"link", link},  {"created_at", time_json(now)}};
-  save(tx, "notification", id, "", body, now);
+  save(tx, "notification", id, org_id, body, now);
 }
 
 std::string str(const json::object& o, const char* key) {

@@ -71,6 +71,11 @@ Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::strin
                        {"reservation_id", req.at("reservation_id")},
                        {"delivery", delivery},
                        {"created_at", time_json(now)}};
+      // The request's reservation passes to the resource it became.
+      if (req.at("reservation_id").is_string())
+        GC_TRY(transfer_in_tx(tx, ReservationId{str(req, "reservation_id")},
+                              {ReservationOwner::kRequest, str(req, "id")},
+                              {ReservationOwner::kResource, resource_id}));
       save(tx, "resource", resource_id, org->id.value, res, now);
       req["ref"] = resource_id;
     } else {
@@ -79,15 +84,18 @@ Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::strin
         return conflict("the resource is no longer active");
       // Give back what the resource held (and any increase held for this change) ...
       if (res->body.at("reservation_id").is_string())
-        GC_TRY(release_in_tx(tx, ReservationId{str(res->body, "reservation_id")}));
+        GC_TRY(release_in_tx(tx, ReservationId{str(res->body, "reservation_id")},
+                             {ReservationOwner::kResource, resource_id}));
       if (req.at("reservation_id").is_string())
-        GC_TRY(release_in_tx(tx, ReservationId{str(req, "reservation_id")}));
+        GC_TRY(release_in_tx(tx, ReservationId{str(req, "reservation_id")},
+                             {ReservationOwner::kRequest, str(req, "id")}));
       res->body["reservation_id"] = nullptr;
       if (action == "modify") {
         // ... and take the new amounts, which fit because old + increase covers them.
         if (!amounts.empty()) {
           GC_ASSIGN_OR_RETURN(
-              auto rsv, reserve_in_tx(tx, *vdc, amounts, resource_id, str(req, "owner"), now));
+              auto rsv, reserve_in_tx(tx, *vdc, amounts, {ReservationOwner::kResource, resource_id},
+                                      str(req, "owner"), now));
           res->body["reservation_id"] = rsv.id.value;
         }
         res->body["params"] = req.at("params");
@@ -107,7 +115,7 @@ Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::strin
     req["state"] = "completed";
     req["completed_at"] = time_json(now);
     save(tx, "request", str(req, "id"), org->id.value, req, now);
-    notify(tx, str(req, "owner"),
+    notify(tx, str(req, "owner"), org->id.value,
            "已开通 / delivered: " + str(req, "service_name") + " (" + str(req, "id") + ")",
            "/api/v1/resources/" + resource_id, now);
     write_audit(
@@ -156,15 +164,17 @@ Result<Doc> Workflow::reclaim(const Principal& who, const std::string& id,
     if (!who.can(Action::kReclaim, org->path)) return denied("not allowed: resource.reclaim");
     if (str(r->body, "state") != "active") return conflict("the resource is not active");
     if (r->body.at("reservation_id").is_string())
-      GC_TRY(release_in_tx(tx, ReservationId{str(r->body, "reservation_id")}));
+      GC_TRY(release_in_tx(tx, ReservationId{str(r->body, "reservation_id")},
+                           {ReservationOwner::kResource, id}));
     r->body["reservation_id"] = nullptr;
     r->body["state"] = "reclaimed";
     r->body["reclaimed_by"] = who.user.value;
     r->body["reclaim_reason"] = reason;
     r->body["reclaimed_at"] = time_json(now);
     save(tx, "resource", id, org->id.value, r->body, now);
-    notify(tx, str(r->body, "owner"), "资源已回收 / resource reclaimed: " + id + ": " + reason,
-           "/api/v1/resources/" + id, now);
+    notify(tx, str(r->body, "owner"), org->id.value,
+           "资源已回收 / resource reclaimed: " + id + ": " + reason, "/api/v1/resources/" + id,
+           now);
     write_audit(
         tx, clock_, &who, ctx,
         AuditEvent{
@@ -179,6 +189,7 @@ Result<Listing<Doc>> Workflow::notifications(const Principal& who, bool unread_o
     DocumentQuery q;
     q.kind = "notification";
     q.owner = who.user.value;
+    q.within_paths = who.reach();  // about what the credential reaches
     q.state = unread_only ? "unread" : "";
     q.page = page;
     return to_listing(tx.list_documents(q));
@@ -189,6 +200,10 @@ Status Workflow::mark_read(const Principal& who, const std::string& id) {
   return store_.transact([&](Tx& tx) -> Status {
     auto n = load(tx, "notification", id);
     if (!n || str(n->body, "owner") != who.user.value) return not_found("notification");
+    if (who.narrowed) {
+      auto org = tx.find_org(OrgId{n->meta.org_id});
+      if (!org || !who.reaches(org->path)) return not_found("notification");
+    }
     n->body["state"] = "read";
     save(tx, "notification", id, "", n->body, clock_.now());
     return ok_status();

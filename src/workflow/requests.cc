@@ -57,8 +57,9 @@ bool system_has_host(Tx& tx, const std::string& org_id) {
 }
 
 bool can_see_request(const Principal& who, const json::object& r, const std::string& org_path) {
-  return str(r, "owner") == who.user.value || who.can(Action::kRequest, org_path) ||
-         who.can(Action::kApprove, org_path) || who.can(Action::kReclaim, org_path);
+  return (str(r, "owner") == who.user.value && who.reaches(org_path)) ||
+         who.can(Action::kRequest, org_path) || who.can(Action::kApprove, org_path) ||
+         who.can(Action::kReclaim, org_path);
 }
 
 std::vector<std::pair<std::string, std::int64_t>> amounts_of(const json::value& v) {
@@ -172,7 +173,8 @@ Result<Doc> Workflow::create_request(const Principal& who, const NewRequest& in,
     }
     json::value reservation = nullptr;
     if (!hold.empty()) {
-      GC_ASSIGN_OR_RETURN(auto rsv, reserve_in_tx(tx, vdc, hold, id, who.user.value, now));
+      GC_ASSIGN_OR_RETURN(auto rsv, reserve_in_tx(tx, vdc, hold, {ReservationOwner::kRequest, id},
+                                                  who.user.value, now));
       reservation = rsv.id.value;
     }
     GC_ASSIGN_OR_RETURN(auto chain, approval_chain(*svc, in.action));
@@ -245,16 +247,14 @@ Result<Listing<Doc>> Workflow::list_requests(const Principal& who, const Request
     q.created_from = filter.from;
     q.created_to = filter.to;
     q.page = page;
-    if (filter.mine) {
+    auto paths = who.paths_for(Action::kRequest);
+    for (auto a : {Action::kApprove, Action::kReclaim})
+      for (const auto& p : who.paths_for(a)) paths.push_back(p);
+    if (filter.mine || paths.empty()) {
       q.owner = who.user.value;
+      q.within_paths = who.reach();  // one's own requests, as far as the credential reaches
     } else {
-      auto paths = who.paths_for(Action::kRequest);
-      for (auto a : {Action::kApprove, Action::kReclaim})
-        for (const auto& p : who.paths_for(a)) paths.push_back(p);
-      if (paths.empty())
-        q.owner = who.user.value;
-      else
-        q.within_paths = paths;
+      q.within_paths = paths;
     }
     Listing<Doc> out;
     auto docs = tx.list_documents(q);
@@ -334,6 +334,13 @@ Result<Doc> Workflow::decide(const Principal& who, const std::string& id, bool a
       if (s.as_object().at("decided_by").is_string() &&
           s.as_object().at("decided_by").as_string() == who.user.value)
         return denied("one person decides one step of a request");
+    // The quota the request asked for is still held by it: only its own lifecycle releases it.
+    if (const auto& rsv = req.at("reservation_id"); rsv.is_string()) {
+      auto held = tx.find_reservation(ReservationId{std::string(rsv.as_string())});
+      if (!held || held->owner_kind != ReservationOwner::kRequest || held->owner_id != id)
+        return conflict("the request's quota reservation is gone; it cannot be approved",
+                        "reservation_id");
+    }
     step["decision"] = approve ? "approved" : "rejected";
     step["comment"] = comment;
     step["decided_by"] = who.user.value;
@@ -344,18 +351,20 @@ Result<Doc> Workflow::decide(const Principal& who, const std::string& id, bool a
     if (!approve) {
       req["state"] = "rejected";
       if (req.at("reservation_id").is_string())
-        GC_TRY(release_in_tx(tx, ReservationId{str(req, "reservation_id")}));
-      notify(tx, owner, "申请被驳回 / request rejected: " + what + ": " + comment,
+        GC_TRY(release_in_tx(tx, ReservationId{str(req, "reservation_id")},
+                             {ReservationOwner::kRequest, id}));
+      notify(tx, owner, org->id.value, "申请被驳回 / request rejected: " + what + ": " + comment,
              "/api/v1/requests/" + id, now);
     } else if (idx + 1 < steps.size()) {
       req["current_step"] = static_cast<std::int64_t>(idx + 1);
-      notify(tx, owner,
+      notify(tx, owner, org->id.value,
              "审批通过第" + std::to_string(idx + 1) + "步 / step " + std::to_string(idx + 1) +
                  " approved: " + what,
              "/api/v1/requests/" + id, now);
     } else {
       open_fulfilment(tx, req, org->id.value, now);
-      notify(tx, owner, "申请已批准 / request approved: " + what, "/api/v1/requests/" + id, now);
+      notify(tx, owner, org->id.value, "申请已批准 / request approved: " + what,
+             "/api/v1/requests/" + id, now);
     }
     save(tx, "request", id, org->id.value, req, now);
     write_audit(
@@ -375,13 +384,15 @@ Result<Doc> Workflow::cancel(const Principal& who, const std::string& id,
     auto r = load(tx, "request", id);
     std::optional<Org> org = r ? tx.find_org(OrgId{r->meta.org_id}) : std::nullopt;
     if (!r || !org || !can_see_request(who, r->body, org->path)) return not_found("request");
-    if (str(r->body, "owner") != who.user.value && !who.can(Action::kApprove, org->path))
+    bool own = str(r->body, "owner") == who.user.value && who.reaches(org->path);
+    if (!own && !who.can(Action::kApprove, org->path))
       return denied("only the requester or an approver cancels a request");
     if (str(r->body, "state") != "pending")
       return conflict("only a pending request can be cancelled");
     r->body["state"] = "cancelled";
     if (r->body.at("reservation_id").is_string())
-      GC_TRY(release_in_tx(tx, ReservationId{str(r->body, "reservation_id")}));
+      GC_TRY(release_in_tx(tx, ReservationId{str(r->body, "reservation_id")},
+                           {ReservationOwner::kRequest, id}));
     save(tx, "request", id, org->id.value, r->body, clock_.now());
     write_audit(tx, clock_, &who, ctx,
                 AuditEvent{"request.cancel", id, org->id.value, "success", {}});

@@ -154,8 +154,9 @@ Result<Doc> Workflow::assign_work_order(const Principal& who, const std::string&
     w.body["assignee_name"] = user->username;
     add_event(w.body, who, "assigned", user->username, now);
     save(tx, "workorder", id, org.id.value, w.body, now);
-    notify(tx, user->id.value, "工单指派 / work order assigned: " + str(w.body, "title"),
-           "/api/v1/workorders/" + id, now);
+    notify(tx, user->id.value, org.id.value,
+           "工单指派 / work order assigned: " + str(w.body, "title"), "/api/v1/workorders/" + id,
+           now);
     write_audit(
         tx, clock_, &who, ctx,
         AuditEvent{
@@ -189,7 +190,7 @@ Result<Doc> Workflow::transition_work_order(const Principal& who, const std::str
               now);
     save(tx, "workorder", id, org.id.value, w.body, now);
     if (str(w.body, "owner") != who.user.value)
-      notify(tx, str(w.body, "owner"), "工单 " + str(w.body, "title") + ": " + state,
+      notify(tx, str(w.body, "owner"), org.id.value, "工单 " + str(w.body, "title") + ": " + state,
              "/api/v1/workorders/" + id, now);
     write_audit(
         tx, clock_, &who, ctx,

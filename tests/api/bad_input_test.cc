@@ -270,12 +270,25 @@ TEST(BadInput, CatalogContractAndRequestRoutesRefuseBadInput) {
   EXPECT_EQ(snapshot(), before);  // nothing half-written
 }
 
+TEST(BadInput, TheTestClockExistsOnlyWhenAskedFor) {
+  TestServer s;
+  auto r =
+      s.call("POST", "/api/v1/test/clock", std::string(), std::string(R"({"advance_seconds":60})"));
+  EXPECT_EQ(r.status, 404) << r.body;
+  auto doc = s.call("GET", "/api/v1/openapi.json");
+  EXPECT_EQ(doc.body.find("/api/v1/test/clock"), std::string::npos);
+}
+
 TEST(BadInput, ExpiredTokensAreRefused) {
-  // A one-minute token lifetime and a server clock that cannot be moved: wait it out, once.
-  TestServer s({"--set", "token_ttl_minutes=1"});
+  // A one-minute token lifetime; the test build's server clock moves on request, no waiting.
+  TestServer s({"--set", "token_ttl_minutes=1", "--test-clock"});
   std::string t = s.login("admin");
   EXPECT_EQ(s.call("GET", "/api/v1/auth/me", t).status, 200);
-  std::this_thread::sleep_for(std::chrono::seconds(61));
+  auto moved =
+      s.call("POST", "/api/v1/test/clock", std::string(), std::string(R"({"advance_seconds":30})"));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(s.call("GET", "/api/v1/auth/me", t).status, 200);  // not yet
+  s.call("POST", "/api/v1/test/clock", std::string(), std::string(R"({"advance_seconds":31})"));
   auto r = s.call("GET", "/api/v1/auth/me", t);
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.error_code(), "unauthenticated");

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -26,14 +27,18 @@ TEST(CrashSafety, AcknowledgedMutationsSurviveSigkill) {
     World w = build_world(*s);
     vdc = w.a.vdc;
     tenant = w.a.org;
-    s->call("PUT", "/api/v1/vdcs/" + w.mu_vdc + "/quota", w.tokens["admin"],
-            json::value(json::object{{"limits", json::object{{"vcpu", 1000000}}}}));
-    s->call("PUT", "/api/v1/vdcs/" + w.pool_vdc + "/quota", w.tokens["admin"],
-            json::value(json::object{{"limits", json::object{{"vcpu", 2000000}}}}));
-    s->call(
-        "PUT", "/api/v1/vdcs/" + vdc + "/quota", w.tokens["mu-admin"],
-        json::value(json::object{{"limits", json::object{{"vcpu", 1000000}, {"memory_gb", 200}}}}));
+    // Widest first: a child's limit never exceeds what its parent has left.
+    for (const auto& [target, token, limit] :
+         std::vector<std::tuple<std::string, std::string, int>>{
+             {w.pool_vdc, w.tokens["admin"], 2000000},
+             {w.mu_vdc, w.tokens["admin"], 1000000},
+             {vdc, w.tokens["mu-admin"], 900000}}) {
+      auto r = s->call("PUT", "/api/v1/vdcs/" + target + "/quota", token,
+                       json::value(json::object{{"limits", json::object{{"vcpu", limit}}}}));
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
     std::mutex mu;
+    std::condition_variable progress;
     std::atomic<bool> stop{false};
     std::vector<std::thread> writers;
     int port = s->port();
@@ -45,8 +50,8 @@ TEST(CrashSafety, AcknowledgedMutationsSurviveSigkill) {
           req.method = "POST";
           if (i % 2 == 0) {
             req.target = "/api/v1/vdcs/" + vdc + "/reservations";
-            req.token = w.a.tokens["member"];
-            req.body = R"({"amounts":{"vcpu":1},"ref":"burst"})";
+            req.token = w.a.tokens["tenant-admin"];
+            req.body = R"({"amounts":{"vcpu":1},"reason":"burst","ref":"burst"})";
           } else {
             req.target = "/api/v1/orgs";
             req.token = w.a.tokens["tenant-admin"];
@@ -60,11 +65,21 @@ TEST(CrashSafety, AcknowledgedMutationsSurviveSigkill) {
             auto id = std::string(json::parse(r->body).at("id").as_string());
             std::lock_guard lock(mu);
             (i % 2 == 0 ? acked_reservations : acked_orgs).push_back(id);
+            progress.notify_all();
           }
         }
       });
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    {
+      // Kill once enough work is acknowledged and more is in flight, not after a fixed time
+      // (the wait is only a safety bound).
+      std::unique_lock lock(mu);
+      progress.wait_for(lock, std::chrono::seconds(60), [&] {
+        return acked_reservations.size() >= 100 && acked_orgs.size() >= 100;
+      });
+    }
+    std::fprintf(stderr, "killing after %zu holds and %zu orgs acknowledged\n",
+                 acked_reservations.size(), acked_orgs.size());
     s->kill_hard();
     stop = true;
     for (auto& t : writers) t.join();
@@ -100,9 +115,9 @@ TEST(CrashSafety, AcknowledgedMutationsSurviveSigkill) {
       EXPECT_EQ(l.at("used").as_int64(), reserved);
     }
   }
-  // Each directly made reservation has exactly its quota.reserve record (the world's service
-  // requests hold the others, audited as request.create), and the chain is intact.
-  auto audit = again.call("GET", "/api/v1/audit?action=quota.reserve&limit=1&org_id=" + tenant,
+  // Each hold has exactly its quota.hold record (the world's service requests hold the others,
+  // audited as request.create), and the chain is intact.
+  auto audit = again.call("GET", "/api/v1/audit?action=quota.hold&limit=1&org_id=" + tenant,
                           again.login("auditadmin-user"));
   EXPECT_EQ(audit.json.at("total").as_int64(), direct);
   EXPECT_GE(direct, static_cast<std::int64_t>(acked_reservations.size()));

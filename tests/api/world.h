@@ -20,8 +20,17 @@ struct TenantObjects {
   std::map<std::string, std::string> tokens;  // role → token
 };
 
+// A person whose standing rights cover both tenants, using a credential narrowed to tenant A:
+// the management unit's admin with an API key held to A, and a user with member@A and
+// tenant-admin@B in a session that assumed member@A. Each has its own pending request and a
+// notification in B, which the narrowed credential must not reach (issue 7 §2).
+struct NarrowedPrincipal {
+  std::string name, token, own_b_request, own_b_notification;
+};
+
 struct World {
   std::string root, mu, supervision, pool_vdc, mu_vdc, price_list;
+  std::vector<NarrowedPrincipal> narrowed;
   std::map<std::string, std::string>
       tokens;  // "admin", "secadmin", "auditadmin", "ops", "supervisor", "mu-admin"
   std::map<std::string, std::string> user_ids;
@@ -78,9 +87,10 @@ inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::s
       "PUT", "/api/v1/vdcs/" + t.vdc + "/quota", mu,
       json::value(json::object{{"limits", json::object{{"vcpu", 100}, {"memory_gb", 200}}}}));
   EXPECT_EQ(q.status, 200) << q.body;
-  t.reservation = id_of(s.call(
-      "POST", "/api/v1/vdcs/" + t.vdc + "/reservations", t.tokens["member"],
-      json::value(json::object{{"amounts", json::object{{"vcpu", 2}}}, {"ref", name + "-vm"}})));
+  t.reservation = id_of(s.call("POST", "/api/v1/vdcs/" + t.vdc + "/reservations", ta,
+                               json::value(json::object{{"amounts", json::object{{"vcpu", 2}}},
+                                                        {"reason", "set aside"},
+                                                        {"ref", name + "-vm"}})));
   t.api_key = id_of(s.call("POST", "/api/v1/auth/api-keys", ta,
                            json::value(json::object{{"name", name + "-ci"}})));
   // A contract, a delivered resource, a pending request, a work order, a notification.
@@ -111,6 +121,45 @@ inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::s
                  {"type", "onboarding"}, {"org_id", t.system}, {"title", name + " onboarding"}})));
   auto notes = s.call("GET", "/api/v1/notifications", member);
   t.notification = std::string(notes.json.at("items").at(0).at("id").as_string());
+}
+
+// Gives `token`'s person a pending request in B and a notification about B (b-admin approves
+// a second request).
+inline void own_objects_in_b(TestServer& s, World& w, NarrowedPrincipal& n,
+                             const std::string& token) {
+  auto vm = json::value(json::object{{"service", "custom-vm"},
+                                     {"org_id", w.b.system},
+                                     {"params", json::object{{"flavor", "2c4g"}, {"vcpu", 1}}}});
+  n.own_b_request = id_of(s.call("POST", "/api/v1/requests", token, vm));
+  std::string approved = id_of(s.call("POST", "/api/v1/requests", token, vm));
+  auto ok = s.call("POST", "/api/v1/requests/" + approved + "/approve", w.b.tokens["tenant-admin"],
+                   json::value(json::object{{"comment", "ok"}}));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  auto notes = s.call("GET", "/api/v1/notifications", token);
+  n.own_b_notification = std::string(notes.json.at("items").at(0).at("id").as_string());
+}
+
+inline void build_narrowed(TestServer& s, World& w) {
+  const std::string& mu = w.tokens["mu-admin"];
+  NarrowedPrincipal key{"mu-admin key→A", "", "", ""};
+  own_objects_in_b(s, w, key, mu);
+  auto k = s.call("POST", "/api/v1/auth/api-keys", mu,
+                  json::value(json::object{{"name", "a-only"}, {"scope_org_id", w.a.org}}));
+  EXPECT_EQ(k.status, 201) << k.body;
+  key.token = std::string(k.json.at("secret").as_string());
+  w.narrowed.push_back(key);
+
+  NarrowedPrincipal assumed{"ab-user assumed member@A", "", "", ""};
+  std::string ab = make_user(s, mu, "ab-user", w.mu);
+  std::string member_a = grant(s, mu, ab, "member", w.a.org);
+  grant(s, mu, ab, "tenant-admin", w.b.org);
+  std::string ab_token = s.login("ab-user");
+  own_objects_in_b(s, w, assumed, ab_token);
+  auto a = s.call("POST", "/api/v1/auth/assume-role", ab_token,
+                  json::value(json::object{{"binding_id", member_a}, {"minutes", 30}}));
+  EXPECT_EQ(a.status, 201) << a.body;
+  assumed.token = std::string(a.json.at("token").as_string());
+  w.narrowed.push_back(assumed);
 }
 
 inline World build_world(TestServer& s) {
@@ -166,6 +215,7 @@ inline World build_world(TestServer& s) {
   EXPECT_EQ(svc.status, 201) << svc.body;
   build_tenant(s, w, w.a, "a");
   build_tenant(s, w, w.b, "b");
+  build_narrowed(s, w);
   return w;
 }
 

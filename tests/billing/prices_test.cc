@@ -35,12 +35,32 @@ TEST(Prices, AChangeOnDayDLeavesEveryEarlierDateUnchanged) {
   EXPECT_EQ(after[0].amount.str(), "10.50");
   auto history = must(env.billing->prices(env.a_member, list.id, std::nullopt, "compute-vcpu"));
   EXPECT_EQ(history.size(), 2u);
-  // No retroactive change, and no second version on the same date.
+  // No second version on a date that has one.
   auto past =
       env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "9", d0), env.ctx);
   EXPECT_EQ(past.error().field, "effective_from");
   auto same = env.billing->set_price(env.mu_admin, list.id, price("compute-vcpu", "9", d), env.ctx);
   EXPECT_EQ(same.error().code, ErrorCode::kConflict);
+}
+
+// Issue 7 §3: a price takes effect on a date in the platform's time zone (Asia/Shanghai) and
+// applies to all of that date; asked for at any time of day D — or as the bare date D — the
+// answer is the same. A past date is taken while no issued bill covers it.
+TEST(Prices, APriceEffectiveOnADateAppliesToAllOfItInShanghai) {
+  Env env;
+  env.build_tree();
+  auto list = must(env.billing->create_price_list(env.mu_admin, "d", env.mu.id, "", env.ctx));
+  TimeMs d = 0, late = 0, early = 0, before = 0;
+  ASSERT_TRUE(parse_iso8601("2026-03-01", d));
+  ASSERT_TRUE(parse_iso8601("2026-03-01T15:59:59Z", late));     // 23:59:59 in Shanghai
+  ASSERT_TRUE(parse_iso8601("2026-02-28T16:00:00Z", early));    // 00:00 on 1 March in Shanghai
+  ASSERT_TRUE(parse_iso8601("2026-02-28T15:59:59Z", before));   // 23:59:59 on 28 February
+  auto set = must(env.billing->set_price(env.mu_admin, list.id,
+                                         price("compute-vcpu", "11", d + 13 * kHourMs), env.ctx));
+  EXPECT_EQ(set.effective_from, early);  // the start of the date in Shanghai
+  for (TimeMs at : {d, late, early})
+    EXPECT_EQ(must(env.billing->prices(env.a_member, list.id, at, "compute-vcpu")).size(), 1u);
+  EXPECT_TRUE(must(env.billing->prices(env.a_member, list.id, before, "compute-vcpu")).empty());
 }
 
 TEST(Prices, APriceAboveTheCeilingIsRefused) {

@@ -31,7 +31,7 @@ TEST(Authz, OpsMonitorsButReadsNoTenantData) {
   Principal ops = with(Role::kOps, "/root/");
   EXPECT_TRUE(ops.can(Action::kPlatformMonitor, "/root/"));
   for (Action a : {Action::kOrgRead, Action::kVdcRead, Action::kQuotaRead, Action::kUserRead,
-                   Action::kAuditRead, Action::kQuotaReserve})
+                   Action::kAuditRead, Action::kQuotaHold})
     EXPECT_FALSE(ops.can(a, "/root/mu/a/")) << action_name(a);
 }
 
@@ -39,8 +39,8 @@ TEST(Authz, SupervisorIsReadOnly) {
   Principal sup = with(Role::kSupervisor, "/root/");
   EXPECT_TRUE(sup.can(Action::kQuotaRead, "/root/mu/a/"));
   EXPECT_TRUE(sup.can(Action::kAuditExport, "/root/"));
-  for (Action a : {Action::kOrgUpdate, Action::kVdcWrite, Action::kQuotaWrite,
-                   Action::kQuotaReserve, Action::kUserWrite, Action::kRoleGrant})
+  for (Action a : {Action::kOrgUpdate, Action::kVdcWrite, Action::kQuotaWrite, Action::kQuotaHold,
+                   Action::kUserWrite, Action::kRoleGrant})
     EXPECT_FALSE(sup.can(a, "/root/mu/a/")) << action_name(a);
 }
 

@@ -213,6 +213,54 @@ TEST(Requests, ModifyHoldsOnlyTheIncreaseAndDeleteReleases) {
   EXPECT_EQ(must(env.workflow->get_resource(env.a_member, res)).at("state").as_string(), "deleted");
 }
 
+// Issue 7 §1: a member consumes quota only through a request; the reservation behind a pending
+// request or an active resource is owned by it, so nobody can release it from under the
+// workflow, and approving a request without its quota is impossible by construction.
+TEST(Requests, ReservationsBelongToTheRequestThenTheResource) {
+  Env env;
+  env.build_tree();
+  define_vm(env);
+  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 16}, {"memory_gb", 64}},
+                              env.ctx));
+  // No direct path for a member.
+  auto grab = env.tenancy->hold(env.a_member, env.vdc_a.id, {{"vcpu", 16}}, "grab", "", env.ctx);
+  EXPECT_EQ(grab.error().code, ErrorCode::kPermissionDenied);
+  auto r = must(env.workflow->create_request(env.a_member, vm(env, 4, 8), env.ctx));
+  std::string id(r.at("id").as_string());
+  ReservationId rsv{std::string(r.at("reservation_id").as_string())};
+  auto held = must(env.tenancy->get_reservation(env.a_admin, rsv));
+  EXPECT_EQ(held.owner_kind, ReservationOwner::kRequest);
+  EXPECT_EQ(held.owner_id, id);
+  // Neither the member nor any admin can release it while the request is pending.
+  for (const Principal* p : {&env.a_member, &env.a_admin, &env.mu_admin, &env.admin}) {
+    auto st = env.tenancy->release_hold(*p, rsv, env.ctx);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, ErrorCode::kConflict) << st.error().message;
+    EXPECT_NE(st.error().message.find(id), std::string::npos);
+  }
+  EXPECT_EQ(used(env, "vcpu"), 4);
+  must(env.workflow->decide(env.a_admin, id, true, "ok", env.ctx));
+  r = must(env.workflow->decide(env.mu_admin, id, true, "同意", env.ctx));
+  EXPECT_EQ(r.at("state").as_string(), "fulfilling");
+  User ops_user = env.add_user(env.secadmin, "ops1", env.root);
+  env.grant(env.secadmin, ops_user, Role::kOps, env.root);
+  Principal ops = env.login("ops1");
+  auto done = must(env.workflow->complete_fulfilment(
+      ops, std::string(r.at("fulfilment_id").as_string()), "delivered", env.ctx));
+  std::string res(done.at("resource_id").as_string());
+  held = must(env.tenancy->get_reservation(env.a_admin, rsv));
+  EXPECT_EQ(held.owner_kind, ReservationOwner::kResource);  // passed on, not re-taken
+  EXPECT_EQ(held.owner_id, res);
+  auto st = env.tenancy->release_hold(env.a_admin, rsv, env.ctx);
+  EXPECT_EQ(st.error().code, ErrorCode::kConflict);
+  EXPECT_NE(st.error().message.find(res), std::string::npos);
+  EXPECT_EQ(used(env, "vcpu"), 4);
+  // Only the resource's own lifecycle gives it back.
+  must(env.workflow->reclaim(env.a_admin, res, "no longer needed", env.ctx));
+  EXPECT_EQ(used(env, "vcpu"), 0);
+  EXPECT_FALSE(env.tenancy->get_reservation(env.a_admin, rsv).ok());
+}
+
 TEST(Requests, GpuOnlyWithAVmOrServer) {
   Env env;
   env.build_tree();

@@ -1,0 +1,143 @@
+// The owner rule of every route, reviewed once by hand (issue 7 §1) for the class of defect
+// where a right granted per route lets a lower role undo or bypass an object another workflow
+// owns. The right (x-permission) comes from the route table; this is the other half: on which
+// objects, and which lifecycle decides. Both go into /api/v1/openapi.json as x-govcloud-access
+// and into docs/route-rights.md. A route without a rule does not start (Router's constructor).
+#include "api/route_rules.h"
+
+namespace govcloud {
+
+const std::map<std::string, std::string>& route_owner_rules() {
+  static const std::map<std::string, std::string> kRules = {
+      // System
+      {"GET /healthz", "public; no data"},
+      {"GET /metrics", "public; counters only, no tenant data"},
+      {"GET /api/v1/openapi.json", "public; the route table"},
+      {"POST /api/v1/test/clock", "test builds started with --test-clock only"},
+      {"GET /api/v1/resource-kinds", "shared reference data"},
+      {"GET /api/v1/roles", "shared reference data"},
+      // Authentication: the person's own credentials; only a full login session changes them
+      {"POST /api/v1/auth/login", "public; one answer for unknown, wrong, locked, disabled"},
+      {"POST /api/v1/auth/logout", "ends the caller's own session"},
+      {"GET /api/v1/auth/me", "the caller's effective principal (narrowed grants)"},
+      {"POST /api/v1/auth/password", "public; the old password proves the person"},
+      {"POST /api/v1/auth/assume-role",
+       "own login session only (not an API key or an assumed role); own grants"},
+      {"POST /api/v1/auth/totp", "own login session only; the person's own second factor"},
+      {"POST /api/v1/auth/totp/confirm", "own login session only; the person's own second factor"},
+      {"GET /api/v1/auth/api-keys", "the person's own keys"},
+      {"POST /api/v1/auth/api-keys",
+       "own login session only; a key is never wider than the person, scope inside the person's"},
+      {"DELETE /api/v1/auth/api-keys/{id:key}", "own login session only; the person's own keys"},
+      // Accounts and rights (secadmin; tenant admins within their subtree)
+      {"GET /api/v1/users", "users homed in the caller's subtrees"},
+      {"POST /api/v1/users",
+       "home org inside the caller's user.write subtree; platform accounts "
+       "by the security administrator (after the 三员 bootstrap)"},
+      {"GET /api/v1/users/{id:usr}", "self, or a user homed in the caller's subtree"},
+      {"PATCH /api/v1/users/{id:usr}",
+       "a user homed in the caller's subtree; platform accounts "
+       "by the security administrator"},
+      {"DELETE /api/v1/users/{id:usr}", "as PATCH; never oneself"},
+      {"POST /api/v1/users/{id:usr}/reset-password", "as PATCH; the user must change it"},
+      {"POST /api/v1/users/{id:usr}/unlock", "as PATCH"},
+      {"POST /api/v1/users/{id:usr}/reset-totp", "as PATCH"},
+      {"POST /api/v1/users/{id:usr}/disable", "as PATCH; never oneself; ends sessions and keys"},
+      {"POST /api/v1/users/{id:usr}/enable", "as PATCH; never oneself"},
+      {"GET /api/v1/role-bindings",
+       "grants scoped in the caller's subtrees; own grants as far as "
+       "the credential reaches"},
+      {"POST /api/v1/role-bindings",
+       "scope inside the caller's role.grant subtree, never above the granter's own rank, never "
+       "to oneself; provider staff get assume-only expiring grants on tenant nodes"},
+      {"DELETE /api/v1/role-bindings/{id:rb}",
+       "as POST; never one's own; provider staff never revoke a tenant's own admins"},
+      // Organisations and VDCs
+      {"GET /api/v1/orgs", "nodes in the caller's subtrees"},
+      {"POST /api/v1/orgs",
+       "units by sysadmin under the platform; tenants by the management "
+       "unit's admin; systems by the tenant's admin"},
+      {"GET /api/v1/orgs/{id:org}", "a node in the caller's subtree"},
+      {"PATCH /api/v1/orgs/{id:org}", "a node in the caller's org.update subtree"},
+      {"DELETE /api/v1/orgs/{id:org}", "as PATCH; only an empty node (no children, VDCs, users)"},
+      {"GET /api/v1/vdcs", "VDCs of nodes in the caller's subtrees"},
+      {"POST /api/v1/vdcs", "under a parent VDC the caller manages"},
+      {"GET /api/v1/vdcs/{id:vdc}", "a VDC of a node in the caller's subtree"},
+      {"DELETE /api/v1/vdcs/{id:vdc}", "as POST; only without sub-VDCs and reservations"},
+      {"GET /api/v1/vdcs/{id:vdc}/quota", "a VDC in the caller's quota.read subtree"},
+      {"PUT /api/v1/vdcs/{id:vdc}/quota",
+       "set by the owner of the parent VDC (the platform for roots), never below what is in use"},
+      {"GET /api/v1/vdcs/{id:vdc}/reservations", "a VDC in the caller's subtree"},
+      {"POST /api/v1/vdcs/{id:vdc}/reservations",
+       "a hold, owned by the hold itself: tenant admin of the VDC's node, with a reason"},
+      {"GET /api/v1/reservations/{id:rsv}", "a reservation on a VDC in the caller's subtree"},
+      {"DELETE /api/v1/reservations/{id:rsv}",
+       "holds only, by a tenant admin of the VDC's node; a reservation owned by a request, "
+       "resource or contract is a 409 naming the owner, whose lifecycle alone releases it"},
+      // Audit (auditadmin, supervisor)
+      {"GET /api/v1/audit", "records of nodes in the caller's audit.read subtree"},
+      {"GET /api/v1/audit/export", "as GET /api/v1/audit; the export is itself audited"},
+      {"GET /api/v1/audit/verify", "the whole chain; reveals no records"},
+      {"POST /api/v1/audit/purge", "audit administrator; never within the retention period"},
+      // Catalog and prices: shared, published
+      {"GET /api/v1/catalog", "shared: the catalog every tenant orders from"},
+      {"GET /api/v1/catalog/{code}", "shared"},
+      {"POST /api/v1/catalog", "sysadmin"},
+      {"PATCH /api/v1/catalog/{code}", "sysadmin"},
+      {"POST /api/v1/catalog/{code}/retire", "sysadmin; what was delivered stays"},
+      {"GET /api/v1/price-lists", "shared: published prices"},
+      {"POST /api/v1/price-lists", "price.write on the management unit"},
+      {"GET /api/v1/price-lists/{list}/prices", "shared: published prices"},
+      {"POST /api/v1/price-lists/{list}/prices",
+       "price.write on the list's management unit; insert-only, a version never changes"},
+      {"POST /api/v1/price-lists/{list}/import", "as POST prices; all rows or none"},
+      {"GET /api/v1/price-lists/{list}/export", "shared: published prices"},
+      // Contracts and quotes
+      {"GET /api/v1/contracts", "contracts of tenants in the caller's contract.read subtree"},
+      {"POST /api/v1/contracts",
+       "the management unit above the tenant (contract.write there); the contract owns its "
+       "quota grants"},
+      {"GET /api/v1/contracts/{id:ct}", "as GET /api/v1/contracts"},
+      {"GET /api/v1/contracts/{id:ct}/quote", "as GET /api/v1/contracts"},
+      {"POST /api/v1/quotes", "computed from the package the caller sends; shared prices"},
+      // Requests → approvals → fulfilment → resources
+      {"GET /api/v1/requests",
+       "requests in the caller's request/approve/reclaim subtrees; own requests as far as the "
+       "credential reaches"},
+      {"GET /api/v1/requests/export", "as GET /api/v1/requests"},
+      {"POST /api/v1/requests",
+       "for a business system in the caller's request.create subtree; the request owns the quota "
+       "it reserves"},
+      {"GET /api/v1/requests/{id:rq}", "as GET /api/v1/requests"},
+      {"POST /api/v1/requests/{id:rq}/approve",
+       "the step's role at the step's org, never the requester, one step per person; the "
+       "request's own reservation must still be held"},
+      {"POST /api/v1/requests/{id:rq}/reject", "as approve; releases the request's reservation"},
+      {"POST /api/v1/requests/{id:rq}/cancel",
+       "the requester (within the credential's reach) or an approver; pending only; releases "
+       "the request's reservation"},
+      {"GET /api/v1/fulfilments", "operations staff (ops)"},
+      {"POST /api/v1/fulfilments/{id:ful}/complete",
+       "operations staff; the request's reservation passes to the resource"},
+      {"GET /api/v1/resources", "resources of nodes in the caller's subtrees"},
+      {"GET /api/v1/resources/{id:res}", "as GET /api/v1/resources"},
+      {"POST /api/v1/resources/{id:res}/reclaim",
+       "resource.reclaim on the resource's node; releases the resource's own reservation"},
+      {"GET /api/v1/notifications", "the person's own, as far as the credential reaches"},
+      {"POST /api/v1/notifications/{id:ntf}/read",
+       "the person's own, as far as the credential reaches"},
+      // Work orders
+      {"GET /api/v1/workorders", "work orders of nodes in the caller's subtrees; ops all"},
+      {"POST /api/v1/workorders", "for a node in the caller's workorder.use subtree"},
+      {"GET /api/v1/workorders/{id:wo}", "as GET /api/v1/workorders"},
+      {"POST /api/v1/workorders/{id:wo}/assign", "operations staff; to operations staff"},
+      {"POST /api/v1/workorders/{id:wo}/transition",
+       "operations move work along; the requesting side cancels, closes or reopens"},
+      {"POST /api/v1/workorders/{id:wo}/comments", "as GET /api/v1/workorders/{id}"},
+      {"POST /api/v1/workorders/{id:wo}/attachments", "as GET /api/v1/workorders/{id}"},
+      {"GET /api/v1/workorders/{id:wo}/attachments/{n}", "as GET /api/v1/workorders/{id}"},
+  };
+  return kRules;
+}
+
+}  // namespace govcloud
