@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <iostream>
 #include <sstream>
 
@@ -146,6 +147,44 @@ json::value call(const std::string& method, const std::string& target,
 
 namespace {
 
+// Tables show names beside ids (issue 7 §5): a column of org ids gets a column of their names,
+// looked up once per command from the orgs the caller can see (none when it can see none).
+const std::set<std::string> kOrgIdKeys = {"org_id", "scope_org_id", "tenant_org_id"};
+
+std::vector<Column> with_org_names(json::value& v, std::vector<Column> columns) {
+  bool wanted = false;
+  for (const auto& c : columns) wanted |= kOrgIdKeys.count(c.key) > 0;
+  if (!wanted) return columns;
+  std::map<std::string, std::string> names;
+  HttpClient client(server_url());
+  ClientRequest req;
+  req.method = "GET";
+  req.target = "/api/v1/orgs?limit=1000";
+  req.token = load_saved().token;
+  auto res = client.send(req);
+  if (!res.ok() || res->status != 200) return columns;
+  boost::system::error_code ec;
+  auto orgs = json::parse(res->body, ec);
+  if (ec || !orgs.is_object()) return columns;
+  for (const auto& o : orgs.at("items").as_array())
+    names[cell_text(o.at("id"))] = cell_text(o.at("name"));
+  std::vector<Column> out;
+  for (const auto& c : columns) {
+    out.push_back(c);
+    if (kOrgIdKeys.count(c.key)) out.push_back({c.header + "-NAME", c.key + "_name"});
+  }
+  for (auto& item : v.as_object().at("items").as_array()) {
+    if (!item.is_object()) continue;
+    auto& o = item.as_object();
+    for (const auto& key : kOrgIdKeys)
+      if (auto* id = o.if_contains(key); id && id->is_string()) {
+        auto it = names.find(std::string(id->as_string()));
+        if (it != names.end()) o[key + "_name"] = it->second;
+      }
+  }
+  return out;
+}
+
 // -o csv: the same rows and columns as the table, as RFC 4180 CSV.
 void print_csv(const json::value& v, const std::vector<Column>& columns) {
   if (v.is_object() && v.as_object().contains("items") && v.as_object().at("items").is_array()) {
@@ -185,10 +224,15 @@ void print(const json::value& v, const std::vector<Column>& columns) {
   if (globals().output == "xlsx")
     fail("-o xlsx is for quotes (govcloud contract quote … -o xlsx --out FILE); use -o csv here");
   if (v.is_null()) return;
-  if (globals().output == "csv") return print_csv(v, columns);
+  std::vector<Column> cols = columns;
+  json::value named = v;
+  if (named.is_object() && named.as_object().contains("items") &&
+      named.as_object().at("items").is_array())
+    cols = with_org_names(named, columns);
+  if (globals().output == "csv") return print_csv(named, cols);
   if (v.is_object() && v.as_object().contains("items") && v.as_object().at("items").is_array()) {
-    const auto& o = v.as_object();
-    std::cout << render_table(o.at("items").as_array(), columns);
+    const auto& o = named.as_object();
+    std::cout << render_table(o.at("items").as_array(), cols);
     if (auto* note = o.if_contains("note"); note && note->is_string() && !note->as_string().empty())
       std::cout << cell_text(*note) << "\n";
     if (auto* total = o.if_contains("total")) {

@@ -63,13 +63,7 @@ Result<std::string> IamService::recover_password(const std::string& username,
   auto st = store_.transact([&](Tx& tx) -> Status {
     auto user = tx.find_user_by_name(username);
     if (!user) return Error{ErrorCode::kNotFound, "no user named '" + username + "'", "user"};
-    TimeMs now = clock_.now();
-    user->password_hash = hash_password(pw);
-    user->password_changed_at = now;
-    user->must_change_password = true;
-    user->failed_logins = 0;
-    user->locked_until = 0;
-    user->updated_at = now;
+    set_one_time_password(*user, pw, clock_.now());
     tx.update_user(*user);
     tx.delete_sessions_for_user(user->id);
     write_audit(tx, clock_, nullptr, ctx,

@@ -73,4 +73,13 @@ std::string generate_password() {
   return "Gc1!" + base64url(random_bytes(14));
 }
 
+void set_one_time_password(User& user, const std::string& password, TimeMs now) {
+  user.password_hash = hash_password(password);
+  user.password_changed_at = now;
+  user.must_change_password = true;
+  user.failed_logins = 0;
+  user.locked_until = 0;
+  user.updated_at = now;
+}
+
 }  // namespace govcloud

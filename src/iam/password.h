@@ -3,8 +3,10 @@
 
 #include <string>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/result.h"
+#include "model/iam.h"
 
 namespace govcloud {
 
@@ -16,5 +18,8 @@ Status check_password_policy(const PasswordPolicy& policy, const std::string& us
                              const std::string& password, const std::string& field = "password");
 // A random password that satisfies any policy (for resets and bootstrap).
 std::string generate_password();
+// A password someone else chose (a reset, a recovery): hashed, to be changed at the next
+// sign-in, the account unlocked. The caller ends the user's sessions and writes the audit record.
+void set_one_time_password(User& user, const std::string& password, TimeMs now);
 
 }  // namespace govcloud

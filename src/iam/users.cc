@@ -180,13 +180,7 @@ Result<std::string> IamService::reset_password(const Principal& who, const UserI
     GC_ASSIGN_OR_RETURN(User u, visible_user(tx, who, id, Action::kUserWrite));
     GC_TRY(check_manage_user(tx, who, u));
     GC_TRY(check_password_policy(config_.password, u.username, fresh));
-    TimeMs now = clock_.now();
-    u.password_hash = hash_password(fresh);
-    u.password_changed_at = now;
-    u.must_change_password = true;
-    u.failed_logins = 0;
-    u.locked_until = 0;
-    u.updated_at = now;
+    set_one_time_password(u, fresh, clock_.now());
     tx.update_user(u);
     tx.delete_sessions_for_user(u.id);
     write_audit(tx, clock_, &who, ctx,

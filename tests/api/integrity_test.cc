@@ -19,18 +19,7 @@ namespace {
 TestServer* server = nullptr;
 World* world = nullptr;
 
-class ServerEnv : public ::testing::Environment {
- public:
-  void SetUp() override {
-    server = new TestServer();
-    world = new World(build_world(*server));
-  }
-  void TearDown() override {
-    delete world;
-    delete server;
-  }
-};
-const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new ServerEnv);
+const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new SharedWorld(server, world));
 
 json::value obj(json::object o) {
   return json::value(std::move(o));

@@ -219,4 +219,23 @@ inline World build_world(TestServer& s) {
   return w;
 }
 
+// One server and one world for all the cases of a test binary:
+// ::testing::AddGlobalTestEnvironment(new SharedWorld(server, world)).
+class SharedWorld : public ::testing::Environment {
+ public:
+  SharedWorld(TestServer*& server, World*& world) : server_(server), world_(world) {}
+  void SetUp() override {
+    server_ = new TestServer();
+    world_ = new World(build_world(*server_));
+  }
+  void TearDown() override {
+    delete world_;
+    delete server_;
+  }
+
+ private:
+  TestServer*& server_;
+  World*& world_;
+};
+
 }  // namespace govcloud::testing
