@@ -42,8 +42,7 @@ struct Fixture {
     router = std::make_unique<Router>(set->view());
     const std::string password = "Gov#Cloud2026";
     if (!set->iam.bootstrap(password).ok()) std::abort();
-    if (!seed_demo(set->iam, set->tenancy, set->billing, *store, password).ok())
-      std::abort();
+    if (!seed_demo(set->iam, set->tenancy, set->billing, *store, password).ok()) std::abort();
     for (const char* user : {"admin", "demo-mu", "demo-admin", "demo-user", "demo-ops"}) {
       auto t = set->iam.login(LoginInput{user, password, ""}, RequestContext{"fuzz", "fuzz"});
       if (!t.ok()) std::abort();

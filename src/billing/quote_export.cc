@@ -4,9 +4,9 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "billing/billing.h"
@@ -23,10 +23,9 @@ std::string joined(const std::vector<std::string>& notes) {
   return out;
 }
 
-const char* kHeaders[] = {"序号 line",       "服务 service",      "名称 name",
-                          "数量 quantity",    "计价单位 unit",     "折算数量 converted",
-                          "服务期 months",    "批次/系统",         "单价 unit price",
-                          "计价依据 basis",   "小计 total",        "说明 notes"};
+const char* kHeaders[] = {"序号 line",       "服务 service",       "名称 name",     "数量 quantity",
+                          "计价单位 unit",   "折算数量 converted", "服务期 months", "批次/系统",
+                          "单价 unit price", "计价依据 basis",     "小计 total",    "说明 notes"};
 
 // Columns of the sheet, by what they hold.
 enum Col : lxw_col_t {
@@ -126,9 +125,9 @@ Result<std::string> quote_xlsx(const Quote& q) {
     widths[col] = std::min(60.0, std::max(widths[col], text_width(text) + 2));
   };
   worksheet_write_string(ws, 0, 0, (q.package_id + " " + q.name).c_str(), bold);
-  worksheet_write_string(
-      ws, 1, 0, ("price list: " + q.price_list + "  prices in force on " + q.date).c_str(),
-      nullptr);
+  worksheet_write_string(ws, 1, 0,
+                         ("price list: " + q.price_list + "  prices in force on " + q.date).c_str(),
+                         nullptr);
   if (!q.note.empty()) worksheet_write_string(ws, 2, 0, q.note.c_str(), nullptr);
   const lxw_row_t kHeaderRow = 3;
   for (std::size_t i = 0; i < std::size(kHeaders); ++i) {
@@ -151,13 +150,12 @@ Result<std::string> quote_xlsx(const Quote& q) {
     // Amounts go in as decimal text (a formula), never computed through a binary float.
     write_decimal(ws, row, kTotal, l.total.str(), money);
     worksheet_write_string(ws, row, kNotes, joined(l.notes).c_str(), nullptr);
-    for (auto [col, text] : {std::pair{kService, l.service_code}, std::pair{kName, l.name_zh},
-                             std::pair{kQuantity, l.quantity}, std::pair{kUnit, l.unit},
-                             std::pair{kConverted, l.catalog_quantity.str()},
-                             std::pair{kBatch, l.batch_or_system},
-                             std::pair{kUnitPrice, l.unit_price ? l.unit_price->str() : ""},
-                             std::pair{kBasis, l.price_basis},
-                             std::pair{kTotal, l.total.str() + "  "}})
+    for (auto [col, text] :
+         {std::pair{kService, l.service_code}, std::pair{kName, l.name_zh},
+          std::pair{kQuantity, l.quantity}, std::pair{kUnit, l.unit},
+          std::pair{kConverted, l.catalog_quantity.str()}, std::pair{kBatch, l.batch_or_system},
+          std::pair{kUnitPrice, l.unit_price ? l.unit_price->str() : ""},
+          std::pair{kBasis, l.price_basis}, std::pair{kTotal, l.total.str() + "  "}})
       fit(col, text);
     fit(kNotes, joined(l.notes));
     ++row;

@@ -5,9 +5,9 @@
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
-#include <iostream>
 #include <sstream>
 
 #include "cli/cli_internal.h"
@@ -81,7 +81,9 @@ std::string server_url() {
   return "http://127.0.0.1:8080";
 }
 
-void fail(const std::string& message) { fail_with("cli_error", message, ""); }
+void fail(const std::string& message) {
+  fail_with("cli_error", message, "");
+}
 
 void fail_with(const std::string& code, const std::string& message, const std::string& field) {
   if (globals().output == "json") {
@@ -105,8 +107,8 @@ json::value call(const std::string& method, const std::string& target,
   if (body) req.body = json::serialize(*body);
   if (globals().no_bom) {
     // Every CSV-producing route takes bom=false: the exports and quotes.
-    if (method == "GET" && (target.find("/export") != std::string::npos ||
-                            target.find("/quote") != std::string::npos))
+    if (method == "GET" &&
+        (target.find("/export") != std::string::npos || target.find("/quote") != std::string::npos))
       req.target += (target.find('?') == std::string::npos ? "?" : "&") + std::string("bom=false");
     if (target == "/api/v1/quotes" && body && body->is_object()) {
       json::object b = body->as_object();
@@ -281,8 +283,8 @@ std::string resolve(const std::string& kind, const std::string& value) {
   if (found.empty())
     fail_with("not_found", std::string("no ") + src->second.what + " named '" + value + "'", "");
   fail_with("ambiguous",
-            std::string("the ") + src->second.what + " name '" + value + "' is ambiguous: " +
-                described + "; give the id",
+            std::string("the ") + src->second.what + " name '" + value +
+                "' is ambiguous: " + described + "; give the id",
             "");
 }
 

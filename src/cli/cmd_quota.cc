@@ -109,9 +109,7 @@ void register_quota(CLI::App& app) {
   });
   auto lid = std::make_shared<std::string>();
   auto* reservations = quota->add_subcommand("reservations", "Reservations held on a VDC");
-  reservations->add_option("vdc", *lid, "VDC id or name")
-      ->required()
-      ->transform(id_or_name("vdc"));
+  reservations->add_option("vdc", *lid, "VDC id or name")->required()->transform(id_or_name("vdc"));
   reservations->callback([lid] {
     print(call("GET", "/api/v1/vdcs/" + query_escape(*lid) + "/reservations?limit=1000"),
           {{"ID", "id"},

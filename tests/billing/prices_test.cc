@@ -52,9 +52,9 @@ TEST(Prices, APriceEffectiveOnADateAppliesToAllOfItInShanghai) {
   auto list = must(env.billing->create_price_list(env.mu_admin, "d", env.mu.id, "", env.ctx));
   TimeMs d = 0, late = 0, early = 0, before = 0;
   ASSERT_TRUE(parse_iso8601("2026-03-01", d));
-  ASSERT_TRUE(parse_iso8601("2026-03-01T15:59:59Z", late));     // 23:59:59 in Shanghai
-  ASSERT_TRUE(parse_iso8601("2026-02-28T16:00:00Z", early));    // 00:00 on 1 March in Shanghai
-  ASSERT_TRUE(parse_iso8601("2026-02-28T15:59:59Z", before));   // 23:59:59 on 28 February
+  ASSERT_TRUE(parse_iso8601("2026-03-01T15:59:59Z", late));    // 23:59:59 in Shanghai
+  ASSERT_TRUE(parse_iso8601("2026-02-28T16:00:00Z", early));   // 00:00 on 1 March in Shanghai
+  ASSERT_TRUE(parse_iso8601("2026-02-28T15:59:59Z", before));  // 23:59:59 on 28 February
   auto set = must(env.billing->set_price(env.mu_admin, list.id,
                                          price("compute-vcpu", "11", d + 13 * kHourMs), env.ctx));
   EXPECT_EQ(set.effective_from, early);  // the start of the date in Shanghai
