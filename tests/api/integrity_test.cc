@@ -186,6 +186,27 @@ TEST(Integrity, RecoverAdminOffline) {
   EXPECT_NE(out.find("audit chain OK"), std::string::npos) << out;
 }
 
+// An empty answer says why (issue 7 §3): prices asked for a date before the first one.
+TEST(Integrity, AnEmptyPriceAnswerSaysWhy) {
+  const std::string& ta = world->a.tokens.at("tenant-admin");
+  auto early =
+      server->call("GET", "/api/v1/price-lists/" + world->price_list + "/prices?at=2020-01-01", ta);
+  ASSERT_EQ(early.status, 200) << early.body;
+  EXPECT_TRUE(early.json.at("items").as_array().empty());
+  std::string note(early.json.at("note").as_string());
+  EXPECT_NE(note.find("no price in force on 2020-01-01"), std::string::npos) << note;
+  EXPECT_NE(note.find("the earliest takes effect on"), std::string::npos) << note;
+  auto quote =
+      server->call("POST", "/api/v1/quotes", ta,
+                   obj({{"package", json::parse(R"({"id":"q","items":[{"catalog":"compute-memory",)"
+                                                R"("quantity":"1","unit":"1GB","months":"1"}]})")},
+                        {"price_list", world->price_list},
+                        {"at", "2020-01-01"}}));
+  ASSERT_EQ(quote.status, 200) << quote.body;
+  EXPECT_NE(quote.json.at("note").as_string().find("no price in force on 2020-01-01"),
+            std::string::npos);
+}
+
 TEST(Integrity, CliSuggestsTheCommandYouMeant) {
   std::string out;
   EXPECT_EQ(run_cli({"vcd", "list"}, &out), 2);

@@ -124,6 +124,50 @@ TEST(Contracts, HundredGigabyteUnitsBecomeGigabyteQuotasPerSystemStart) {
   EXPECT_EQ(limit_of(env, s.vdc, "storage_normal_gb"), 96000 + 7829);
 }
 
+// Issue 7 §3: an import that does not fit names every shortfall at once, and the dry run shows
+// the quota plan (needed, available, at which level) and changes nothing.
+TEST(Contracts, AShortfallNamesEveryResourceAndTheDryRunChangesNothing) {
+  Env env;
+  env.build_tree();  // the management unit's VDC has vCPU and memory only
+  Org tenant = must(env.tenancy->create_org(
+      env.mu_admin, NewOrg{env.mu.id, OrgType::kTenant, "短缺局", "", {}}, env.ctx));
+  Vdc vdc = must(
+      env.tenancy->create_vdc(env.mu_admin, NewVdc{tenant.id, env.mu_vdc.id, "v", ""}, env.ctx));
+  ContractImport in;
+  in.package = package("004");
+  in.tenant = tenant.id;
+  auto plan = must(env.billing->plan_contract(env.mu_admin, in));
+  int short_lines = 0;
+  for (const auto& q : plan.quota) {
+    EXPECT_EQ(q.vdc_name, "v");
+    EXPECT_EQ(q.from_vdc_name, "mu");  // the level the limit is carved from
+    if (!q.fits) ++short_lines;
+  }
+  EXPECT_GE(short_lines, 3);
+  EXPECT_TRUE(must(env.billing->list_contracts(env.mu_admin)).empty());  // nothing written
+  EXPECT_EQ(limit_of(env, vdc, "vcpu"), 0);
+  auto r = env.billing->import_contract(env.mu_admin, in, env.ctx);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kQuotaExceeded);
+  for (const auto& q : plan.quota) {
+    if (!q.fits) {
+      EXPECT_NE(r.error().message.find(q.resource), std::string::npos) << q.resource;
+    }
+  }
+  EXPECT_TRUE(must(env.billing->list_contracts(env.mu_admin)).empty());
+  // One round of raising the management unit's limits makes it fit.
+  Amounts pool, mu;
+  for (const auto& q : plan.quota) {
+    pool.emplace_back(q.resource, q.needed + 100000);
+    mu.emplace_back(q.resource, q.needed + 50000);
+  }
+  must(env.tenancy->set_quota(env.admin, env.pool.id, pool, env.ctx));
+  must(env.tenancy->set_quota(env.admin, env.mu_vdc.id, mu, env.ctx));
+  auto fitted = must(env.billing->plan_contract(env.mu_admin, in));
+  for (const auto& q : fitted.quota) EXPECT_TRUE(q.fits) << q.resource;
+  must(env.billing->import_contract(env.mu_admin, in, env.ctx));
+}
+
 TEST(Contracts, BatchesRaiseTheQuotaFromTheirStartDates) {
   Env env;
   env.build_tree();

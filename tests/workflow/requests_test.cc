@@ -261,6 +261,28 @@ TEST(Requests, ReservationsBelongToTheRequestThenTheResource) {
   EXPECT_FALSE(env.tenancy->get_reservation(env.a_admin, rsv).ok());
 }
 
+// Attacker: a database writer (or a bug) that removes a pending request's reservation. The
+// approval then refuses: a request is never approved into fulfilment without its quota.
+TEST(Requests, ARequestWhoseReservationIsGoneCannotBeApproved) {
+  Env env;
+  env.build_tree();
+  define_vm(env);
+  must(env.tenancy->set_quota(env.mu_admin, env.vdc_a.id, {{"vcpu", 16}, {"memory_gb", 64}},
+                              env.ctx));
+  auto r = must(env.workflow->create_request(env.a_member, vm(env, 4, 8), env.ctx));
+  std::string id(r.at("id").as_string());
+  ReservationId rsv{std::string(r.at("reservation_id").as_string())};
+  must(env.store->transact([&](Tx& tx) -> Status {
+    tx.delete_reservation(rsv);
+    return ok_status();
+  }));
+  auto approved = env.workflow->decide(env.a_admin, id, true, "ok", env.ctx);
+  ASSERT_FALSE(approved.ok());
+  EXPECT_EQ(approved.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(approved.error().field, "reservation_id");
+  EXPECT_EQ(must(env.workflow->get_request(env.a_admin, id)).at("state").as_string(), "pending");
+}
+
 TEST(Requests, GpuOnlyWithAVmOrServer) {
   Env env;
   env.build_tree();
