@@ -7,7 +7,7 @@
 namespace govcloud::access_log {
 namespace {
 
-constexpr std::size_t kBlock = 32 * 1024;
+constexpr std::size_t kBlock = std::size_t{32} * 1024;
 
 struct Buffer {
   std::string text;

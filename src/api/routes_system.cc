@@ -31,7 +31,7 @@ void add_system_routes(std::vector<Route>& routes, Services& s) {
               "system",
               "Test builds only: move the server clock forward",
               BodySchema{{{"advance_seconds", FieldType::kInteger, true, "seconds to move forward",
-                           1, 400 * 86400}}},
+                           1, std::int64_t{400} * 86400}}},
               {},
               [&s](Call& c) -> Result<Reply> {
                 s.test_clock->advance(c.body.at("advance_seconds").as_int64() * kSecondMs);

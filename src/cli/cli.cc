@@ -196,11 +196,13 @@ void print_csv(const json::value& v, const std::vector<Column>& columns) {
       for (const auto& kv : items[0].as_object())
         cols.push_back({std::string(kv.key()), std::string(kv.key())});
     std::vector<std::string> header;
+    header.reserve(cols.size());
     for (const auto& c : cols) header.push_back(c.key);
     if (!globals().no_bom) std::cout << "\xEF\xBB\xBF";
     std::cout << csv_row(header);
     for (const auto& row : items) {
       std::vector<std::string> cells;
+      cells.reserve(cols.size());
       for (const auto& c : cols) cells.push_back(table_cell(row, c.key));
       std::cout << csv_row(cells);
     }

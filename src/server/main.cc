@@ -53,7 +53,8 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv)
     std::size_t best_distance = 3;  // suggest only what is close
     std::string names;
     for (auto* s : subs) {
-      names += (names.empty() ? "" : ", ") + s->get_name();
+      if (!names.empty()) names += ", ";
+      names += s->get_name();
       std::size_t d = edit_distance(word, s->get_name());
       if (d < best_distance) {
         best_distance = d;
@@ -61,8 +62,8 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv)
       }
     }
     std::string msg = "unknown command \"" + word + "\"";
-    if (!best.empty()) msg += " — did you mean \"" + best + "\"?";
-    msg += "\n" + path + " takes: " + names;
+    if (!best.empty()) msg.append(" — did you mean \"").append(best).append("\"?");
+    msg.append("\n").append(path).append(" takes: ").append(names);
     return msg;
   }
   return std::nullopt;

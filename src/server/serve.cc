@@ -115,7 +115,7 @@ int serve_checked(const Config& config) {
 
 }  // namespace
 
-int serve(Config config) {
+int serve(const Config& config) {
   auto logger = spdlog::stderr_color_mt("govcloud");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");

@@ -16,6 +16,6 @@ void register_serve_command(CLI::App& app);
 void register_recover_command(CLI::App& app);
 
 // Runs the server until SIGINT/SIGTERM. Returns the process exit code.
-int serve(Config config);
+int serve(const Config& config);
 
 }  // namespace govcloud

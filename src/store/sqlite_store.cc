@@ -107,13 +107,12 @@ class SqliteStore final : public Store {
 
   void give_back(std::unique_ptr<Db> db) {
     std::size_t home = home_slot();
+    Db* raw = db.release();
     for (std::size_t i = 0; i < kSlots; ++i) {
       Db* empty = nullptr;
-      if (slots_[(home + i) % kSlots].compare_exchange_strong(empty, db.get())) {
-        db.release();
-        return;
-      }
+      if (slots_[(home + i) % kSlots].compare_exchange_strong(empty, raw)) return;
     }
+    delete raw;  // every slot is taken: more readers than the pool keeps
   }
 
   void migrate() {
