@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/utf8.h"
+
 namespace govcloud {
 
 int http_status(ErrorCode code) {
@@ -33,9 +35,11 @@ int http_status(ErrorCode code) {
 }
 
 HttpResponse error_response(const Error& e, const std::string& request_id) {
-  boost::json::object err{
-      {"code", error_code_name(e.code)}, {"message", e.message}, {"request_id", request_id}};
-  if (!e.field.empty()) err["field"] = e.field;
+  // Messages may quote what the caller sent; the answer is valid UTF-8 whatever that was.
+  boost::json::object err{{"code", error_code_name(e.code)},
+                          {"message", valid_utf8(e.message)},
+                          {"request_id", request_id}};
+  if (!e.field.empty()) err["field"] = valid_utf8(e.field);
   HttpResponse r;
   r.status = http_status(e.code);
   r.body = boost::json::serialize(boost::json::object{{"error", std::move(err)}});

@@ -8,7 +8,8 @@
 
 namespace govcloud {
 
-// Throws YAML::Exception where yaml-cpp does (e.g. a key that is not a scalar).
+// Throws YAML::Exception where yaml-cpp does (e.g. a key that is not a scalar) and when aliases
+// would expand past 200000 nodes.
 boost::json::value yaml_to_json(const YAML::Node& node);
 
 }  // namespace govcloud

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/utf8.h"
+
 namespace govcloud {
 
 void write_audit(Tx& tx, const Clock& clock, const Principal* who, const RequestContext& ctx,
@@ -17,14 +19,17 @@ void write_audit(Tx& tx, const Clock& clock, const Principal* who, const Request
     r.actor_id = "";
     r.actor_name = it != event.detail.end() ? it->second : "anonymous";
   }
-  r.org_id = event.org_id;
-  r.action = event.action;
-  r.target = event.target;
+  // Whatever the caller sent (a path with invalid bytes, say) is stored as valid UTF-8, so the
+  // trail can always be read and exported (issue 8 §9).
+  r.actor_name = valid_utf8(r.actor_name);
+  r.org_id = valid_utf8(event.org_id);
+  r.action = valid_utf8(event.action);
+  r.target = valid_utf8(event.target);
   r.result = event.result;
-  r.source_ip = ctx.source_ip;
-  r.request_id = ctx.request_id;
+  r.source_ip = valid_utf8(ctx.source_ip);
+  r.request_id = valid_utf8(ctx.request_id);
   boost::json::object detail;
-  for (const auto& [k, v] : event.detail) detail[k] = v;
+  for (const auto& [k, v] : event.detail) detail[valid_utf8(k)] = valid_utf8(v);
   if (who != nullptr && who->api_key) detail["api_key"] = who->api_key->value;
   r.detail = boost::json::serialize(detail);
   tx.append_audit(r);

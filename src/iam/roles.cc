@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "iam/iam.h"
+#include "iam/separation.h"
 
 namespace govcloud {
 namespace {
@@ -37,11 +38,9 @@ static Status check_grant_rights(Tx& tx, const Principal& who, Role role, const 
                      "platform roles are for accounts of the platform or the supervision unit");
     if (who.can(Action::kRoleGrantPlatform, c.scope.path)) return ok_status();
     if (!revoking && who.holds(Role::kSysAdmin) &&
-        (role == Role::kSecAdmin || role == Role::kAuditAdmin)) {
-      BindingQuery q;
-      q.role = role;
-      if (tx.list_bindings(q).empty()) return ok_status();  // 三员 bootstrap, decision 0003
-    }
+        (role == Role::kSecAdmin || role == Role::kAuditAdmin) &&
+        separation_bootstrap_open(tx, role))
+      return ok_status();  // 三员 bootstrap, decision 0003
     return denied(std::string("not allowed to grant or revoke ") + role_name(role));
   }
   if (!is_tenant_side(c.scope.type))
@@ -65,6 +64,10 @@ static Status check_grant_rights(Tx& tx, const Principal& who, Role role, const 
 Result<RoleBinding> IamService::grant(const Principal& who, const GrantInput& in,
                                       const RequestContext& ctx) {
   if (in.user == who.user) return invalid("user_id", "you cannot grant roles to yourself");
+  if (!who.assumed_role.empty())
+    return denied(
+        "an assumed role (代入角色) grants no roles: what it granted would outlive the "
+        "temporary access (decision 0008)");
   auto result = store_.transact([&](Tx& tx) -> Result<RoleBinding> {
     TimeMs now = clock_.now();
     if (in.expires_at != 0 && in.expires_at <= now)
@@ -90,7 +93,7 @@ Result<RoleBinding> IamService::grant(const Principal& who, const GrantInput& in
     for (const auto& b : tx.list_bindings(mine)) {
       if (b.role == in.role && b.scope == in.scope)
         return conflict("the user already has this role here", "role");
-      if (is_separated_duty(in.role) && is_separated_duty(b.role) && b.role != in.role)
+      if (roles_exclude(in.role, b.role))
         return conflict(std::string("三员分立: the user already holds ") + role_name(b.role) +
                             ", which excludes " + role_name(in.role),
                         "role");
@@ -105,6 +108,7 @@ Result<RoleBinding> IamService::grant(const Principal& who, const GrantInput& in
     b.granted_by = who.user.value;
     b.created_at = now;
     tx.insert_binding(b);
+    close_separation_bootstrap(tx, b.role);
     write_audit(tx, clock_, &who, ctx,
                 AuditEvent{"role.grant",
                            b.id.value,

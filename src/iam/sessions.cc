@@ -83,6 +83,13 @@ Result<Principal> IamService::load_principal(Tx& tx, const User& user, const Ses
     p.api_key = key->id;
     p.expires_at = key->expires_at;
   }
+  // The earliest expiry among the grants in force bounds the principal, so a cached session
+  // or key never outlives a grant (issue 8 §7).
+  for (const auto& g : p.grants) {
+    auto b = tx.find_binding(g.binding);
+    if (b && b->expires_at != 0 && (p.expires_at == 0 || b->expires_at < p.expires_at))
+      p.expires_at = b->expires_at;
+  }
   return p;
 }
 

@@ -4,6 +4,7 @@
 #include "common/digest.h"
 #include "iam/iam.h"
 #include "iam/password.h"
+#include "iam/separation.h"
 #include "iam/totp.h"
 
 namespace govcloud {
@@ -70,6 +71,10 @@ Result<User> IamService::create_user(const Principal& who, const NewUser& in,
   GC_TRY(validate_username(in.username));
   GC_TRY(validate_contact(in.email, in.phone, in.display_name));
   GC_TRY(check_password_policy(config_.password, in.username, in.password));
+  if (!who.assumed_role.empty())
+    return denied(
+        "an assumed role (代入角色) creates no accounts: what it made would outlive "
+        "the temporary access (decision 0008)");
   auto result = store_.transact([&](Tx& tx) -> Result<User> {
     auto org = tx.find_org(in.org);
     if (!org || !(who.can(Action::kOrgRead, org->path) || who.can(Action::kUserRead, org->path)))
@@ -78,10 +83,8 @@ Result<User> IamService::create_user(const Principal& who, const NewUser& in,
     if (!allowed && who.holds(Role::kSysAdmin) && !org->parent) {
       // Bootstrap of 三员分立: until a security and an audit administrator exist, the
       // system administrator may create platform accounts (docs/decisions/0003).
-      BindingQuery sec, aud;
-      sec.role = Role::kSecAdmin;
-      aud.role = Role::kAuditAdmin;
-      allowed = tx.list_bindings(sec).empty() || tx.list_bindings(aud).empty();
+      allowed = separation_bootstrap_open(tx, Role::kSecAdmin) ||
+                separation_bootstrap_open(tx, Role::kAuditAdmin);
     }
     if (!allowed) return denied("not allowed to create users in this org");
     if (tx.find_user_by_name(in.username))

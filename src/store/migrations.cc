@@ -274,6 +274,11 @@ UPDATE documents SET org_id = COALESCE((
   LIMIT 1), '')
 WHERE kind = 'notification' AND org_id = '';
 )SQL"},
+      {5, "the 三员 bootstrap latch is stored, closed where the posts were ever granted", R"SQL(
+INSERT OR IGNORE INTO meta (key, value)
+  SELECT 'separation_bootstrap.' || role, 'closed' FROM role_bindings
+  WHERE role IN ('secadmin', 'auditadmin') GROUP BY role;
+)SQL"},
   };
   return kMigrations;
 }

@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <array>
 #include <atomic>
 #include <filesystem>
@@ -12,9 +14,13 @@ namespace govcloud {
 namespace sqlite {
 namespace {
 
+// The SQL and SQLite's own words go to the server log only; callers and the audit trail get a
+// message without them (issue 8 §12: errors must not describe the schema).
 Error store_error(const StoreError& e) {
-  if (e.is_constraint()) return Error{ErrorCode::kConflict, e.what(), {}};
-  return Error{ErrorCode::kInternal, std::string("store: ") + e.what(), {}};
+  spdlog::warn("store: {}", e.what());
+  if (e.is_constraint())
+    return Error{ErrorCode::kConflict, "the change conflicts with data that already exists", {}};
+  return Error{ErrorCode::kInternal, "the store could not complete the request", {}};
 }
 
 // One writer connection (SQLite has one writer at a time anyway) and a pool of readers, which

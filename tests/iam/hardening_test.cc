@@ -1,0 +1,116 @@
+// Issue 8 (security hardening for 等保三级), the cases fixed so far, each named after its case
+// and playing its attacker (IAM-04, IAM-07, IAM-11).
+#include <gtest/gtest.h>
+
+#include "common/yaml_json.h"
+#include "test_env.h"
+
+namespace govcloud {
+namespace {
+
+using testing::Env;
+using testing::kPassword;
+using testing::must;
+
+// §3. Attacker: the system administrator, waiting for the audit post to fall vacant. The 三员
+// bootstrap is a latch stored once: revoking the audit administrator does not reopen it.
+TEST(Hardening, Case3TheSeparationBootstrapNeverReopens) {
+  Env env;
+  env.build_tree();  // admin created sec; sec created aud: both latches closed
+  auto bindings =
+      must(env.iam->list_bindings(env.secadmin, BindingQuery{env.auditor.user, {}, {}}));
+  ASSERT_EQ(bindings.size(), 1u);
+  must(env.iam->revoke(env.secadmin, bindings[0].id, env.ctx));
+  auto create = env.iam->create_user(
+      env.admin, NewUser{"shadow-audit", kPassword, "", "", "", env.root}, env.ctx);
+  EXPECT_EQ(create.error().code, ErrorCode::kPermissionDenied);
+  User other = env.add_user(env.secadmin, "other", env.root);
+  auto grant = env.iam->grant(env.admin,
+                              GrantInput{other.id, Role::kAuditAdmin, env.root, false, 0}, env.ctx);
+  EXPECT_EQ(grant.error().code, ErrorCode::kPermissionDenied);
+  // The security administrator fills the post again, as it should.
+  must(env.iam->grant(env.secadmin, GrantInput{other.id, Role::kAuditAdmin, env.root, false, 0},
+                      env.ctx));
+}
+
+// §4. Attacker: a security administrator handing the whole audit trail to the system
+// administrator through the supervisor role.
+TEST(Hardening, Case4SupervisorExcludesSysadminAndSecadmin) {
+  Env env;
+  env.build_tree();
+  auto to_admin = env.iam->grant(
+      env.secadmin, GrantInput{env.admin.user, Role::kSupervisor, env.root, false, 0}, env.ctx);
+  EXPECT_EQ(to_admin.error().code, ErrorCode::kConflict);
+  User sup = env.add_user(env.secadmin, "sup", env.root);
+  must(env.iam->grant(env.secadmin, GrantInput{sup.id, Role::kSupervisor, env.root, false, 0},
+                      env.ctx));
+  for (Role r : {Role::kSysAdmin, Role::kSecAdmin}) {
+    auto clash = env.iam->grant(env.secadmin, GrantInput{sup.id, r, env.root, false, 0}, env.ctx);
+    EXPECT_EQ(clash.error().code, ErrorCode::kConflict) << role_name(r);
+  }
+  // The audit administrator and the supervisor both read; they do not exclude each other.
+  User reader = env.add_user(env.secadmin, "reader", env.root);
+  must(env.iam->grant(env.secadmin, GrantInput{reader.id, Role::kSupervisor, env.root, false, 0},
+                      env.ctx));
+}
+
+// §7. Attacker: a user whose grant expired, still holding a cached token.
+TEST(Hardening, Case7AnExpiredGrantEndsInCachedSessionsAndKeys) {
+  Env env;
+  env.build_tree();
+  User temp = env.add_user(env.a_admin, "temp", env.tenant_a.id);
+  must(env.iam->grant(
+      env.a_admin,
+      GrantInput{temp.id, Role::kTenantAdmin, env.tenant_a.id, false, env.clock.now() + kHourMs},
+      env.ctx));
+  auto token = must(env.iam->login(LoginInput{"temp", kPassword, ""}, env.ctx));
+  Principal p = must(env.iam->authenticate(token.token));
+  auto key = must(env.iam->create_api_key(p, "ci", std::nullopt, 30, env.ctx));
+  EXPECT_TRUE(must(env.iam->authenticate(token.token)).can(Action::kUserWrite, env.tenant_a.path));
+  EXPECT_TRUE(must(env.iam->authenticate(key.secret)).can(Action::kUserWrite, env.tenant_a.path));
+  env.clock.advance(kHourMs + kSecondMs);
+  for (const std::string& bearer : {token.token, key.secret}) {
+    auto after = env.iam->authenticate(bearer);
+    ASSERT_TRUE(after.ok());
+    EXPECT_FALSE(after->can(Action::kUserWrite, env.tenant_a.path));
+    EXPECT_TRUE(after->grants.empty());
+  }
+}
+
+// §8. Attacker: provider staff turning temporary, assumed tenant access into a permanent one.
+TEST(Hardening, Case8AnAssumedSessionCreatesNoAccountsAndNoGrants) {
+  Env env;
+  env.build_tree();
+  User staff = env.add_user(env.secadmin, "provider-ops", env.root);
+  auto b = must(env.iam->grant(
+      env.secadmin,
+      GrantInput{staff.id, Role::kTenantAdmin, env.tenant_a.id, true, env.clock.now() + kDayMs},
+      env.ctx));
+  Principal plain = env.login("provider-ops");
+  auto token = must(env.iam->assume_role(plain, b.id, 30, env.ctx));
+  Principal acting = must(env.iam->authenticate(token.token));
+  auto created = env.iam->create_user(
+      acting, NewUser{"backdoor", kPassword, "", "", "", env.tenant_a.id}, env.ctx);
+  EXPECT_EQ(created.error().code, ErrorCode::kPermissionDenied);
+  auto granted = env.iam->grant(
+      acting, GrantInput{env.a_member.user, Role::kTenantAdmin, env.tenant_a.id, false, 0},
+      env.ctx);
+  EXPECT_EQ(granted.error().code, ErrorCode::kPermissionDenied);
+}
+
+// §13. Attacker: whoever hands a small YAML file of aliases of aliases to the CLI or the server.
+TEST(Hardening, Case13YamlAliasesCannotExpandWithoutBound) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'k'; ++c, ++prev) {
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", *" : "*") + prev;
+    bomb += "]\n";
+  }
+  YAML::Node root = YAML::Load(bomb);  // 10^11 nodes once expanded
+  EXPECT_THROW(yaml_to_json(root), YAML::Exception);
+  EXPECT_NO_THROW(yaml_to_json(YAML::Load("a: &a [1, 2]\nb: *a\n")));
+}
+
+}  // namespace
+}  // namespace govcloud
