@@ -92,12 +92,14 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
            "Change one's password (also when expired or reset)",
            BodySchema{{{"username", FieldType::kString, true, "", 0, 0, 64},
                        {"old_password", FieldType::kString, true, "", 0, 0, 256},
-                       {"new_password", FieldType::kString, true, "", 0, 0, 256}}},
+                       {"new_password", FieldType::kString, true, "", 0, 0, 256},
+                       {"otp", FieldType::kString, false,
+                        "the current one-time code, for two-factor accounts", 0, 0, 16}}},
            {},
            [&s](Call& c) -> Result<Reply> {
-             GC_TRY(s.iam.change_password(str_field(c.body, "username"),
-                                          str_field(c.body, "old_password"),
-                                          str_field(c.body, "new_password"), c.ctx));
+             GC_TRY(s.iam.change_password(
+                 str_field(c.body, "username"), str_field(c.body, "old_password"),
+                 str_field(c.body, "new_password"), str_field(c.body, "otp"), c.ctx));
              return no_content();
            },
            204};

@@ -113,17 +113,19 @@ void register_user(CLI::App& app) {
   });
 
   struct PasswdFlags {
-    std::string user, old_pw, new_pw;
+    std::string user, old_pw, new_pw, otp;
   };
   auto pf = std::make_shared<PasswdFlags>();
   auto* passwd = app.add_subcommand("passwd", "Change your password (also when expired)");
   passwd->add_option("-u,--user", pf->user)->required();
   passwd->add_option("--old", pf->old_pw)->required();
   passwd->add_option("--new", pf->new_pw)->required();
+  passwd->add_option("--otp", pf->otp, "the current one-time code, for two-factor accounts");
   passwd->callback([pf] {
-    call("POST", "/api/v1/auth/password",
-         json::value(json::object{
-             {"username", pf->user}, {"old_password", pf->old_pw}, {"new_password", pf->new_pw}}));
+    json::object body{
+        {"username", pf->user}, {"old_password", pf->old_pw}, {"new_password", pf->new_pw}};
+    if (!pf->otp.empty()) body["otp"] = pf->otp;
+    call("POST", "/api/v1/auth/password", json::value(body));
     std::cout << "password changed\n";
   });
 }

@@ -82,8 +82,10 @@ class IamService {
   Status logout(const Principal& who, const RequestContext& ctx);
   Result<IssuedToken> assume_role(const Principal& who, const BindingId& binding, int minutes,
                                   const RequestContext& ctx);
+  // `otp`: the current code, required when the account has two-factor login.
   Status change_password(const std::string& username, const std::string& old_password,
-                         const std::string& new_password, const RequestContext& ctx);
+                         const std::string& new_password, const std::string& otp,
+                         const RequestContext& ctx);
 
   // Users (IAM-01, IAM-03)
   Result<User> create_user(const Principal& who, const NewUser& in, const RequestContext& ctx);

@@ -31,6 +31,56 @@ bool verify_or_burn(const User* user, const std::string& password) {
          user != nullptr;
 }
 
+// The second factor of sign-in and password change: a code of the current step (or one either
+// side) that comes after the last accepted step (RFC 6238 §5.2: no replay).
+enum class OtpCheck { kOk, kMissing, kWrong, kReplayed };
+
+OtpCheck check_otp(User& user, const std::string& otp, TimeMs now) {
+  if (otp.empty()) return OtpCheck::kMissing;
+  Bytes secret;
+  if (!base32_decode(user.totp_secret, secret)) return OtpCheck::kWrong;
+  auto step = totp_match_step(secret, otp, now / 1000);
+  if (!step) return OtpCheck::kWrong;
+  if (*step <= user.totp_last_step) return OtpCheck::kReplayed;
+  user.totp_last_step = *step;
+  return OtpCheck::kOk;
+}
+
+Error otp_error(OtpCheck c) {
+  return Error{ErrorCode::kUnauthenticated,
+               c == OtpCheck::kMissing ? "a one-time code is required for this account"
+                                       : "the one-time code is wrong, expired or already used",
+               "otp"};
+}
+
+const char* otp_reason(OtpCheck c) {
+  return c == OtpCheck::kMissing    ? "otp missing"
+         : c == OtpCheck::kReplayed ? "otp replayed"
+                                    : "bad otp";
+}
+
+// A wrong password or code counts into one lockout, whether at sign-in or password change
+// (IAM-13). Writes the user's counters and, when it locks, the lockout record.
+void count_failure(Tx& tx, const Clock& clock, const Config& config, User& user,
+                   const RequestContext& ctx) {
+  TimeMs now = clock.now();
+  user.failed_logins += 1;
+  bool lock_now = user.failed_logins >= config.lockout.max_failures;
+  if (lock_now) {
+    user.locked_until = now + config.lockout.lock_minutes * kMinuteMs;
+    user.failed_logins = 0;
+  }
+  tx.update_user(user);  // counters only; updated_at tracks profile changes
+  if (lock_now)
+    write_audit(tx, clock, nullptr, ctx,
+                AuditEvent{"auth.lockout",
+                           user.id.value,
+                           user.org.value,
+                           "success",
+                           {{"username", user.username},
+                            {"minutes", std::to_string(config.lockout.lock_minutes)}}});
+}
+
 std::string token_hash(const std::string& bearer) {
   return to_hex(sha256(bearer));
 }
@@ -83,6 +133,15 @@ Result<Principal> IamService::load_principal(Tx& tx, const User& user, const Ses
     p.api_key = key->id;
     p.expires_at = key->expires_at;
   }
+  // An expired password ends the sessions and keys made with it (issue 8 §11): the principal
+  // lives no longer than the password.
+  TimeMs password_expires =
+      user.password_changed_at + static_cast<TimeMs>(config_.password.max_age_days) * kDayMs;
+  if (user.must_change_password || password_expires <= now)
+    return Error{ErrorCode::kUnauthenticated,
+                 "the password has expired; change it (govcloud passwd) and sign in again",
+                 {}};
+  if (p.expires_at == 0 || password_expires < p.expires_at) p.expires_at = password_expires;
   // The earliest expiry among the grants in force bounds the principal, so a cached session
   // or key never outlives a grant (issue 8 §7).
   for (const auto& g : p.grants) {
@@ -140,36 +199,12 @@ Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext
       return fail("locked (" + std::to_string(minutes) + " minute(s) left)", bad_credentials(),
                   &*user);
     }
-    bool otp_ok = true;
-    if (password_ok && user->totp_enabled) {
-      Bytes secret;
-      otp_ok = !in.otp.empty() && base32_decode(user->totp_secret, secret) &&
-               totp_verify(secret, in.otp, now / 1000);
-    }
-    if (!password_ok || !otp_ok) {
-      user->failed_logins += 1;
-      bool lock_now = user->failed_logins >= config_.lockout.max_failures;
-      if (lock_now) {
-        user->locked_until = now + config_.lockout.lock_minutes * kMinuteMs;
-        user->failed_logins = 0;
-      }
-      tx.update_user(*user);  // counters only; updated_at tracks profile changes
-      if (lock_now) {
-        write_audit(tx, clock_, nullptr, ctx,
-                    AuditEvent{"auth.lockout",
-                               user->id.value,
-                               user->org.value,
-                               "success",
-                               {{"username", user->username},
-                                {"minutes", std::to_string(config_.lockout.lock_minutes)}}});
-      }
+    OtpCheck otp = OtpCheck::kOk;
+    if (password_ok && user->totp_enabled) otp = check_otp(*user, in.otp, now);
+    if (!password_ok || otp != OtpCheck::kOk) {
+      count_failure(tx, clock_, config_, *user, ctx);
       if (!password_ok) return fail("bad password", bad_credentials(), &*user);
-      return fail(in.otp.empty() ? "otp missing" : "bad otp",
-                  Error{ErrorCode::kUnauthenticated,
-                        in.otp.empty() ? "a one-time code is required for this account"
-                                       : "the one-time code is wrong or expired",
-                        "otp"},
-                  &*user);
+      return fail(otp_reason(otp), otp_error(otp), &*user);
     }
     user->failed_logins = 0;
     tx.update_user(*user);
@@ -294,7 +329,8 @@ Result<IssuedToken> IamService::assume_role(const Principal& who, const BindingI
 }
 
 Status IamService::change_password(const std::string& username, const std::string& old_password,
-                                   const std::string& new_password, const RequestContext& ctx) {
+                                   const std::string& new_password, const std::string& otp,
+                                   const RequestContext& ctx) {
   if (username.empty()) return invalid("username", "username is required");
   GC_TRY(check_password_policy(config_.password, username, new_password, "new_password"));
   if (old_password == new_password)
@@ -304,16 +340,28 @@ Status IamService::change_password(const std::string& username, const std::strin
     auto user = tx.find_user_by_name(username);
     TimeMs now = clock_.now();
     bool password_ok = verify_or_burn(user ? &*user : nullptr, old_password);
-    if (!user || user->disabled || user->locked_until > now || !password_ok) {
+    auto refuse = [&](const char* reason, Error err) {
       write_audit(tx, clock_, nullptr, ctx,
                   AuditEvent{"auth.change_password",
                              username,
                              user ? user->org.value : "",
                              "failed",
-                             {{"username", username}}});
-      failure = bad_credentials();
+                             {{"username", username}, {"reason", reason}}});
+      failure = std::move(err);
       return ok_status();
+    };
+    if (!user || user->disabled || user->locked_until > now)
+      return refuse("unknown, disabled or locked", bad_credentials());
+    // Guessing the old password here counts like guessing it at sign-in, and a two-factor
+    // account must give its code (issue 8 §5).
+    OtpCheck otp_check = OtpCheck::kOk;
+    if (password_ok && user->totp_enabled) otp_check = check_otp(*user, otp, now);
+    if (!password_ok || otp_check != OtpCheck::kOk) {
+      count_failure(tx, clock_, config_, *user, ctx);
+      if (!password_ok) return refuse("bad password", bad_credentials());
+      return refuse(otp_reason(otp_check), otp_error(otp_check));
     }
+    user->failed_logins = 0;
     user->password_hash = hash_password(new_password);
     user->password_changed_at = now;
     user->must_change_password = false;

@@ -21,16 +21,23 @@ std::string totp_code(const Bytes& secret, std::int64_t unix_seconds, const Totp
   return std::string(static_cast<std::size_t>(params.digits) - code.size(), '0') + code;
 }
 
+std::optional<std::int64_t> totp_match_step(const Bytes& secret, const std::string& code,
+                                            std::int64_t unix_seconds, int window,
+                                            const TotpParams& params) {
+  if (code.size() != static_cast<std::size_t>(params.digits)) return std::nullopt;
+  std::optional<std::int64_t> matched;
+  // Every candidate is compared, matched or not, so the time does not tell which step matched.
+  for (int w = -window; w <= window; ++w) {
+    std::int64_t at = unix_seconds + static_cast<std::int64_t>(w) * params.step_seconds;
+    if (constant_time_equal(totp_code(secret, at, params), code))
+      matched = at / params.step_seconds;
+  }
+  return matched;
+}
+
 bool totp_verify(const Bytes& secret, const std::string& code, std::int64_t unix_seconds,
                  int window, const TotpParams& params) {
-  if (code.size() != static_cast<std::size_t>(params.digits)) return false;
-  bool match = false;
-  for (int w = -window; w <= window; ++w) {
-    std::string expected = totp_code(
-        secret, unix_seconds + static_cast<std::int64_t>(w) * params.step_seconds, params);
-    match |= constant_time_equal(expected, code);
-  }
-  return match;
+  return totp_match_step(secret, code, unix_seconds, window, params).has_value();
 }
 
 std::string totp_uri(const std::string& issuer, const std::string& account,

@@ -185,7 +185,9 @@ Result<std::string> IamService::reset_password(const Principal& who, const UserI
     GC_TRY(check_password_policy(config_.password, u.username, fresh));
     set_one_time_password(u, fresh, clock_.now());
     tx.update_user(u);
+    // A reset ends everything that signed in with the old password: sessions and API keys.
     tx.delete_sessions_for_user(u.id);
+    tx.revoke_api_keys_for_user(u.id);
     write_audit(tx, clock_, &who, ctx,
                 AuditEvent{"user.reset_password", u.id.value, u.org.value, "success", {}});
     return fresh;
@@ -239,9 +241,10 @@ Status IamService::confirm_totp(const Principal& who, const std::string& code,
     Bytes secret;
     if (u->totp_secret.empty() || !base32_decode(u->totp_secret, secret))
       return conflict("start enrolment first (POST /api/v1/auth/totp)");
-    if (!totp_verify(secret, code, clock_.now() / 1000))
-      return invalid("code", "the one-time code is wrong or expired");
+    auto step = totp_match_step(secret, code, clock_.now() / 1000);
+    if (!step) return invalid("code", "the one-time code is wrong or expired");
     u->totp_enabled = true;
+    u->totp_last_step = *step;  // the enrolment code cannot sign in again
     u->updated_at = clock_.now();
     tx.update_user(*u);
     // An enrolment-only session has done its job; the next login is a full one.

@@ -47,6 +47,7 @@ struct User {
   TimeMs locked_until = 0;
   std::string totp_secret;  // base32; set once enrolment starts
   bool totp_enabled = false;
+  std::int64_t totp_last_step = 0;  // RFC 6238 §5.2: each time step's code is accepted once
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
 };

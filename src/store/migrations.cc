@@ -279,6 +279,9 @@ INSERT OR IGNORE INTO meta (key, value)
   SELECT 'separation_bootstrap.' || role, 'closed' FROM role_bindings
   WHERE role IN ('secadmin', 'auditadmin') GROUP BY role;
 )SQL"},
+      {6, "TOTP codes are accepted once: the last accepted time step per user", R"SQL(
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+)SQL"},
   };
   return kMigrations;
 }

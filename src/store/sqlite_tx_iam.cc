@@ -6,7 +6,8 @@ namespace {
 constexpr const char* kUserColumns =
     "u.id, u.username, u.display_name, u.email, u.phone, u.org_id, u.password_hash, "
     "u.password_changed_at, u.must_change_password, u.disabled, u.failed_logins, "
-    "u.locked_until, u.totp_secret, u.totp_enabled, u.created_at, u.updated_at";
+    "u.locked_until, u.totp_secret, u.totp_enabled, u.created_at, u.updated_at, "
+    "u.totp_last_step";
 
 User user_from(const Stmt& s) {
   User u;
@@ -26,6 +27,7 @@ User user_from(const Stmt& s) {
   u.totp_enabled = s.boolean(13);
   u.created_at = s.i64(14);
   u.updated_at = s.i64(15);
+  u.totp_last_step = s.i64(16);
   return u;
 }
 
@@ -93,7 +95,8 @@ void SqliteTx::update_user(const User& u) {
   db_.prepare(
          "UPDATE users SET display_name = ?, email = ?, phone = ?, password_hash = ?, "
          "password_changed_at = ?, must_change_password = ?, disabled = ?, failed_logins = ?, "
-         "locked_until = ?, totp_secret = ?, totp_enabled = ?, updated_at = ? WHERE id = ?")
+         "locked_until = ?, totp_secret = ?, totp_enabled = ?, updated_at = ?, totp_last_step = ? "
+         "WHERE id = ?")
       .bind(u.display_name)
       .bind(u.email)
       .bind(u.phone)
@@ -106,6 +109,7 @@ void SqliteTx::update_user(const User& u) {
       .bind(u.totp_secret)
       .bind(u.totp_enabled)
       .bind(u.updated_at)
+      .bind(u.totp_last_step)
       .bind(u.id.value)
       .run();
 }

@@ -92,9 +92,15 @@ TEST(Routes, TotpEnrolment) {
                               obj({{"username", "a-2fa"}, {"password", kAdminPassword}}));
   EXPECT_EQ(no_code.status, 401);
   EXPECT_EQ(no_code.error_field(), "otp");
-  auto with_code = server->call(
+  // The enrolment code was used once already (RFC 6238 §5.2): the next step's code signs in.
+  auto replay = server->call(
       "POST", "/api/v1/auth/login", "",
       obj({{"username", "a-2fa"}, {"password", kAdminPassword}, {"otp", totp_code(secret, now)}}));
+  EXPECT_EQ(replay.status, 401);
+  auto with_code = server->call("POST", "/api/v1/auth/login", "",
+                                obj({{"username", "a-2fa"},
+                                     {"password", kAdminPassword},
+                                     {"otp", totp_code(secret, now + 30)}}));
   EXPECT_EQ(with_code.status, 200) << with_code.body;
   // The tenant admin can remove the factor again.
   auto users = server->call("GET", "/api/v1/users?q=a-2fa", ta);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/yaml_json.h"
+#include "iam/totp.h"
 #include "test_env.h"
 
 namespace govcloud {
@@ -110,6 +111,73 @@ TEST(Hardening, Case13YamlAliasesCannotExpandWithoutBound) {
   YAML::Node root = YAML::Load(bomb);  // 10^11 nodes once expanded
   EXPECT_THROW(yaml_to_json(root), YAML::Exception);
   EXPECT_NO_THROW(yaml_to_json(YAML::Load("a: &a [1, 2]\nb: *a\n")));
+}
+
+// Enrols `user` in two-factor login and returns its secret.
+Bytes enrol_totp(Env& env, const Principal& who) {
+  auto e = must(env.iam->begin_totp(who, env.ctx));
+  Bytes secret;
+  EXPECT_TRUE(base32_decode(e.secret_base32, secret));
+  must(env.iam->confirm_totp(who, totp_code(secret, env.clock.now() / 1000), env.ctx));
+  return secret;
+}
+
+// §5. Attacker: anyone guessing an account's password through the password-change form.
+TEST(Hardening, Case5PasswordChangeGuessesCountAndTwoFactorIsAsked) {
+  Env env;
+  env.build_tree();
+  for (int i = 0; i < env.config.lockout.max_failures; ++i)
+    EXPECT_FALSE(
+        env.iam->change_password("a-member", "Wrong#Guess123", "New#Secret2027", "", env.ctx).ok());
+  // Locked now: even the right old password is refused, and so is sign-in.
+  EXPECT_FALSE(env.iam->change_password("a-member", kPassword, "New#Secret2027", "", env.ctx).ok());
+  EXPECT_FALSE(env.iam->login(LoginInput{"a-member", kPassword, ""}, env.ctx).ok());
+  // A two-factor account must give its code to change its password.
+  Bytes secret = enrol_totp(env, env.a_admin);
+  env.clock.advance(60 * kSecondMs);
+  auto no_code = env.iam->change_password("a-admin", kPassword, "New#Secret2027", "", env.ctx);
+  EXPECT_EQ(no_code.error().field, "otp");
+  std::string code = totp_code(secret, env.clock.now() / 1000);
+  EXPECT_TRUE(env.iam->change_password("a-admin", kPassword, "New#Secret2027", code, env.ctx).ok());
+}
+
+// §6. Attacker: someone who saw one TOTP code (over a shoulder, in a proxy log) and reuses it.
+TEST(Hardening, Case6ATotpCodeSignsInOnce) {
+  Env env;
+  env.build_tree();
+  Bytes secret = enrol_totp(env, env.a_admin);
+  // The enrolment code itself cannot sign in.
+  std::string enrol_code = totp_code(secret, env.clock.now() / 1000);
+  EXPECT_FALSE(env.iam->login(LoginInput{"a-admin", kPassword, enrol_code}, env.ctx).ok());
+  env.clock.advance(60 * kSecondMs);
+  std::string code = totp_code(secret, env.clock.now() / 1000);
+  EXPECT_TRUE(env.iam->login(LoginInput{"a-admin", kPassword, code}, env.ctx).ok());
+  auto replay = env.iam->login(LoginInput{"a-admin", kPassword, code}, env.ctx);
+  ASSERT_FALSE(replay.ok());
+  EXPECT_EQ(replay.error().field, "otp");
+  // Nor an earlier step still inside the drift window.
+  std::string earlier = totp_code(secret, env.clock.now() / 1000 - 30);
+  EXPECT_FALSE(env.iam->login(LoginInput{"a-admin", kPassword, earlier}, env.ctx).ok());
+}
+
+// §11. Attacker: whoever holds a key or session made before an administrator's reset or before
+// the password expired.
+TEST(Hardening, Case11ResetsAndExpiredPasswordsEndKeysAndSessions) {
+  Env env;
+  env.build_tree();
+  auto session = must(env.iam->login(LoginInput{"a-member", kPassword, ""}, env.ctx));
+  Principal p = must(env.iam->authenticate(session.token));
+  auto key = must(env.iam->create_api_key(p, "ci", std::nullopt, 30, env.ctx));
+  must(env.iam->reset_password(env.a_admin, p.user, std::nullopt, env.ctx));
+  EXPECT_FALSE(env.iam->authenticate(session.token).ok());
+  EXPECT_FALSE(env.iam->authenticate(key.secret).ok());
+  // An aged password ends the keys made with it, without anyone resetting anything.
+  auto admin_session = must(env.iam->login(LoginInput{"a-admin", kPassword, ""}, env.ctx));
+  Principal admin = must(env.iam->authenticate(admin_session.token));
+  auto admin_key = must(env.iam->create_api_key(admin, "ci", std::nullopt, 366, env.ctx));
+  EXPECT_TRUE(env.iam->authenticate(admin_key.secret).ok());
+  env.clock.advance(181 * kDayMs);
+  EXPECT_FALSE(env.iam->authenticate(admin_key.secret).ok());
 }
 
 }  // namespace

@@ -92,10 +92,10 @@ TEST(IamService, PasswordExpiresAfterPolicyAgeAndCanBeChanged) {
   auto r = env.iam->login(LoginInput{"a-member", kPassword, ""}, env.ctx);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kPasswordExpired);
-  auto weak = env.iam->change_password("a-member", kPassword, "short", env.ctx);
+  auto weak = env.iam->change_password("a-member", kPassword, "short", "", env.ctx);
   ASSERT_FALSE(weak.ok());
   EXPECT_EQ(weak.error().field, "new_password");
-  ASSERT_TRUE(env.iam->change_password("a-member", kPassword, "New#Secret2027", env.ctx).ok());
+  ASSERT_TRUE(env.iam->change_password("a-member", kPassword, "New#Secret2027", "", env.ctx).ok());
   EXPECT_TRUE(env.iam->login(LoginInput{"a-member", "New#Secret2027", ""}, env.ctx).ok());
 }
 
