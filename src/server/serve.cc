@@ -2,10 +2,13 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -21,7 +24,34 @@ namespace {
 // Start-up, in the order that keeps a failure harmless: open the store, bind the port, and only
 // then initialise (first-start passwords are printed once, so they must never be printed by a
 // start that is about to fail). Every failure is one line on stderr and a non-zero exit.
+// The data dir holds password hashes, TOTP secrets, the audit trail and attachments: only the
+// server's user may read it (issue 8 §10). Everything serve creates is 0700/0600, and a data dir
+// that others can read is refused with the fix.
+Status check_data_dir(const std::string& dir) {
+  ::umask(077);
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (::mkdir(dir.c_str(), 0700) != 0)
+      return invalid("data_dir", "cannot create data dir " + dir + ": " + std::strerror(errno));
+    return ok_status();
+  }
+  if (!S_ISDIR(st.st_mode)) return invalid("data_dir", dir + " is not a directory");
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return invalid("data_dir", "data dir " + dir + " can be read by other users (mode " + mode +
+                                   "); it holds password hashes and the audit trail. Run: chmod "
+                                   "-R go-rwx " +
+                                   dir);
+  }
+  return ok_status();
+}
+
 int serve_checked(const Config& config) {
+  if (auto st = check_data_dir(config.data_dir); !st.ok()) {
+    std::cerr << "govcloud: " << st.error().message << "\n";
+    return 1;
+  }
   auto opened = open_sqlite_store(config.data_dir);
   if (!opened.ok()) {
     std::cerr << "govcloud: " << opened.error().message << "\n";

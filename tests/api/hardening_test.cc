@@ -1,6 +1,10 @@
 // Issue 8 over HTTP, the cases fixed so far: invalid UTF-8 never reaches the audit trail or a
 // JSON answer (§9), and errors do not describe the schema (§12).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "api/world.h"
 #include "common/utf8.h"
@@ -56,6 +60,28 @@ TEST(Hardening, Case12ErrorsDoNotDescribeTheSchema) {
       server->call("GET", "/api/v1/audit?result=failed&limit=50", world->tokens.at("auditadmin"));
   EXPECT_EQ(audit.body.find("INSERT INTO"), std::string::npos);
   EXPECT_EQ(audit.body.find("UNIQUE constraint"), std::string::npos);
+}
+
+// §10. Attacker: another local user of the host, reading the data dir.
+TEST(Hardening, Case10TheDataDirIsTheServersAlone) {
+  struct stat st {};
+  ASSERT_EQ(::stat(server->data_dir().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  for (const char* f : {"/govcloud.db", "/govcloud.db-wal"}) {
+    ASSERT_EQ(::stat((server->data_dir() + f).c_str(), &st), 0) << f;
+    EXPECT_EQ(st.st_mode & 077, 0u) << f;
+  }
+  std::string open_dir =
+      (std::filesystem::temp_directory_path() / ("govcloud-open-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::create_directories(open_dir);
+  ::chmod(open_dir.c_str(), 0755);
+  std::string out;
+  EXPECT_EQ(run_cli({"serve", "--listen", "127.0.0.1:0", "--data-dir", open_dir}, &out), 1);
+  EXPECT_NE(out.find("can be read by other users (mode 0755)"), std::string::npos) << out;
+  EXPECT_NE(out.find("chmod -R go-rwx"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(open_dir + "/govcloud.db"));
+  std::filesystem::remove_all(open_dir);
 }
 
 }  // namespace
