@@ -106,18 +106,19 @@ void add_auth_routes(std::vector<Route>& routes, Services& s) {
   pw.audits_own_failures = true;
   routes.push_back(pw);
 
-  Route totp{"POST",
-             "/api/v1/auth/totp",
-             Access::Authenticated(),
-             "auth",
-             "Start TOTP enrolment: returns the secret and an otpauth URI",
-             {},
-             {},
-             [&s](Call& c) -> Result<Reply> {
-               GC_ASSIGN_OR_RETURN(auto e, s.iam.begin_totp(*c.who, c.ctx));
-               return json_reply(json::object{{"secret", e.secret_base32}, {"uri", e.uri}}, 201);
-             },
-             201};
+  Route totp{
+      "POST",
+      "/api/v1/auth/totp",
+      Access::Authenticated(),
+      "auth",
+      "Start TOTP enrolment (the password again): returns the secret and an otpauth URI",
+      BodySchema{{{"password", FieldType::kString, true, "the account's password", 0, 0, 256}}},
+      {},
+      [&s](Call& c) -> Result<Reply> {
+        GC_ASSIGN_OR_RETURN(auto e, s.iam.begin_totp(*c.who, str_field(c.body, "password"), c.ctx));
+        return json_reply(json::object{{"secret", e.secret_base32}, {"uri", e.uri}}, 201);
+      },
+      201};
   totp.allowed_during_totp_enrolment = true;
   routes.push_back(totp);
 

@@ -108,9 +108,15 @@ void register_auth(CLI::App& app) {
 
   auto* totp = app.add_subcommand("totp", "Two-factor login (TOTP)");
   totp->require_subcommand(1);
-  totp->add_subcommand("enrol", "Start enrolment: prints the secret and otpauth URI")->callback([] {
-    print(call("POST", "/api/v1/auth/totp"), {});
-  });
+  totp->add_subcommand("enrol",
+                       "Start enrolment (asks for the password): prints the secret and "
+                       "otpauth URI")
+      ->callback([] {
+        std::string pw;
+        if (const char* e = std::getenv("GOVCLOUD_PASSWORD")) pw = e;
+        if (pw.empty()) pw = prompt_secret("password: ");
+        print(call("POST", "/api/v1/auth/totp", json::value(json::object{{"password", pw}})), {});
+      });
   auto code = std::make_shared<std::string>();
   auto* confirm = totp->add_subcommand("confirm", "Finish enrolment with a current code");
   confirm->add_option("code", *code)->required();

@@ -101,7 +101,10 @@ class IamService {
                                      const std::optional<std::string>& password,
                                      const RequestContext& ctx);
   Result<User> unlock(const Principal& who, const UserId& id, const RequestContext& ctx);
-  Result<TotpEnrolment> begin_totp(const Principal& who, const RequestContext& ctx);
+  // Enrolment asks for the password again: a bearer token alone (a stolen session) cannot put
+  // its own second factor on the account (issue 8 §14).
+  Result<TotpEnrolment> begin_totp(const Principal& who, const std::string& password,
+                                   const RequestContext& ctx);
   Status confirm_totp(const Principal& who, const std::string& code, const RequestContext& ctx);
   Status reset_totp(const Principal& who, const UserId& id, const RequestContext& ctx);
 

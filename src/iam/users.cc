@@ -210,7 +210,8 @@ Result<User> IamService::unlock(const Principal& who, const UserId& id, const Re
   });
 }
 
-Result<TotpEnrolment> IamService::begin_totp(const Principal& who, const RequestContext& ctx) {
+Result<TotpEnrolment> IamService::begin_totp(const Principal& who, const std::string& password,
+                                             const RequestContext& ctx) {
   if (!who.is_full_session())
     return denied(
         "two-factor login is set up from one's own login session, not from an API key "
@@ -218,6 +219,8 @@ Result<TotpEnrolment> IamService::begin_totp(const Principal& who, const Request
   return store_.transact([&](Tx& tx) -> Result<TotpEnrolment> {
     auto u = tx.find_user(who.user);
     if (!u) return not_found("user");
+    if (!verify_password(u->password_hash, password))
+      return Error{ErrorCode::kUnauthenticated, "the password is wrong", "password"};
     if (u->totp_enabled) return conflict("two-factor login is already enabled");
     u->totp_secret = base32_encode(random_bytes(20));
     u->updated_at = clock_.now();

@@ -72,7 +72,8 @@ TEST(Integrity, NarrowedCredentialsCannotMintOrEscape) {
     SCOPED_TRACE(n.name);
     auto key = server->call("POST", "/api/v1/auth/api-keys", n.token, obj({{"name", "escape"}}));
     EXPECT_EQ(key.status, 403) << key.body;
-    auto totp = server->call("POST", "/api/v1/auth/totp", n.token, std::string());
+    auto totp =
+        server->call("POST", "/api/v1/auth/totp", n.token, obj({{"password", kAdminPassword}}));
     EXPECT_EQ(totp.status, 403) << totp.body;
     auto mine = server->call("GET", "/api/v1/requests?mine=true", n.token);
     EXPECT_EQ(mine.status, 200);

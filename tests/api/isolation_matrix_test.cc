@@ -35,6 +35,7 @@ std::map<std::string, json::value> bodies(const World& w) {
                                                   {"new_password", "Taken#Over2026"}}},
       {"POST /api/v1/auth/assume-role",
        json::object{{"binding_id", b.admin_binding}, {"minutes", 5}}},
+      {"POST /api/v1/auth/totp", json::object{{"password", kAdminPassword}}},
       {"POST /api/v1/auth/totp/confirm", json::object{{"code", "123456"}}},
       {"POST /api/v1/auth/api-keys", json::object{{"name", "x"}, {"scope_org_id", b.org}}},
       {"POST /api/v1/users",

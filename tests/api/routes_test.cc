@@ -76,7 +76,11 @@ TEST(Routes, TotpEnrolment) {
   const std::string& ta = world->a.tokens["tenant-admin"];
   make_user(*server, ta, "a-2fa", world->a.org);
   std::string t = server->login("a-2fa");
-  auto enrol = server->call("POST", "/api/v1/auth/totp", t);
+  // A bearer token alone cannot enrol a second factor: the password again (issue 8 §14).
+  EXPECT_EQ(
+      server->call("POST", "/api/v1/auth/totp", t, obj({{"password", "Wrong#Pass1234"}})).status,
+      401);
+  auto enrol = server->call("POST", "/api/v1/auth/totp", t, obj({{"password", kAdminPassword}}));
   ASSERT_EQ(enrol.status, 201) << enrol.body;
   Bytes secret;
   ASSERT_TRUE(base32_decode(std::string(enrol.json.at("secret").as_string()), secret));

@@ -115,7 +115,7 @@ TEST(Hardening, Case13YamlAliasesCannotExpandWithoutBound) {
 
 // Enrols `user` in two-factor login and returns its secret.
 Bytes enrol_totp(Env& env, const Principal& who) {
-  auto e = must(env.iam->begin_totp(who, env.ctx));
+  auto e = must(env.iam->begin_totp(who, kPassword, env.ctx));
   Bytes secret;
   EXPECT_TRUE(base32_decode(e.secret_base32, secret));
   must(env.iam->confirm_totp(who, totp_code(secret, env.clock.now() / 1000), env.ctx));

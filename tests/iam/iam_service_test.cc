@@ -206,7 +206,9 @@ TEST(IamService, AssumedRoleIsTimeLimitedAndNarrow) {
 TEST(IamService, TotpEnrolmentThenLoginNeedsTheCode) {
   Env env;
   env.build_tree();
-  auto enrol = must(env.iam->begin_totp(env.a_member, env.ctx));
+  EXPECT_EQ(env.iam->begin_totp(env.a_member, "Wrong#Pass1234", env.ctx).error().field,
+            "password");  // issue 8 §14: the password again, not only a bearer token
+  auto enrol = must(env.iam->begin_totp(env.a_member, kPassword, env.ctx));
   Bytes secret;
   ASSERT_TRUE(base32_decode(enrol.secret_base32, secret));
   EXPECT_FALSE(env.iam->confirm_totp(env.a_member, "000000", env.ctx).ok());
@@ -232,7 +234,7 @@ TEST(IamService, AdminsWithoutSecondFactorGetEnrolmentOnlySessions) {
   EXPECT_FALSE(admin.can(Action::kOrgRead, env.mu.path));
   EXPECT_FALSE(env.login("a-admin").totp_enrolment_only);  // tenant roles are not platform posts
   // Enrolling lifts the restriction at the next login.
-  auto enrol = must(env.iam->begin_totp(admin, env.ctx));
+  auto enrol = must(env.iam->begin_totp(admin, kPassword, env.ctx));
   Bytes secret;
   ASSERT_TRUE(base32_decode(enrol.secret_base32, secret));
   ASSERT_TRUE(
