@@ -21,10 +21,6 @@ World* world = nullptr;
 
 const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new SharedWorld(server, world));
 
-json::value obj(json::object o) {
-  return json::value(std::move(o));
-}
-
 std::string vcpu_used(const std::string& vdc, const std::string& token) {
   auto q = server->call("GET", "/api/v1/vdcs/" + vdc + "/quota", token);
   for (const auto& l : q.json.at("items").as_array())

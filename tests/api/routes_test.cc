@@ -20,10 +20,6 @@ World* world = nullptr;
 
 const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new SharedWorld(server, world));
 
-json::value obj(json::object o) {
-  return json::value(std::move(o));
-}
-
 TEST(Routes, SystemEndpoints) {
   auto h = server->call("GET", "/healthz");
   EXPECT_EQ(h.status, 200);

@@ -37,6 +37,10 @@ struct World {
   TenantObjects a, b;
 };
 
+inline json::value obj(json::object o) {
+  return json::value(std::move(o));
+}
+
 inline std::string id_of(const Resp& r) {
   EXPECT_TRUE(r.status == 200 || r.status == 201) << r.body;
   if (!r.json.is_object() || !r.json.as_object().contains("id")) return "";
