@@ -14,6 +14,7 @@
 #include "cli/http_client.h"
 #include "common/csv.h"
 #include "common/ids.h"
+#include "common/utf8.h"
 
 namespace govcloud {
 namespace cli {
@@ -342,15 +343,18 @@ void emit(const std::string& file, const std::string& text) {
   out << text;
   out.close();
   if (!out) fail("cannot write " + file);
+  // Lines are counted for text exports (CSV, YAML), not for a workbook.
+  bool text_file = is_valid_utf8(text);
   std::size_t lines = 0;
   for (char c : text) lines += c == '\n';
   if (globals().output == "json") {
-    std::cout << json::serialize(json::object{{"wrote", file},
-                                              {"bytes", static_cast<std::int64_t>(text.size())},
-                                              {"lines", static_cast<std::int64_t>(lines)}})
-              << "\n";
+    json::object o{{"wrote", file}, {"bytes", static_cast<std::int64_t>(text.size())}};
+    if (text_file) o["lines"] = static_cast<std::int64_t>(lines);
+    std::cout << json::serialize(o) << "\n";
   } else {
-    std::cout << "wrote " << file << " (" << text.size() << " bytes, " << lines << " lines)\n";
+    std::cout << "wrote " << file << " (" << text.size() << " bytes";
+    if (text_file) std::cout << ", " << lines << " lines";
+    std::cout << ")\n";
   }
 }
 
