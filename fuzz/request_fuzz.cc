@@ -38,6 +38,7 @@ struct Fixture {
     std::filesystem::remove_all(dir);
     store = std::move(open_sqlite_store(dir.string())).value();
     set = std::make_unique<ServiceSet>(*store, clock, config, dir.string());
+    if (!set->start().ok()) std::abort();
     if (!set->catalog.seed_builtin().ok()) std::abort();
     router = std::make_unique<Router>(set->view());
     const std::string password = "Gov#Cloud2026";

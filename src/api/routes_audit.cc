@@ -72,7 +72,7 @@ void add_audit_routes(std::vector<Route>& routes, Services& s) {
                          "/api/v1/audit/verify",
                          Access::Requires(Action::kAuditRead),
                          "audit",
-                         "Check the SM3 hash chain of the whole trail",
+                         "Check the keyed SM3 chain of the whole trail against its signed checkpoints",
                          {},
                          {},
                          [&s](Call& c) -> Result<Reply> {
@@ -82,11 +82,9 @@ void add_audit_routes(std::vector<Route>& routes, Services& s) {
                              platform_wide |= std::count(p.begin(), p.end(), '/') == 2;
                            if (!platform_wide)
                              return denied("verifying the whole chain is a platform audit task");
-                           auto rep = verify_audit_chain(s.store);
-                           return json_reply(json::object{{"ok", rep.ok},
-                                                          {"checked", rep.checked},
-                                                          {"first_bad_seq", rep.first_bad_seq},
-                                                          {"problem", rep.problem}});
+                           auto rep =
+                               verify_audit_chain(s.store, s.checkpoints.options().file);
+                           return json_reply(verify_report_json(rep));
                          }});
   routes.push_back(
       Route{"POST",

@@ -4,12 +4,17 @@ namespace govcloud {
 
 ServiceSet::ServiceSet(Store& store, const Clock& clock, const Config& config,
                        const std::string& data_dir)
-    : iam(store, clock, config),
+    : checkpoints(store, clock,
+                  CheckpointOptions{config.audit.checkpoint_file.empty()
+                                        ? data_dir + "/audit-checkpoints.log"
+                                        : config.audit.checkpoint_file,
+                                    config.audit.syslog, config.audit.checkpoint_seconds * 1000LL}),
+      iam(store, clock, config),
       tenancy(store, clock),
       audit(store, clock, config),
       catalog(store, clock),
       billing(store, clock, config.utc_offset_minutes),
       workflow(store, clock, data_dir),
-      view_{store, clock, config, iam, tenancy, audit, metrics, catalog, billing, workflow} {}
+      view_{store, clock, config, checkpoints, iam, tenancy, audit, metrics, catalog, billing, workflow} {}
 
 }  // namespace govcloud

@@ -16,7 +16,10 @@ class ServiceSet {
   ServiceSet& operator=(const ServiceSet&) = delete;
 
   Services& view() { return view_; }
+  // Starts what runs beside the services: the audit checkpoints.
+  Status start() { return checkpoints.start(); }
 
+  AuditCheckpointer checkpoints;
   IamService iam;
   TenancyService tenancy;
   AuditService audit;

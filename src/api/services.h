@@ -17,6 +17,7 @@ struct Services {
   Store& store;
   const Clock& clock;
   const Config& config;
+  AuditCheckpointer& checkpoints;
   IamService& iam;
   TenancyService& tenancy;
   AuditService& audit;

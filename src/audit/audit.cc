@@ -1,59 +1,110 @@
 #include "audit/audit.h"
 
+#include <map>
+
 #include "common/csv.h"
 
 namespace govcloud {
 
-VerifyReport verify_audit_chain(Store& store) {
+namespace {
+
+VerifyReport broken(std::int64_t seq, std::string problem, VerifyReport rep) {
+  rep.ok = false;
+  rep.first_bad_seq = seq;
+  rep.problem = std::move(problem);
+  return rep;
+}
+
+}  // namespace
+
+VerifyReport verify_audit_chain(Store& store, const std::string& checkpoint_file) {
+  VerifyReport rep;
+  const AuditKey& key = store.audit_key();
+  auto log = read_checkpoints(checkpoint_file, key);
+  if (!log.found || log.entries.empty())
+    return broken(0,
+                  "no signed checkpoint in " + checkpoint_file +
+                      ": the trail cannot be checked against anything outside the database",
+                  rep);
+  if (!log.problem.empty()) return broken(0, "checkpoint file: " + log.problem, rep);
+  const Checkpoint& latest = log.entries.back();
+  rep.checkpoints = static_cast<std::int64_t>(log.entries.size());
+  rep.vouched_seq = latest.seq;
+  rep.checkpoint_at = format_iso8601(latest.at);
+  AuditKey signed_key{key.key, latest.keyed_from};
+  // The hash each checkpointed record must still have (those after the purge anchor).
+  std::map<std::int64_t, const Checkpoint*> vouched;
+  for (const auto& c : log.entries)
+    if (c.seq > latest.anchor.seq) vouched[c.seq] = &c;
+
   auto result = store.read([&](Tx& tx) -> Result<VerifyReport> {
-    VerifyReport rep;
-    std::int64_t expect_seq = 1;
-    std::string prev = kAuditGenesisHash;
-    if (auto anchor = tx.get_meta("audit_anchor_seq")) {
-      expect_seq = std::stoll(*anchor) + 1;
-      prev = tx.get_meta("audit_anchor_hash").value_or(kAuditGenesisHash);
-    }
+    std::int64_t expect = latest.anchor.seq + 1;
+    std::string prev = latest.anchor.hash;
+    bool failed = false;
     auto fail = [&](std::int64_t seq, std::string problem) {
-      rep.ok = false;
-      rep.first_bad_seq = seq;
-      rep.problem = std::move(problem);
+      rep = broken(seq, std::move(problem), rep);
+      failed = true;
       return false;
     };
-    tx.scan_audit([&](const AuditRecord& r) {
-      if (r.seq != expect_seq)
-        return fail(expect_seq, r.seq > expect_seq
-                                    ? "record " + std::to_string(expect_seq) + " is missing"
-                                    : "record " + std::to_string(r.seq) + " is out of order");
+    tx.scan_audit(latest.anchor.seq, [&](const AuditRecord& r) {
+      if (r.seq != expect) {
+        if (expect == latest.anchor.seq + 1)
+          return fail(expect, "records " + std::to_string(expect) + ".." +
+                                  std::to_string(r.seq - 1) +
+                                  " were removed from the start of the trail (the signed purge "
+                                  "anchor is record " +
+                                  std::to_string(latest.anchor.seq) + ")");
+        return fail(expect, r.seq > expect
+                                ? "record " + std::to_string(expect) + " is missing"
+                                : "record " + std::to_string(r.seq) + " is out of order");
+      }
       if (r.prev_hash != prev)
         return fail(r.seq, "record " + std::to_string(r.seq) +
                                " does not follow its predecessor (reordered or replaced)");
-      if (audit_chain_hash(prev, r) != r.hash)
+      if (audit_chain_hash(signed_key, prev, r) != r.hash)
         return fail(r.seq, "record " + std::to_string(r.seq) + " was changed after it was written");
+      if (auto it = vouched.find(r.seq); it != vouched.end() && it->second->head != r.hash)
+        return fail(r.seq, "record " + std::to_string(r.seq) +
+                               " differs from the checkpoint of " +
+                               format_iso8601(it->second->at) +
+                               " (the trail was rewritten up to here)");
       prev = r.hash;
-      ++expect_seq;
+      ++expect;
       ++rep.checked;
       return true;
     });
-    if (rep.ok) {
-      std::int64_t head_seq = std::stoll(tx.get_meta("audit_head_seq").value_or("0"));
-      std::string head_hash = tx.get_meta("audit_head_hash").value_or(kAuditGenesisHash);
-      if (head_seq != expect_seq - 1 || (head_seq > 0 && head_hash != prev)) {
-        rep.ok = false;
-        rep.first_bad_seq = expect_seq;
-        rep.problem = "the chain ends at record " + std::to_string(expect_seq - 1) +
-                      " but its head says " + std::to_string(head_seq) +
-                      " (newest records removed?)";
-      }
+    if (failed) return rep;
+    std::int64_t last = expect - 1;
+    if (last < latest.seq) {
+      std::string what = last == latest.anchor.seq ? "the trail is empty"
+                                                   : "the trail ends at record " +
+                                                         std::to_string(last);
+      return broken(last + 1,
+                    what + " but the checkpoint of " + rep.checkpoint_at + " vouches for record " +
+                        std::to_string(latest.seq) + ": records " + std::to_string(last + 1) +
+                        ".." + std::to_string(latest.seq) + " were removed",
+                    rep);
     }
+    AuditHead stored = tx.stored_audit_head();
+    if (stored.seq != last)
+      return broken(last + 1,
+                    "the chain ends at record " + std::to_string(last) + " but its head says " +
+                        std::to_string(stored.seq) + " (newest records removed?)",
+                    rep);
     return rep;
   });
-  if (!result.ok()) {
-    VerifyReport rep;
-    rep.ok = false;
-    rep.problem = result.error().message;
-    return rep;
-  }
+  if (!result.ok()) return broken(0, result.error().message, rep);
   return result.value();
+}
+
+boost::json::object verify_report_json(const VerifyReport& rep) {
+  return boost::json::object{{"ok", rep.ok},
+                             {"checked", rep.checked},
+                             {"first_bad_seq", rep.first_bad_seq},
+                             {"problem", rep.problem},
+                             {"checkpoints", rep.checkpoints},
+                             {"vouched_seq", rep.vouched_seq},
+                             {"checkpoint_at", rep.checkpoint_at}};
 }
 
 AuditService::AuditService(Store& store, const Clock& clock, const Config& config)
@@ -129,7 +180,7 @@ Result<std::int64_t> AuditService::purge(const Principal& who, TimeMs before,
     auto root = tx.find_root_org();
     if (!root || !who.can(Action::kAuditPurge, root->path))
       return denied("not allowed: audit.purge");
-    std::int64_t removed = tx.purge_audit_before(before);
+    std::int64_t removed = tx.purge_audit_before(before).removed;
     write_audit(
         tx, clock_, &who, ctx,
         AuditEvent{"audit.purge",

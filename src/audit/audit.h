@@ -3,9 +3,11 @@
 // transaction as the change they describe.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 
+#include "audit/checkpoints.h"
 #include "common/config.h"
 #include "iam/authz.h"
 #include "iam/context.h"
@@ -18,11 +20,19 @@ struct VerifyReport {
   std::int64_t checked = 0;
   std::int64_t first_bad_seq = 0;  // 0 when ok
   std::string problem;
+  std::int64_t checkpoints = 0;     // signed checkpoints read
+  std::int64_t vouched_seq = 0;     // the newest record the latest checkpoint vouches for
+  std::string checkpoint_at;        // when that checkpoint was written
 };
 
-// Walks the whole chain: a changed record fails its hash, a removed one leaves a gap, a
-// reordered one breaks the prev-hash link, a removed tail disagrees with the chain head.
-VerifyReport verify_audit_chain(Store& store);
+// Checks the database against the signed checkpoints in `checkpoint_file` (issue 8 §1): the
+// chain starts where the latest checkpoint's purge anchor says (never where a row says), every
+// record's keyed hash and link hold, every checkpointed record still has its checkpointed hash,
+// and the trail reaches at least the latest checkpoint. Names truncation, deletion from either
+// end, rewrites, and a damaged or forged checkpoint file.
+VerifyReport verify_audit_chain(Store& store, const std::string& checkpoint_file);
+// The report as the API and `govcloud audit verify -o json` give it.
+boost::json::object verify_report_json(const VerifyReport& rep);
 
 class AuditService {
  public:

@@ -76,37 +76,47 @@ void register_audit(CLI::App& app) {
     emit(*file, csv);
   });
 
-  auto dir = std::make_shared<std::string>();
+  struct VerifyFlags {
+    std::string data_dir, keys_dir, checkpoints;
+  };
+  auto vf = std::make_shared<VerifyFlags>();
   auto* verify = audit->add_subcommand(
-      "verify", "Check the SM3 hash chain; --data-dir reads the store directly (offline)");
-  verify->add_option("--data-dir", *dir, "the server's data dir");
-  verify->callback([dir] {
-    VerifyReport rep;
-    if (dir->empty()) {
-      auto v = call("GET", "/api/v1/audit/verify");
-      rep.ok = v.at("ok").as_bool();
-      rep.checked = v.at("checked").to_number<std::int64_t>();
-      rep.first_bad_seq = v.at("first_bad_seq").to_number<std::int64_t>();
-      rep.problem = cell_text(v.at("problem"));
+      "verify",
+      "Check the keyed SM3 chain against its signed checkpoints; --data-dir reads the store "
+      "directly (offline)");
+  verify->add_option("--data-dir", vf->data_dir, "the server's data dir");
+  verify->add_option("--keys-dir", vf->keys_dir, "the server's keys dir (default DATA_DIR/keys)");
+  verify->add_option("--checkpoints", vf->checkpoints,
+                     "the checkpoint file (default DATA_DIR/audit-checkpoints.log)");
+  verify->callback([vf] {
+    json::object rep;
+    if (vf->data_dir.empty()) {
+      rep = call("GET", "/api/v1/audit/verify").as_object();
     } else {
-      if (!std::ifstream(*dir + "/govcloud.db")) fail("no store at " + *dir + "/govcloud.db");
-      auto store = open_sqlite_store(*dir);
+      const std::string& dir = vf->data_dir;
+      if (!std::ifstream(dir + "/govcloud.db")) fail("no store at " + dir + "/govcloud.db");
+      if (!std::ifstream((vf->keys_dir.empty() ? dir + "/keys" : vf->keys_dir) + "/audit.key"))
+        fail("no audit key in " + (vf->keys_dir.empty() ? dir + "/keys" : vf->keys_dir) +
+             " (--keys-dir): without it the chain cannot be checked");
+      auto store = open_sqlite_store(dir, vf->keys_dir);
       if (!store.ok()) fail(store.error().message);
-      rep = verify_audit_chain(*store.value());
+      rep = verify_report_json(verify_audit_chain(
+          *store.value(),
+          vf->checkpoints.empty() ? dir + "/audit-checkpoints.log" : vf->checkpoints));
     }
+    bool ok = rep.at("ok").as_bool();
     if (globals().output == "json") {
-      print(json::object{{"ok", rep.ok},
-                         {"checked", rep.checked},
-                         {"first_bad_seq", rep.first_bad_seq},
-                         {"problem", rep.problem}},
-            {});
-    } else if (rep.ok) {
-      std::cout << "audit chain OK: " << rep.checked << " records verified\n";
+      print(rep, {});
+    } else if (ok) {
+      std::cout << "audit chain OK: " << cell_text(rep.at("checked"))
+                << " records verified against " << cell_text(rep.at("checkpoints"))
+                << " signed checkpoints (the latest, of " << cell_text(rep.at("checkpoint_at"))
+                << ", vouches for record " << cell_text(rep.at("vouched_seq")) << ")\n";
     } else {
-      std::cout << "audit chain BROKEN at record " << rep.first_bad_seq << ": " << rep.problem
-                << "\n";
+      std::cout << "audit chain BROKEN at record " << cell_text(rep.at("first_bad_seq")) << ": "
+                << cell_text(rep.at("problem")) << "\n";
     }
-    if (!rep.ok) throw CLI::RuntimeError(2);
+    if (!ok) throw CLI::RuntimeError(2);
   });
 }
 

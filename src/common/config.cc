@@ -120,6 +120,37 @@ const std::map<std::string, Setter>& setters() {
          c.lockout.max_failures = static_cast<int>(out);
          return ok_status();
        }},
+      {"keys_dir",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.keys_dir = v;
+         return ok_status();
+       }},
+      {"audit.checkpoint_file",
+       [](Config& c, const std::string&, const std::string& v) -> Status {
+         c.audit.checkpoint_file = v;
+         return ok_status();
+       }},
+      {"audit.syslog",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
+         if (!v.empty() && v.rfind(':') == std::string::npos)
+           return invalid(k, k + " must be host:port, e.g. 127.0.0.1:514");
+         c.audit.syslog = v;
+         return ok_status();
+       }},
+      {"audit.checkpoint_seconds",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
+         std::int64_t out = 0;
+         GC_TRY(parse_int(k, v, 1, 3600, out));
+         c.audit.checkpoint_seconds = static_cast<int>(out);
+         return ok_status();
+       }},
+      {"password.history",
+       [](Config& c, const std::string& k, const std::string& v) -> Status {
+         std::int64_t out = 0;
+         GC_TRY(parse_int(k, v, 0, 24, out));
+         c.password.history = static_cast<int>(out);
+         return ok_status();
+       }},
       {"lockout.lock_minutes",
        [](Config& c, const std::string& k, const std::string& v) -> Status {
          std::int64_t out = 0;

@@ -17,6 +17,14 @@ struct PasswordPolicy {
   int min_length = 10;
   int min_classes = 3;     // of lower, upper, digit, symbol
   int max_age_days = 180;  // IAM-12: rotated every six months
+  int history = 5;         // the last N passwords cannot be reused (issue 8 §14); 0: off
+};
+
+// Where the audit chain is vouched for outside the database (issue 8 §1).
+struct AuditSealConfig {
+  std::string checkpoint_file;  // default <data_dir>/audit-checkpoints.log
+  std::string syslog;           // "host:port" of an RFC 5424 receiver over UDP; empty: none
+  int checkpoint_seconds = 10;  // cadence while the trail grows
 };
 
 struct LockoutPolicy {
@@ -40,8 +48,17 @@ struct Config {
   std::string timezone = "Asia/Shanghai";
   int utc_offset_minutes = 480;    // test builds only (`serve --test-clock`); no config key sets it
   int audit_retention_days = 366;  // AUD-02: at least a year
+  // Keys that must not be in the database (audit chain, TOTP secrets); default <data_dir>/keys.
+  std::string keys_dir;
   PasswordPolicy password;
   LockoutPolicy lockout;
+  AuditSealConfig audit;
+
+  std::string keys_path() const { return keys_dir.empty() ? data_dir + "/keys" : keys_dir; }
+  std::string checkpoint_path() const {
+    return audit.checkpoint_file.empty() ? data_dir + "/audit-checkpoints.log"
+                                         : audit.checkpoint_file;
+  }
 
   // key is dotted lower case ("password.min_length"); value is text.
   Status set(const std::string& key, const std::string& value);

@@ -14,7 +14,8 @@ void put(std::string& out, const std::string& field) {
 
 }  // namespace
 
-std::string audit_chain_hash(const std::string& prev_hash, const AuditRecord& r) {
+std::string audit_chain_hash(const AuditKey& key, const std::string& prev_hash,
+                             const AuditRecord& r) {
   std::string buf;
   buf.reserve(256 + r.detail.size());
   put(buf, prev_hash);
@@ -30,7 +31,8 @@ std::string audit_chain_hash(const std::string& prev_hash, const AuditRecord& r)
   put(buf, r.source_ip);
   put(buf, r.request_id);
   put(buf, r.detail);
-  return to_hex(sm3(buf));
+  if (r.seq < key.keyed_from || key.key.empty()) return to_hex(sm3(buf));
+  return to_hex(hmac("SM3", key.key, Bytes(buf.begin(), buf.end())));
 }
 
 }  // namespace govcloud

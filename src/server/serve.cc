@@ -52,7 +52,7 @@ int serve_checked(const Config& config) {
     std::cerr << "govcloud: " << st.error().message << "\n";
     return 1;
   }
-  auto opened = open_sqlite_store(config.data_dir);
+  auto opened = open_sqlite_store(config.data_dir, config.keys_dir);
   if (!opened.ok()) {
     std::cerr << "govcloud: " << opened.error().message << "\n";
     return 1;
@@ -77,6 +77,12 @@ int serve_checked(const Config& config) {
   auto port = server.start();
   if (!port.ok()) {
     std::cerr << "govcloud: " << port.error().message << "\n";
+    return 1;
+  }
+
+  // Checkpoints start before anything is audited, so every record is vouched for.
+  if (auto st = set.start(); !st.ok()) {
+    std::cerr << "govcloud: audit checkpoints: " << st.error().message << "\n";
     return 1;
   }
 
@@ -121,9 +127,11 @@ int serve_checked(const Config& config) {
   bool stopping = false;
   std::thread ticker([&] {
     std::unique_lock lock(ticker_mu);
-    while (!ticker_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
+    for (int second = 1;
+         !ticker_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; }); ++second) {
       lock.unlock();
-      (void)billing.apply_quota_schedules(system_ctx);
+      set.checkpoints.tick();
+      if (second % 60 == 0) (void)billing.apply_quota_schedules(system_ctx);
       lock.lock();
     }
   });
@@ -139,6 +147,8 @@ int serve_checked(const Config& config) {
   }
   ticker_cv.notify_all();
   ticker.join();
+  if (auto st = set.checkpoints.flush(); !st.ok())
+    spdlog::error("audit: last checkpoint: {}", st.error().message);
   spdlog::info("stopped");
   return 0;
 }

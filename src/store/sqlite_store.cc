@@ -2,9 +2,11 @@
 
 #include <array>
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 
+#include "common/secret_file.h"
 #include "store/migrations.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_tx.h"
@@ -25,10 +27,48 @@ Error store_error(const StoreError& e) {
 
 // One writer connection (SQLite has one writer at a time anyway) and a pool of readers, which
 // WAL lets run beside the writer on their own snapshots.
+// The audit key file: "key <hex>" and "keyed-from <seq>". A store that already had records
+// when its key was made keeps those under plain SM3 and is keyed from the next one.
+Result<AuditKey> load_or_create_audit_key(const std::string& path, std::int64_t head_seq) {
+  AuditKey k;
+  if (!secret_file_exists(path)) {
+    k.key = random_bytes(32);
+    k.keyed_from = head_seq + 1;
+    GC_TRY(write_secret_file(path, "key " + to_hex(k.key) + "\nkeyed-from " +
+                                       std::to_string(k.keyed_from) + "\n"));
+    return k;
+  }
+  GC_ASSIGN_OR_RETURN(auto text, read_secret_file(path));
+  char hex[129] = {};
+  long long from = 0;
+  if (std::sscanf(text.c_str(), "key %128s keyed-from %lld", hex, &from) != 2 ||
+      !from_hex(hex, k.key) || k.key.size() != 32 || from < 1)
+    return Error{ErrorCode::kInvalidArgument, "audit key file " + path + " is damaged",
+                 "keys_dir"};
+  k.keyed_from = from;
+  return k;
+}
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::string path) : path_(std::move(path)), writer_(path_, false) {
     migrate();
+  }
+
+  Status load_audit_key(const std::string& key_path) {
+    AuditHead head;
+    {
+      SqliteTx tx(writer_);
+      head = tx.stored_audit_head();
+    }
+    GC_ASSIGN_OR_RETURN(audit_key_, load_or_create_audit_key(key_path, head.seq));
+    return ok_status();
+  }
+
+  const AuditKey& audit_key() const override { return audit_key_; }
+  void set_audit_listener(AuditListener listener) override {
+    std::lock_guard lock(write_mu_);
+    listener_ = std::move(listener);
   }
   ~SqliteStore() override {
     for (auto& s : slots_) delete s.exchange(nullptr);
@@ -51,9 +91,11 @@ class SqliteStore final : public Store {
       return store_error(e);
     }
     try {
-      SqliteTx tx(writer_);
+      SqliteTx tx(writer_, &audit_key_);
       if (body(tx)) {
         writer_.exec("COMMIT");
+        // Still under the writer lock, so listeners see heads in commit order.
+        if (auto commit = tx.audit_commit(); commit && listener_) listener_(*commit);
       } else {
         writer_.exec("ROLLBACK");
       }
@@ -146,6 +188,8 @@ class SqliteStore final : public Store {
   }
 
   std::string path_;
+  AuditKey audit_key_;
+  AuditListener listener_;
   std::mutex write_mu_;
   Db writer_;
   static constexpr std::size_t kSlots = 32;
@@ -155,13 +199,16 @@ class SqliteStore final : public Store {
 }  // namespace
 }  // namespace sqlite
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir,
+                                                 const std::string& keys_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return invalid("data_dir", "cannot create data dir " + data_dir + ": " + ec.message());
   try {
-    std::unique_ptr<Store> store = std::make_unique<sqlite::SqliteStore>(data_dir + "/govcloud.db");
-    return store;
+    auto store = std::make_unique<sqlite::SqliteStore>(data_dir + "/govcloud.db");
+    GC_TRY(store->load_audit_key((keys_dir.empty() ? data_dir + "/keys" : keys_dir) +
+                                 "/audit.key"));
+    return std::unique_ptr<Store>(std::move(store));
   } catch (const sqlite::StoreError& e) {
     return Error{ErrorCode::kInternal, std::string("cannot open store: ") + e.what(), {}};
   }

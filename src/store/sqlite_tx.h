@@ -8,7 +8,15 @@ namespace govcloud::sqlite {
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Db& db) : db_(db) {}
+  // Reads use no key; only the writer's transactions append to the audit chain.
+  explicit SqliteTx(Db& db, const AuditKey* audit_key = nullptr)
+      : db_(db), audit_key_(audit_key) {}
+
+  // What this transaction did to the audit chain, if it appended.
+  std::optional<AuditCommit> audit_commit() const {
+    if (!appended_) return std::nullopt;
+    return AuditCommit{*appended_, purged_anchor_};
+  }
 
   void insert_org(const Org& org) override;
   void update_org(const Org& org) override;
@@ -68,8 +76,10 @@ class SqliteTx final : public Tx {
 
   void append_audit(AuditRecord& r) override;
   Listing<AuditRecord> list_audit(const AuditQuery& q) override;
-  void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
-  std::int64_t purge_audit_before(TimeMs before) override;
+  void scan_audit(std::int64_t after_seq,
+                  const std::function<bool(const AuditRecord&)>& fn) override;
+  AuditPurge purge_audit_before(TimeMs before) override;
+  AuditHead stored_audit_head() override;
 
   void insert_service(const CatalogService& s) override;
   void update_service(const CatalogService& s) override;
@@ -101,6 +111,9 @@ class SqliteTx final : public Tx {
 
  private:
   Db& db_;
+  const AuditKey* audit_key_;
+  std::optional<AuditHead> appended_;
+  std::optional<AuditHead> purged_anchor_;
 };
 
 // Appends "(col LIKE ?||'%' OR …)" for each path; an empty list matches nothing.

@@ -28,15 +28,26 @@ AuditRecord audit_from(const Stmt& s) {
 
 }  // namespace
 
+AuditHead SqliteTx::stored_audit_head() {
+  AuditHead head{0, kAuditGenesisHash};
+  auto s = db_.prepare(
+      "SELECT (SELECT value FROM meta WHERE key = 'audit_head_seq'), "
+      "(SELECT value FROM meta WHERE key = 'audit_head_hash')");
+  if (s.step()) {
+    std::string seq = s.text(0);
+    if (!seq.empty()) head.seq = std::strtoll(seq.c_str(), nullptr, 10);
+    if (!s.text(1).empty()) head.hash = s.text(1);
+  }
+  return head;
+}
+
 void SqliteTx::append_audit(AuditRecord& r) {
-  // The chain head lives in meta so that removing the newest records is detected too.
-  std::int64_t last_seq = 0;
-  std::string prev = kAuditGenesisHash;
-  if (auto head = get_meta("audit_head_seq")) last_seq = std::stoll(*head);
-  if (auto head = get_meta("audit_head_hash")) prev = *head;
-  r.seq = last_seq + 1;
-  r.prev_hash = prev;
-  r.hash = audit_chain_hash(prev, r);
+  if (audit_key_ == nullptr) throw StoreError(SQLITE_MISUSE, "audit records are appended by the writer only");
+  // The chain head lives in meta so that appending needs no scan.
+  AuditHead head = appended_ ? *appended_ : stored_audit_head();
+  r.seq = head.seq + 1;
+  r.prev_hash = head.hash;
+  r.hash = audit_chain_hash(*audit_key_, r.prev_hash, r);
   db_.prepare(std::string("INSERT INTO audit_log (") + kAuditColumns +
               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(r.seq)
@@ -56,6 +67,7 @@ void SqliteTx::append_audit(AuditRecord& r) {
       .run();
   set_meta("audit_head_seq", std::to_string(r.seq));
   set_meta("audit_head_hash", r.hash);
+  appended_ = AuditHead{r.seq, r.hash};
 }
 
 Listing<AuditRecord> SqliteTx::list_audit(const AuditQuery& q) {
@@ -99,18 +111,21 @@ Listing<AuditRecord> SqliteTx::list_audit(const AuditQuery& q) {
   return out;
 }
 
-void SqliteTx::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
-  auto s = db_.prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log ORDER BY seq");
+void SqliteTx::scan_audit(std::int64_t after_seq,
+                          const std::function<bool(const AuditRecord&)>& fn) {
+  auto s = db_.prepare(std::string("SELECT ") + kAuditColumns +
+                       " FROM audit_log WHERE seq > ? ORDER BY seq");
+  s.bind(after_seq);
   while (s.step()) {
     if (!fn(audit_from(s))) break;
   }
 }
 
-std::int64_t SqliteTx::purge_audit_before(TimeMs before) {
+AuditPurge SqliteTx::purge_audit_before(TimeMs before) {
   // The anchor is the last removed record: verification starts from it.
   auto s = db_.prepare("SELECT seq, hash FROM audit_log WHERE at < ? ORDER BY seq DESC LIMIT 1");
   s.bind(before);
-  if (!s.step()) return 0;
+  if (!s.step()) return {};
   std::int64_t anchor_seq = s.i64(0);
   std::string anchor_hash = s.text(1);
   set_meta("audit_purge_horizon", std::to_string(before));
@@ -120,7 +135,8 @@ std::int64_t SqliteTx::purge_audit_before(TimeMs before) {
   set_meta("audit_anchor_seq", std::to_string(anchor_seq));
   set_meta("audit_anchor_hash", anchor_hash);
   set_meta("audit_purge_horizon", "0");
-  return removed;
+  purged_anchor_ = AuditHead{anchor_seq, anchor_hash};
+  return AuditPurge{removed, *purged_anchor_};
 }
 
 }  // namespace govcloud::sqlite

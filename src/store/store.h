@@ -179,10 +179,14 @@ class Tx {
   // Audit. append_audit fills seq, prev_hash and hash and advances the chain head.
   virtual void append_audit(AuditRecord& r) = 0;
   virtual Listing<AuditRecord> list_audit(const AuditQuery& q) = 0;
-  // Visits every record in seq order; stops when fn returns false.
-  virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
+  // Visits the records after `after_seq` in seq order; stops when fn returns false.
+  virtual void scan_audit(std::int64_t after_seq,
+                          const std::function<bool(const AuditRecord&)>& fn) = 0;
   // Removes records older than `before`, keeping the chain verifiable from an anchor.
-  virtual std::int64_t purge_audit_before(TimeMs before) = 0;
+  virtual AuditPurge purge_audit_before(TimeMs before) = 0;
+  // The chain head as the store's meta rows say; a database writer can change these rows, so
+  // verification trusts the signed checkpoints, not this.
+  virtual AuditHead stored_audit_head() = 0;
 
   // Catalog (CAT-01)
   virtual void insert_service(const CatalogService& s) = 0;
@@ -252,13 +256,23 @@ class Store {
 
   virtual int schema_version() = 0;
 
+  // The key of the audit chain, kept in a file outside the database (issue 8 §1).
+  virtual const AuditKey& audit_key() const = 0;
+  // Called after each commit that appended audit records, in commit order, with the new head
+  // (and the new anchor when the transaction purged).
+  using AuditListener = std::function<void(const AuditCommit&)>;
+  virtual void set_audit_listener(AuditListener listener) = 0;
+
  protected:
   // Commits when body returns true; a failed commit or a thrown StoreError rolls back.
   virtual Status run_write(const std::function<bool(Tx&)>& body) = 0;
   virtual Status run_read(const std::function<void(Tx&)>& body) = 0;
 };
 
-// Opens (creating if needed) `<data_dir>/govcloud.db`, applies pending migrations.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir);
+// Opens (creating if needed) `<data_dir>/govcloud.db`, applies pending migrations, and reads
+// (creating on first start) the audit chain's key in `<keys_dir>/audit.key`; keys_dir defaults
+// to `<data_dir>/keys`.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir,
+                                                 const std::string& keys_dir = "");
 
 }  // namespace govcloud

@@ -13,6 +13,7 @@ using testing::must;
 
 // Tampering as an attacker with file access would: triggers off, then raw SQL.
 void tamper(Env& env, const std::string& sql) {
+  ASSERT_TRUE(env.set->checkpoints.flush().ok());  // the trail as it was is vouched for
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((env.dir / "govcloud.db").c_str(), &db), SQLITE_OK);
   char* err = nullptr;
@@ -27,7 +28,7 @@ void tamper(Env& env, const std::string& sql) {
 TEST(AuditChain, EveryChangeIsRecordedAndTheChainVerifies) {
   Env env;
   env.build_tree();
-  auto rep = verify_audit_chain(*env.store);
+  auto rep = env.verify_audit();
   EXPECT_TRUE(rep.ok) << rep.problem;
   EXPECT_GT(rep.checked, 20);
   AuditQuery q;
@@ -45,7 +46,7 @@ TEST(AuditChain, ChangedRecordIsFound) {
   Env env;
   env.build_tree();
   tamper(env, "UPDATE audit_log SET actor_name = 'someone-else' WHERE seq = 7");
-  auto rep = verify_audit_chain(*env.store);
+  auto rep = env.verify_audit();
   EXPECT_FALSE(rep.ok);
   EXPECT_EQ(rep.first_bad_seq, 7);
 }
@@ -54,7 +55,7 @@ TEST(AuditChain, RemovedRecordIsFound) {
   Env env;
   env.build_tree();
   tamper(env, "DELETE FROM audit_log WHERE seq = 5");
-  auto rep = verify_audit_chain(*env.store);
+  auto rep = env.verify_audit();
   EXPECT_FALSE(rep.ok);
   EXPECT_EQ(rep.first_bad_seq, 5);
 }
@@ -63,7 +64,7 @@ TEST(AuditChain, RemovedNewestRecordIsFound) {
   Env env;
   env.build_tree();
   tamper(env, "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)");
-  EXPECT_FALSE(verify_audit_chain(*env.store).ok);
+  EXPECT_FALSE(env.verify_audit().ok);
 }
 
 TEST(AuditChain, ReorderedRecordsAreFound) {
@@ -73,7 +74,7 @@ TEST(AuditChain, ReorderedRecordsAreFound) {
   tamper(env,
          "UPDATE audit_log SET seq = -3 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4;"
          "UPDATE audit_log SET seq = 4 WHERE seq = -3;");
-  auto rep = verify_audit_chain(*env.store);
+  auto rep = env.verify_audit();
   EXPECT_FALSE(rep.ok);
   EXPECT_EQ(rep.first_bad_seq, 3);
 }
@@ -92,7 +93,7 @@ TEST(AuditRetention, NothingYoungerThanAYearIsRemovedAndPurgeIsAudited) {
                                env.ctx));
   auto removed = must(env.audit->purge(env.auditor, cutoff, env.ctx));
   EXPECT_GT(removed, 20);
-  auto rep = verify_audit_chain(*env.store);
+  auto rep = env.verify_audit();
   EXPECT_TRUE(rep.ok) << rep.problem;  // verifies from the anchor
   AuditQuery q;
   q.action_prefix = "audit.purge";
