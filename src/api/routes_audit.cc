@@ -68,24 +68,24 @@ void add_audit_routes(std::vector<Route>& routes, Services& s) {
                            r.raw = std::move(csv);
                            return r;
                          }});
-  routes.push_back(Route{"GET",
-                         "/api/v1/audit/verify",
-                         Access::Requires(Action::kAuditRead),
-                         "audit",
-                         "Check the keyed SM3 chain of the whole trail against its signed checkpoints",
-                         {},
-                         {},
-                         [&s](Call& c) -> Result<Reply> {
-                           // Only a platform-wide auditor may see the chain as a whole.
-                           bool platform_wide = false;
-                           for (const auto& p : c.who->paths_for(Action::kAuditRead))
-                             platform_wide |= std::count(p.begin(), p.end(), '/') == 2;
-                           if (!platform_wide)
-                             return denied("verifying the whole chain is a platform audit task");
-                           auto rep =
-                               verify_audit_chain(s.store, s.checkpoints.options().file);
-                           return json_reply(verify_report_json(rep));
-                         }});
+  routes.push_back(
+      Route{"GET",
+            "/api/v1/audit/verify",
+            Access::Requires(Action::kAuditRead),
+            "audit",
+            "Check the keyed SM3 chain of the whole trail against its signed checkpoints",
+            {},
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              // Only a platform-wide auditor may see the chain as a whole.
+              bool platform_wide = false;
+              for (const auto& p : c.who->paths_for(Action::kAuditRead))
+                platform_wide |= std::count(p.begin(), p.end(), '/') == 2;
+              if (!platform_wide)
+                return denied("verifying the whole chain is a platform audit task");
+              auto rep = verify_audit_chain(s.store, s.checkpoints.options().file);
+              return json_reply(verify_report_json(rep));
+            }});
   routes.push_back(
       Route{"POST",
             "/api/v1/audit/purge",

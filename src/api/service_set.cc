@@ -15,6 +15,7 @@ ServiceSet::ServiceSet(Store& store, const Clock& clock, const Config& config,
       catalog(store, clock),
       billing(store, clock, config.utc_offset_minutes),
       workflow(store, clock, data_dir),
-      view_{store, clock, config, checkpoints, iam, tenancy, audit, metrics, catalog, billing, workflow} {}
+      view_{store, clock,   config,  checkpoints, iam,     tenancy,
+            audit, metrics, catalog, billing,     workflow} {}
 
 }  // namespace govcloud

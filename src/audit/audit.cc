@@ -64,8 +64,7 @@ VerifyReport verify_audit_chain(Store& store, const std::string& checkpoint_file
       if (audit_chain_hash(signed_key, prev, r) != r.hash)
         return fail(r.seq, "record " + std::to_string(r.seq) + " was changed after it was written");
       if (auto it = vouched.find(r.seq); it != vouched.end() && it->second->head != r.hash)
-        return fail(r.seq, "record " + std::to_string(r.seq) +
-                               " differs from the checkpoint of " +
+        return fail(r.seq, "record " + std::to_string(r.seq) + " differs from the checkpoint of " +
                                format_iso8601(it->second->at) +
                                " (the trail was rewritten up to here)");
       prev = r.hash;
@@ -76,9 +75,9 @@ VerifyReport verify_audit_chain(Store& store, const std::string& checkpoint_file
     if (failed) return rep;
     std::int64_t last = expect - 1;
     if (last < latest.seq) {
-      std::string what = last == latest.anchor.seq ? "the trail is empty"
-                                                   : "the trail ends at record " +
-                                                         std::to_string(last);
+      std::string what = last == latest.anchor.seq
+                             ? "the trail is empty"
+                             : "the trail ends at record " + std::to_string(last);
       return broken(last + 1,
                     what + " but the checkpoint of " + rep.checkpoint_at + " vouches for record " +
                         std::to_string(latest.seq) + ": records " + std::to_string(last + 1) +

@@ -20,9 +20,9 @@ struct VerifyReport {
   std::int64_t checked = 0;
   std::int64_t first_bad_seq = 0;  // 0 when ok
   std::string problem;
-  std::int64_t checkpoints = 0;     // signed checkpoints read
-  std::int64_t vouched_seq = 0;     // the newest record the latest checkpoint vouches for
-  std::string checkpoint_at;        // when that checkpoint was written
+  std::int64_t checkpoints = 0;  // signed checkpoints read
+  std::int64_t vouched_seq = 0;  // the newest record the latest checkpoint vouches for
+  std::string checkpoint_at;     // when that checkpoint was written
 };
 
 // Checks the database against the signed checkpoints in `checkpoint_file` (issue 8 §1): the

@@ -189,8 +189,8 @@ Status AuditCheckpointer::continuity(const Checkpoint& last, const AuditHead& he
       return true;
     });
     if (problem.empty() && expect != head.seq + 1)
-      problem = "records " + std::to_string(expect) + ".." + std::to_string(head.seq) +
-                " are missing";
+      problem =
+          "records " + std::to_string(expect) + ".." + std::to_string(head.seq) + " are missing";
     if (!problem.empty()) return Error{ErrorCode::kConflict, problem, {}};
     return ok_status();
   });
@@ -201,8 +201,7 @@ Status AuditCheckpointer::write_locked(const AuditHead& head, std::optional<Audi
   int fd = ::open(options_.file.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0)
     return Error{ErrorCode::kInternal,
-                 "cannot open audit checkpoint file " + options_.file + ": " +
-                     std::strerror(errno),
+                 "cannot open audit checkpoint file " + options_.file + ": " + std::strerror(errno),
                  {}};
   // Another govcloud process (recover-admin) may write too: one writer at a time, and the link
   // to the previous checkpoint is read from the file, not remembered.
@@ -249,19 +248,20 @@ Status AuditCheckpointer::write_locked(const AuditHead& head, std::optional<Audi
     std::string line = checkpoint_line(next) + "\n";
     if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
         ::fsync(fd) != 0)
-      result = Error{ErrorCode::kInternal,
-                     "cannot write audit checkpoint file " + options_.file + ": " +
-                         std::strerror(errno),
-                     {}};
+      result =
+          Error{ErrorCode::kInternal,
+                "cannot write audit checkpoint file " + options_.file + ": " + std::strerror(errno),
+                {}};
   }
   ::flock(fd, LOCK_UN);
   ::close(fd);
   if (!result.ok()) {
     if (result.error().code == ErrorCode::kConflict) {
       broken_ = true;
-      spdlog::error("audit: the trail no longer matches its checkpoints: {}; no further "
-                    "checkpoints are written. Run `govcloud audit verify`.",
-                    result.error().message);
+      spdlog::error(
+          "audit: the trail no longer matches its checkpoints: {}; no further "
+          "checkpoints are written. Run `govcloud audit verify`.",
+          result.error().message);
       send_syslog(next, result.error().message);
     } else {
       spdlog::error("audit: {}", result.error().message);

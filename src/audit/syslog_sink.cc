@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
 
 namespace govcloud {
 namespace {

@@ -92,9 +92,10 @@ Result<Bytes> load_or_create_key(const std::string& path, std::size_t size) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   Bytes key;
   if (!from_hex(text, key) || key.size() != size)
-    return Error{ErrorCode::kInvalidArgument, "key file " + path + " is damaged (expected " +
-                                          std::to_string(size * 2) + " hex digits)",
-                 "keys_dir"};
+    return Error{
+        ErrorCode::kInvalidArgument,
+        "key file " + path + " is damaged (expected " + std::to_string(size * 2) + " hex digits)",
+        "keys_dir"};
   return key;
 }
 

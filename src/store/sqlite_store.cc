@@ -34,8 +34,8 @@ Result<AuditKey> load_or_create_audit_key(const std::string& path, std::int64_t 
   if (!secret_file_exists(path)) {
     k.key = random_bytes(32);
     k.keyed_from = head_seq + 1;
-    GC_TRY(write_secret_file(path, "key " + to_hex(k.key) + "\nkeyed-from " +
-                                       std::to_string(k.keyed_from) + "\n"));
+    GC_TRY(write_secret_file(
+        path, "key " + to_hex(k.key) + "\nkeyed-from " + std::to_string(k.keyed_from) + "\n"));
     return k;
   }
   GC_ASSIGN_OR_RETURN(auto text, read_secret_file(path));
@@ -43,8 +43,7 @@ Result<AuditKey> load_or_create_audit_key(const std::string& path, std::int64_t 
   long long from = 0;
   if (std::sscanf(text.c_str(), "key %128s keyed-from %lld", hex, &from) != 2 ||
       !from_hex(hex, k.key) || k.key.size() != 32 || from < 1)
-    return Error{ErrorCode::kInvalidArgument, "audit key file " + path + " is damaged",
-                 "keys_dir"};
+    return Error{ErrorCode::kInvalidArgument, "audit key file " + path + " is damaged", "keys_dir"};
   k.keyed_from = from;
   return k;
 }
@@ -206,8 +205,8 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir,
   if (ec) return invalid("data_dir", "cannot create data dir " + data_dir + ": " + ec.message());
   try {
     auto store = std::make_unique<sqlite::SqliteStore>(data_dir + "/govcloud.db");
-    GC_TRY(store->load_audit_key((keys_dir.empty() ? data_dir + "/keys" : keys_dir) +
-                                 "/audit.key"));
+    GC_TRY(
+        store->load_audit_key((keys_dir.empty() ? data_dir + "/keys" : keys_dir) + "/audit.key"));
     return std::unique_ptr<Store>(std::move(store));
   } catch (const sqlite::StoreError& e) {
     return Error{ErrorCode::kInternal, std::string("cannot open store: ") + e.what(), {}};

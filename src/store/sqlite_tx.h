@@ -9,8 +9,7 @@ namespace govcloud::sqlite {
 class SqliteTx final : public Tx {
  public:
   // Reads use no key; only the writer's transactions append to the audit chain.
-  explicit SqliteTx(Db& db, const AuditKey* audit_key = nullptr)
-      : db_(db), audit_key_(audit_key) {}
+  explicit SqliteTx(Db& db, const AuditKey* audit_key = nullptr) : db_(db), audit_key_(audit_key) {}
 
   // What this transaction did to the audit chain, if it appended.
   std::optional<AuditCommit> audit_commit() const {

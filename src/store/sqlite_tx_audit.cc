@@ -42,7 +42,8 @@ AuditHead SqliteTx::stored_audit_head() {
 }
 
 void SqliteTx::append_audit(AuditRecord& r) {
-  if (audit_key_ == nullptr) throw StoreError(SQLITE_MISUSE, "audit records are appended by the writer only");
+  if (audit_key_ == nullptr)
+    throw StoreError(SQLITE_MISUSE, "audit records are appended by the writer only");
   // The chain head lives in meta so that appending needs no scan.
   AuditHead head = appended_ ? *appended_ : stored_audit_head();
   r.seq = head.seq + 1;
