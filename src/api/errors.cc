@@ -28,6 +28,8 @@ int http_status(ErrorCode code) {
       return 415;
     case ErrorCode::kLocked:
       return 423;
+    case ErrorCode::kRateLimited:
+      return 429;
     case ErrorCode::kInternal:
       return 500;
   }

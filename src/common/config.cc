@@ -47,6 +47,16 @@ Setter int_field(T Config::*member, std::int64_t lo, std::int64_t hi) {
   };
 }
 
+template <typename S>
+Setter int_field_in(int S::*member, S Config::*section, std::int64_t lo, std::int64_t hi) {
+  return [=](Config& c, const std::string& k, const std::string& v) -> Status {
+    std::int64_t out = 0;
+    GC_TRY(parse_int(k, v, lo, hi, out));
+    (c.*section).*member = static_cast<int>(out);
+    return ok_status();
+  };
+}
+
 const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> kSetters = {
       {"listen",
@@ -144,6 +154,10 @@ const std::map<std::string, Setter>& setters() {
          c.audit.checkpoint_seconds = static_cast<int>(out);
          return ok_status();
        }},
+      {"password_rate.per_user_per_minute",
+       int_field_in(&PasswordRateLimit::per_user_per_minute, &Config::password_rate, 1, 1000000)},
+      {"password_rate.per_source_per_minute",
+       int_field_in(&PasswordRateLimit::per_source_per_minute, &Config::password_rate, 1, 1000000)},
       {"password.history",
        [](Config& c, const std::string& k, const std::string& v) -> Status {
          std::int64_t out = 0;

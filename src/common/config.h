@@ -27,6 +27,12 @@ struct AuditSealConfig {
   int checkpoint_seconds = 10;  // cadence while the trail grows
 };
 
+// Password checks per minute (issue 8 §5), each the sustained rate and the burst.
+struct PasswordRateLimit {
+  int per_user_per_minute = 10;
+  int per_source_per_minute = 60;
+};
+
 struct LockoutPolicy {
   int max_failures = 5;  // IAM-13
   int lock_minutes = 15;
@@ -52,6 +58,7 @@ struct Config {
   std::string keys_dir;
   PasswordPolicy password;
   LockoutPolicy lockout;
+  PasswordRateLimit password_rate;
   AuditSealConfig audit;
 
   std::string keys_path() const { return keys_dir.empty() ? data_dir + "/keys" : keys_dir; }

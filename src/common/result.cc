@@ -26,6 +26,8 @@ const char* error_code_name(ErrorCode code) {
       return "method_not_allowed";
     case ErrorCode::kPasswordExpired:
       return "password_expired";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
     case ErrorCode::kInternal:
       return "internal";
   }

@@ -22,6 +22,7 @@ enum class ErrorCode {
   kUnsupportedMedia,  // 415
   kMethodNotAllowed,  // 405
   kPasswordExpired,   // 403 with its own code so clients can prompt for a change
+  kRateLimited,       // 429: too many attempts; retry later
   kInternal,          // 500: a bug or an infrastructure failure
 };
 

@@ -65,7 +65,7 @@ Result<std::string> IamService::recover_password(const std::string& username,
     if (!user) return Error{ErrorCode::kNotFound, "no user named '" + username + "'", "user"};
     set_one_time_password(*user, pw, clock_.now());
     tx.update_user(*user);
-    tx.delete_sessions_for_user(user->id);
+    end_sign_ins(tx, user->id);
     write_audit(tx, clock_, nullptr, ctx,
                 AuditEvent{"auth.recover_password",
                            user->id.value,

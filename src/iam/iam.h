@@ -15,6 +15,7 @@
 #include "common/config.h"
 #include "iam/authz.h"
 #include "iam/context.h"
+#include "iam/rate_limit.h"
 #include "store/store.h"
 
 namespace govcloud {
@@ -139,7 +140,11 @@ class IamService {
                                    const ApiKey* key);
   Result<IssuedToken> issue_session(Tx& tx, const User& user, const RequestContext& ctx,
                                     std::optional<BindingId> assumed, TimeMs expires_at,
-                                    bool enrolment_only);
+                                    bool enrolment_only, const std::string& parent = "");
+  // Refuses a password check beyond the per-user or per-source rate (issue 8 §5), before any
+  // argon2id work is spent; the first refusal of a run is audited.
+  Status check_password_rate(const std::string& username, const RequestContext& ctx,
+                             const char* action);
   // The user as the caller may see it; not_found otherwise (isolation by construction).
   Result<User> visible_user(Tx& tx, const Principal& who, const UserId& id, Action action);
   Status check_manage_user(Tx& tx, const Principal& who, const User& target);
@@ -147,6 +152,8 @@ class IamService {
   Store& store_;
   const Clock& clock_;
   const Config& config_;
+  RateLimiter user_rate_;
+  RateLimiter source_rate_;
   std::atomic<std::uint64_t> generation_{1};
   std::shared_mutex cache_mu_;
   std::unordered_map<std::string, Cached> cache_;

@@ -73,7 +73,18 @@ std::string generate_password() {
   return "Gc1!" + base64url(random_bytes(14));
 }
 
+void end_sign_ins(Tx& tx, const UserId& user) {
+  tx.delete_sessions_for_user(user);
+  tx.revoke_api_keys_for_user(user);
+}
+
 void set_one_time_password(User& user, const std::string& password, TimeMs now) {
+  // The replaced password stays in the history, so a reset is no way back to it.
+  if (!user.password_hash.empty()) {
+    user.password_history.insert(user.password_history.begin(), user.password_hash);
+    if (user.password_history.size() > kMaxPasswordHistory)
+      user.password_history.resize(kMaxPasswordHistory);
+  }
   user.password_hash = hash_password(password);
   user.password_changed_at = now;
   user.must_change_password = true;

@@ -88,7 +88,36 @@ std::string token_hash(const std::string& bearer) {
 }  // namespace
 
 IamService::IamService(Store& store, const Clock& clock, const Config& config)
-    : store_(store), clock_(clock), config_(config) {}
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      user_rate_(clock, config.password_rate.per_user_per_minute),
+      source_rate_(clock, config.password_rate.per_source_per_minute) {}
+
+Status IamService::check_password_rate(const std::string& username, const RequestContext& ctx,
+                                       const char* action) {
+  auto by_source = source_rate_.take("source:" + ctx.source_ip);
+  auto by_user = by_source.allowed ? user_rate_.take("user:" + username) : RateLimiter::Verdict{};
+  if (by_source.allowed && by_user.allowed) return ok_status();
+  const auto& v = by_source.allowed ? by_user : by_source;
+  const char* scope = by_source.allowed ? "this account" : "this address";
+  if (v.first_refusal) {
+    (void)store_.transact([&](Tx& tx) -> Status {
+      write_audit(
+          tx, clock_, nullptr, ctx,
+          AuditEvent{action,
+                     username,
+                     "",
+                     "denied",
+                     {{"username", username}, {"reason", std::string("rate limited: ") + scope}}});
+      return ok_status();
+    });
+  }
+  return Error{ErrorCode::kRateLimited,
+               std::string("too many password attempts for ") + scope + "; try again in " +
+                   std::to_string(v.retry_after_s) + " s",
+               {}};
+}
 
 Result<Principal> IamService::load_principal(Tx& tx, const User& user, const Session* session,
                                              const ApiKey* key) {
@@ -154,7 +183,7 @@ Result<Principal> IamService::load_principal(Tx& tx, const User& user, const Ses
 
 Result<IssuedToken> IamService::issue_session(Tx& tx, const User& user, const RequestContext& ctx,
                                               std::optional<BindingId> assumed, TimeMs expires_at,
-                                              bool enrolment_only) {
+                                              bool enrolment_only, const std::string& parent) {
   IssuedToken out;
   out.token = kSessionPrefix + base64url(random_bytes(32));
   out.expires_at = expires_at;
@@ -168,6 +197,7 @@ Result<IssuedToken> IamService::issue_session(Tx& tx, const User& user, const Re
   s.assumed = std::move(assumed);
   s.source_ip = ctx.source_ip;
   s.totp_enrolment_only = enrolment_only;
+  s.parent = parent;
   tx.insert_session(s);
   return out;
 }
@@ -175,6 +205,7 @@ Result<IssuedToken> IamService::issue_session(Tx& tx, const User& user, const Re
 Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext& ctx) {
   if (in.username.empty()) return invalid("username", "username is required");
   if (in.password.empty()) return invalid("password", "password is required");
+  GC_TRY(check_password_rate(in.username, ctx, "auth.login"));
   // The outcome is decided inside the transaction, but failure counters must commit too, so
   // the transaction always commits and the error is returned afterwards.
   std::optional<Error> failure;
@@ -215,7 +246,8 @@ Result<IssuedToken> IamService::login(const LoginInput& in, const RequestContext
       return fail("password expired",
                   Error{ErrorCode::kPasswordExpired,
                         user->must_change_password
-                            ? "the password was reset and must be changed before login"
+                            ? "the password was set by someone else and must be changed before "
+                              "the first sign-in (govcloud passwd)"
                             : "the password is older than " +
                                   std::to_string(config_.password.max_age_days) +
                                   " days and must be changed",
@@ -271,6 +303,11 @@ Result<Principal> IamService::authenticate(const std::string& bearer) {
     }
     auto session = tx.find_session(hash);
     if (!session || session->expires_at <= now) return expired;
+    // An assumed session lives no longer than the session it was assumed from (issue 8 §11).
+    if (!session->parent.empty()) {
+      auto parent = tx.find_session(session->parent);
+      if (!parent || parent->expires_at <= now) return expired;
+    }
     auto user = tx.find_user(session->user);
     if (!user || user->disabled) return expired;
     return load_principal(tx, *user, &*session, nullptr);
@@ -314,7 +351,8 @@ Result<IssuedToken> IamService::assume_role(const Principal& who, const BindingI
     if (!user) return not_found("user");
     TimeMs expires = std::min(now + minutes * kMinuteMs, who.expires_at);
     if (b->expires_at != 0) expires = std::min(expires, b->expires_at);
-    GC_ASSIGN_OR_RETURN(auto token, issue_session(tx, *user, ctx, b->id, expires, false));
+    GC_ASSIGN_OR_RETURN(auto token,
+                        issue_session(tx, *user, ctx, b->id, expires, false, who.token_hash));
     token.assumed_role = role_name(b->role);
     write_audit(tx, clock_, &who, ctx,
                 AuditEvent{"auth.assume_role",
@@ -335,6 +373,7 @@ Status IamService::change_password(const std::string& username, const std::strin
   GC_TRY(check_password_policy(config_.password, username, new_password, "new_password"));
   if (old_password == new_password)
     return invalid("new_password", "the new password must differ from the old one");
+  GC_TRY(check_password_rate(username, ctx, "auth.change_password"));
   std::optional<Error> failure;
   auto st = store_.transact([&](Tx& tx) -> Status {
     auto user = tx.find_user_by_name(username);
@@ -360,6 +399,23 @@ Status IamService::change_password(const std::string& username, const std::strin
       count_failure(tx, clock_, config_, *user, ctx);
       if (!password_ok) return refuse("bad password", bad_credentials());
       return refuse(otp_reason(otp_check), otp_error(otp_check));
+    }
+    // The last `password.history` passwords (the current one among them) are not reused.
+    if (config_.password.history > 0) {
+      bool reused = verify_password(user->password_hash, new_password);
+      for (std::size_t i = 0; !reused && i < user->password_history.size() &&
+                              static_cast<int>(i) + 1 < config_.password.history;
+           ++i)
+        reused = verify_password(user->password_history[i], new_password);
+      if (reused) {
+        failure = invalid("new_password", "the new password was used before: the last " +
+                                              std::to_string(config_.password.history) +
+                                              " cannot be reused");
+        return ok_status();
+      }
+      user->password_history.insert(user->password_history.begin(), user->password_hash);
+      if (static_cast<int>(user->password_history.size()) >= config_.password.history)
+        user->password_history.resize(static_cast<std::size_t>(config_.password.history - 1));
     }
     user->failed_logins = 0;
     user->password_hash = hash_password(new_password);

@@ -99,6 +99,8 @@ Result<User> IamService::create_user(const Principal& who, const NewUser& in,
     u.org = in.org;
     u.password_hash = hash_password(in.password);
     u.password_changed_at = now;
+    // Someone else chose this password: the user sets their own at first sign-in (issue 8 §2).
+    u.must_change_password = true;
     u.created_at = now;
     u.updated_at = now;
     tx.insert_user(u);
@@ -185,9 +187,7 @@ Result<std::string> IamService::reset_password(const Principal& who, const UserI
     GC_TRY(check_password_policy(config_.password, u.username, fresh));
     set_one_time_password(u, fresh, clock_.now());
     tx.update_user(u);
-    // A reset ends everything that signed in with the old password: sessions and API keys.
-    tx.delete_sessions_for_user(u.id);
-    tx.revoke_api_keys_for_user(u.id);
+    end_sign_ins(tx, u.id);
     write_audit(tx, clock_, &who, ctx,
                 AuditEvent{"user.reset_password", u.id.value, u.org.value, "success", {}});
     return fresh;
@@ -216,6 +216,7 @@ Result<TotpEnrolment> IamService::begin_totp(const Principal& who, const std::st
     return denied(
         "two-factor login is set up from one's own login session, not from an API key "
         "or an assumed role");
+  GC_TRY(check_password_rate(who.username, ctx, "user.totp_begin"));
   return store_.transact([&](Tx& tx) -> Result<TotpEnrolment> {
     auto u = tx.find_user(who.user);
     if (!u) return not_found("user");

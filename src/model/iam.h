@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -45,9 +46,10 @@ struct User {
   bool disabled = false;
   int failed_logins = 0;
   TimeMs locked_until = 0;
-  std::string totp_secret;  // base32; set once enrolment starts
+  std::string totp_secret;  // base32; set once enrolment starts (sealed at rest by the store)
   bool totp_enabled = false;
   std::int64_t totp_last_step = 0;  // RFC 6238 §5.2: each time step's code is accepted once
+  std::vector<std::string> password_history;  // earlier argon2id hashes, newest first
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
 };
@@ -70,6 +72,7 @@ struct Session {
   TimeMs created_at = 0;
   TimeMs expires_at = 0;
   std::optional<BindingId> assumed;  // set for a role-assumption session
+  std::string parent;                // an assumed session's parent session (token hash)
   std::string source_ip;
   bool totp_enrolment_only = false;  // IAM-14: admin without a second factor yet
 };

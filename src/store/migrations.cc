@@ -282,6 +282,11 @@ INSERT OR IGNORE INTO meta (key, value)
       {6, "TOTP codes are accepted once: the last accepted time step per user", R"SQL(
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 )SQL"},
+      {7, "password history; an assumed session names the session it was assumed from", R"SQL(
+ALTER TABLE users ADD COLUMN password_history TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN parent_token_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX sessions_parent ON sessions(parent_token_hash) WHERE parent_token_hash != '';
+)SQL"},
   };
   return kMigrations;
 }

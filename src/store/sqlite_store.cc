@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "common/sealed.h"
 #include "common/secret_file.h"
 #include "store/migrations.h"
 #include "store/sqlite_db.h"
@@ -54,17 +55,20 @@ class SqliteStore final : public Store {
     migrate();
   }
 
-  Status load_audit_key(const std::string& key_path) {
+  // Reads (creating on first start) the keys kept outside the database, then seals any TOTP
+  // secret written before sealing existed (issue 8 §10).
+  Status load_keys(const std::string& keys_dir) {
     AuditHead head;
     {
-      SqliteTx tx(writer_);
+      SqliteTx tx(writer_, keys_, false);
       head = tx.stored_audit_head();
     }
-    GC_ASSIGN_OR_RETURN(audit_key_, load_or_create_audit_key(key_path, head.seq));
-    return ok_status();
+    GC_ASSIGN_OR_RETURN(keys_.audit, load_or_create_audit_key(keys_dir + "/audit.key", head.seq));
+    GC_ASSIGN_OR_RETURN(keys_.secrets, load_or_create_key(keys_dir + "/secrets.key", 32));
+    return seal_plain_secrets();
   }
 
-  const AuditKey& audit_key() const override { return audit_key_; }
+  const AuditKey& audit_key() const override { return keys_.audit; }
   void set_audit_listener(AuditListener listener) override {
     std::lock_guard lock(write_mu_);
     listener_ = std::move(listener);
@@ -90,7 +94,7 @@ class SqliteStore final : public Store {
       return store_error(e);
     }
     try {
-      SqliteTx tx(writer_, &audit_key_);
+      SqliteTx tx(writer_, keys_, true);
       if (body(tx)) {
         writer_.exec("COMMIT");
         // Still under the writer lock, so listeners see heads in commit order.
@@ -113,7 +117,7 @@ class SqliteStore final : public Store {
     Status result = ok_status();
     try {
       db->exec("BEGIN");
-      SqliteTx tx(*db);
+      SqliteTx tx(*db, keys_, false);
       body(tx);
       db->exec("COMMIT");
     } catch (const StoreError& e) {
@@ -128,6 +132,29 @@ class SqliteStore final : public Store {
   }
 
  private:
+  Status seal_plain_secrets() {
+    std::vector<std::pair<std::string, std::string>> plain;
+    auto s = writer_.prepare(
+        "SELECT id, totp_secret FROM users WHERE totp_secret != '' AND totp_secret NOT LIKE "
+        "'sm4:%'");
+    while (s.step()) plain.emplace_back(s.text(0), s.text(1));
+    if (plain.empty()) return ok_status();
+    writer_.exec("BEGIN IMMEDIATE");
+    try {
+      for (const auto& [id, secret] : plain)
+        writer_.prepare("UPDATE users SET totp_secret = ? WHERE id = ?")
+            .bind(seal(keys_.secrets, secret))
+            .bind(id)
+            .run();
+      writer_.exec("COMMIT");
+    } catch (...) {
+      rollback_quietly();
+      throw;
+    }
+    spdlog::info("store: sealed {} TOTP secret(s) written in plain text", plain.size());
+    return ok_status();
+  }
+
   void rollback_quietly() {
     try {
       writer_.exec("ROLLBACK");
@@ -187,7 +214,7 @@ class SqliteStore final : public Store {
   }
 
   std::string path_;
-  AuditKey audit_key_;
+  StoreKeys keys_;
   AuditListener listener_;
   std::mutex write_mu_;
   Db writer_;
@@ -205,8 +232,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir,
   if (ec) return invalid("data_dir", "cannot create data dir " + data_dir + ": " + ec.message());
   try {
     auto store = std::make_unique<sqlite::SqliteStore>(data_dir + "/govcloud.db");
-    GC_TRY(
-        store->load_audit_key((keys_dir.empty() ? data_dir + "/keys" : keys_dir) + "/audit.key"));
+    GC_TRY(store->load_keys(keys_dir.empty() ? data_dir + "/keys" : keys_dir));
     return std::unique_ptr<Store>(std::move(store));
   } catch (const sqlite::StoreError& e) {
     return Error{ErrorCode::kInternal, std::string("cannot open store: ") + e.what(), {}};

@@ -6,10 +6,17 @@
 
 namespace govcloud::sqlite {
 
+// Keys the store holds outside the database: the audit chain's and the one sealing secrets
+// (TOTP secrets) at rest.
+struct StoreKeys {
+  AuditKey audit;
+  Bytes secrets;
+};
+
 class SqliteTx final : public Tx {
  public:
-  // Reads use no key; only the writer's transactions append to the audit chain.
-  explicit SqliteTx(Db& db, const AuditKey* audit_key = nullptr) : db_(db), audit_key_(audit_key) {}
+  // Only the writer's transactions append to the audit chain.
+  SqliteTx(Db& db, const StoreKeys& keys, bool writer) : db_(db), keys_(keys), writer_(writer) {}
 
   // What this transaction did to the audit chain, if it appended.
   std::optional<AuditCommit> audit_commit() const {
@@ -109,8 +116,12 @@ class SqliteTx final : public Tx {
   void set_meta(const std::string& key, const std::string& value) override;
 
  private:
+  User user_from(const Stmt& s) const;
+  std::string sealed_totp(const User& u) const;
+
   Db& db_;
-  const AuditKey* audit_key_;
+  const StoreKeys& keys_;
+  bool writer_;
   std::optional<AuditHead> appended_;
   std::optional<AuditHead> purged_anchor_;
 };

@@ -42,13 +42,12 @@ AuditHead SqliteTx::stored_audit_head() {
 }
 
 void SqliteTx::append_audit(AuditRecord& r) {
-  if (audit_key_ == nullptr)
-    throw StoreError(SQLITE_MISUSE, "audit records are appended by the writer only");
+  if (!writer_) throw StoreError(SQLITE_MISUSE, "audit records are appended by the writer only");
   // The chain head lives in meta so that appending needs no scan.
   AuditHead head = appended_ ? *appended_ : stored_audit_head();
   r.seq = head.seq + 1;
   r.prev_hash = head.hash;
-  r.hash = audit_chain_hash(*audit_key_, r.prev_hash, r);
+  r.hash = audit_chain_hash(keys_.audit, r.prev_hash, r);
   db_.prepare(std::string("INSERT INTO audit_log (") + kAuditColumns +
               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(r.seq)

@@ -1,3 +1,4 @@
+#include "common/sealed.h"
 #include "store/sqlite_tx.h"
 
 namespace govcloud::sqlite {
@@ -7,9 +8,31 @@ constexpr const char* kUserColumns =
     "u.id, u.username, u.display_name, u.email, u.phone, u.org_id, u.password_hash, "
     "u.password_changed_at, u.must_change_password, u.disabled, u.failed_logins, "
     "u.locked_until, u.totp_secret, u.totp_enabled, u.created_at, u.updated_at, "
-    "u.totp_last_step";
+    "u.totp_last_step, u.password_history";
 
-User user_from(const Stmt& s) {
+std::string join_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : "\n") + i;
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > at) out.push_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+// TOTP secrets are sealed with the store's secrets key (issue 8 §10); a secret that does not
+// unseal (another key, or altered) reads as none, so a code cannot match it.
+User SqliteTx::user_from(const Stmt& s) const {
   User u;
   u.id = UserId{s.text(0)};
   u.username = s.text(1);
@@ -23,13 +46,24 @@ User user_from(const Stmt& s) {
   u.disabled = s.boolean(9);
   u.failed_logins = static_cast<int>(s.i64(10));
   u.locked_until = s.i64(11);
-  u.totp_secret = s.text(12);
+  std::string secret = s.text(12);
+  if (is_sealed(secret))
+    u.totp_secret = unseal(keys_.secrets, secret).value_or("");
+  else
+    u.totp_secret = secret;  // written before sealing existed; sealed when the store opens
   u.totp_enabled = s.boolean(13);
   u.created_at = s.i64(14);
   u.updated_at = s.i64(15);
   u.totp_last_step = s.i64(16);
+  u.password_history = split_lines(s.text(17));
   return u;
 }
+
+std::string SqliteTx::sealed_totp(const User& u) const {
+  return u.totp_secret.empty() ? std::string() : seal(keys_.secrets, u.totp_secret);
+}
+
+namespace {
 
 constexpr const char* kBindingColumns =
     "b.id, b.user_id, b.role, b.scope_org_id, b.assume_only, b.expires_at, b.granted_by, "
@@ -70,8 +104,8 @@ void SqliteTx::insert_user(const User& u) {
   db_.prepare(
          "INSERT INTO users (id, username, display_name, email, phone, org_id, password_hash, "
          "password_changed_at, must_change_password, disabled, failed_logins, locked_until, "
-         "totp_secret, totp_enabled, created_at, updated_at) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+         "totp_secret, totp_enabled, created_at, updated_at, password_history) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
       .bind(u.id.value)
       .bind(u.username)
       .bind(u.display_name)
@@ -84,10 +118,11 @@ void SqliteTx::insert_user(const User& u) {
       .bind(u.disabled)
       .bind(u.failed_logins)
       .bind(u.locked_until)
-      .bind(u.totp_secret)
+      .bind(sealed_totp(u))
       .bind(u.totp_enabled)
       .bind(u.created_at)
       .bind(u.updated_at)
+      .bind(join_lines(u.password_history))
       .run();
 }
 
@@ -95,8 +130,8 @@ void SqliteTx::update_user(const User& u) {
   db_.prepare(
          "UPDATE users SET display_name = ?, email = ?, phone = ?, password_hash = ?, "
          "password_changed_at = ?, must_change_password = ?, disabled = ?, failed_logins = ?, "
-         "locked_until = ?, totp_secret = ?, totp_enabled = ?, updated_at = ?, totp_last_step = ? "
-         "WHERE id = ?")
+         "locked_until = ?, totp_secret = ?, totp_enabled = ?, updated_at = ?, totp_last_step = ?, "
+         "password_history = ? WHERE id = ?")
       .bind(u.display_name)
       .bind(u.email)
       .bind(u.phone)
@@ -106,10 +141,11 @@ void SqliteTx::update_user(const User& u) {
       .bind(u.disabled)
       .bind(u.failed_logins)
       .bind(u.locked_until)
-      .bind(u.totp_secret)
+      .bind(sealed_totp(u))
       .bind(u.totp_enabled)
       .bind(u.updated_at)
       .bind(u.totp_last_step)
+      .bind(join_lines(u.password_history))
       .bind(u.id.value)
       .run();
 }
@@ -230,19 +266,19 @@ std::vector<RoleBinding> SqliteTx::list_bindings(const BindingQuery& q) {
 void SqliteTx::insert_session(const Session& x) {
   auto s = db_.prepare(
       "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, assumed_binding_id, "
-      "source_ip, totp_enrolment_only) VALUES (?,?,?,?,?,?,?)");
+      "source_ip, totp_enrolment_only, parent_token_hash) VALUES (?,?,?,?,?,?,?,?)");
   s.bind(x.token_hash).bind(x.user.value).bind(x.created_at).bind(x.expires_at);
   if (x.assumed)
     s.bind(x.assumed->value);
   else
     s.bind_null();
-  s.bind(x.source_ip).bind(x.totp_enrolment_only).run();
+  s.bind(x.source_ip).bind(x.totp_enrolment_only).bind(x.parent).run();
 }
 
 std::optional<Session> SqliteTx::find_session(const std::string& token_hash) {
   auto s = db_.prepare(
       "SELECT token_hash, user_id, created_at, expires_at, assumed_binding_id, source_ip, "
-      "totp_enrolment_only FROM sessions WHERE token_hash = ?");
+      "totp_enrolment_only, parent_token_hash FROM sessions WHERE token_hash = ?");
   s.bind(token_hash);
   if (!s.step()) return std::nullopt;
   Session x;
@@ -253,11 +289,15 @@ std::optional<Session> SqliteTx::find_session(const std::string& token_hash) {
   if (!s.is_null(4)) x.assumed = BindingId{s.text(4)};
   x.source_ip = s.text(5);
   x.totp_enrolment_only = s.boolean(6);
+  x.parent = s.text(7);
   return x;
 }
 
 void SqliteTx::delete_session(const std::string& token_hash) {
-  db_.prepare("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).run();
+  db_.prepare("DELETE FROM sessions WHERE token_hash = ? OR parent_token_hash = ?")
+      .bind(token_hash)
+      .bind(token_hash)
+      .run();
 }
 
 std::int64_t SqliteTx::delete_sessions_for_user(const UserId& user) {

@@ -139,6 +139,7 @@ class Tx {
   // Sessions and API keys
   virtual void insert_session(const Session& s) = 0;
   virtual std::optional<Session> find_session(const std::string& token_hash) = 0;
+  // Also ends the sessions assumed from it (issue 8 §11).
   virtual void delete_session(const std::string& token_hash) = 0;
   virtual std::int64_t delete_sessions_for_user(const UserId& user) = 0;
   virtual void delete_expired_sessions(TimeMs now) = 0;

@@ -165,7 +165,19 @@ TEST(Routes, UserLifecycle) {
   EXPECT_EQ(patched.json.at("phone").as_string(), "13800000000");
   auto listed = server->call("GET", "/api/v1/users?org_id=" + world->a.system + "&limit=5", ta);
   EXPECT_EQ(listed.json.at("total").as_int64(), 1);
-  std::string t = server->login("a-temp");
+  EXPECT_TRUE(created.json.at("must_change_password").as_bool());  // issue 8 §2
+  auto first = server->call("POST", "/api/v1/auth/login", "",
+                            obj({{"username", "a-temp"}, {"password", kAdminPassword}}));
+  EXPECT_EQ(first.status, 403);
+  EXPECT_EQ(first.error_code(), "password_expired");
+  ASSERT_EQ(server
+                ->call("POST", "/api/v1/auth/password", "",
+                       obj({{"username", "a-temp"},
+                            {"old_password", kAdminPassword},
+                            {"new_password", "Own#Cloud2026x"}}))
+                .status,
+            204);
+  std::string t = server->login("a-temp", "Own#Cloud2026x");
   auto disabled = server->call("POST", "/api/v1/users/" + id + "/disable", ta);
   EXPECT_TRUE(disabled.json.at("disabled").as_bool());
   EXPECT_EQ(server->call("GET", "/api/v1/auth/me", t).status, 401);  // IAM-10

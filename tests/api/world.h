@@ -47,13 +47,20 @@ inline std::string id_of(const Resp& r) {
   return std::string(r.json.at("id").as_string());
 }
 
+// Creates the account, then its user replaces the first password (issue 8 §2).
 inline std::string make_user(TestServer& s, const std::string& token, const std::string& name,
                              const std::string& org) {
-  return id_of(s.call("POST", "/api/v1/users", token,
-                      json::value(json::object{{"username", name},
-                                               {"password", kAdminPassword},
-                                               {"org_id", org},
-                                               {"display_name", name}})));
+  const std::string first = "First#Cloud2026";
+  auto id = id_of(s.call(
+      "POST", "/api/v1/users", token,
+      json::value(json::object{
+          {"username", name}, {"password", first}, {"org_id", org}, {"display_name", name}})));
+  auto changed =
+      s.call("POST", "/api/v1/auth/password", "",
+             json::value(json::object{
+                 {"username", name}, {"old_password", first}, {"new_password", kAdminPassword}}));
+  EXPECT_EQ(changed.status, 204) << changed.body;
+  return id;
 }
 
 inline std::string grant(TestServer& s, const std::string& token, const std::string& user,
