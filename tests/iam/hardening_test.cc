@@ -1,8 +1,11 @@
 // Issue 8 (security hardening for 等保三级), the cases fixed so far, each named after its case
 // and playing its attacker (IAM-04, IAM-07, IAM-11).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include "common/sealed.h"
 #include "common/yaml_json.h"
+#include "iam/rate_limit.h"
 #include "iam/totp.h"
 #include "test_env.h"
 
@@ -178,6 +181,124 @@ TEST(Hardening, Case11ResetsAndExpiredPasswordsEndKeysAndSessions) {
   EXPECT_TRUE(env.iam->authenticate(admin_key.secret).ok());
   env.clock.advance(181 * kDayMs);
   EXPECT_FALSE(env.iam->authenticate(admin_key.secret).ok());
+}
+
+// §5. The limiter itself: per key, refilled by the clock, bounded in memory.
+TEST(Hardening, Case5TheRateLimiterIsPerKeyRefillsAndStaysBounded) {
+  ManualClock clock(1795000000000);
+  RateLimiter limiter(clock, 6);  // one every 10 s, a burst of 6
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(limiter.take("user:a").allowed);
+  auto refused = limiter.take("user:a");
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_TRUE(refused.first_refusal);
+  EXPECT_EQ(refused.retry_after_s, 10);
+  EXPECT_FALSE(limiter.take("user:a").first_refusal);  // audited once per run
+  EXPECT_TRUE(limiter.take("user:b").allowed);         // another key is not affected
+  clock.advance(10 * kSecondMs);
+  EXPECT_TRUE(limiter.take("user:a").allowed);
+  EXPECT_FALSE(limiter.take("user:a").allowed);
+  // A flood of fresh keys (spoofed names) never grows the table past its bound.
+  for (std::size_t i = 0; i < RateLimiter::kMaxKeys + 10; ++i)
+    (void)limiter.take("user:flood-" + std::to_string(i));
+  EXPECT_TRUE(limiter.take("user:c").allowed);
+}
+
+std::string stored_totp_secret(Env& env, const std::string& username) {
+  sqlite3* db = nullptr;
+  sqlite3_open((env.dir / "govcloud.db").c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT totp_secret FROM users WHERE username = ?", -1, &st, nullptr);
+  sqlite3_bind_text(st, 1, username.c_str(), -1, SQLITE_TRANSIENT);
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+// §10. Attacker: whoever reads the database (a copy, a backup) and would sign in with the
+// TOTP secrets in it.
+TEST(Hardening, Case10TotpSecretsAreSealedAtRest) {
+  Env env;
+  env.build_tree();
+  Bytes secret = enrol_totp(env, env.a_admin);
+  std::string plain = base32_encode(secret);
+  std::string stored = stored_totp_secret(env, "a-admin");
+  EXPECT_TRUE(is_sealed(stored)) << stored;
+  EXPECT_EQ(stored.find(plain), std::string::npos);
+  // The database alone, with another key, reveals nothing: the secret reads as none.
+  auto elsewhere = must(open_sqlite_store(env.dir.string(), (env.dir / "other-keys").string()));
+  auto seen = must(elsewhere->read([](Tx& tx) -> Result<User> {
+    auto u = tx.find_user_by_name("a-admin");
+    if (!u) return not_found("user");
+    return *u;
+  }));
+  EXPECT_TRUE(seen.totp_secret.empty());
+  elsewhere.reset();
+  // A secret written in plain text before sealing existed is sealed when the store opens, and
+  // still works.
+  sqlite3* db = nullptr;
+  sqlite3_open((env.dir / "govcloud.db").c_str(), &db);
+  std::string sql = "UPDATE users SET totp_secret = '" + plain + "' WHERE username = 'a-admin'";
+  sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  env.set.reset();
+  env.store = must(open_sqlite_store(env.dir.string()));
+  env.wire();
+  EXPECT_TRUE(is_sealed(stored_totp_secret(env, "a-admin")));
+  env.clock.advance(60 * kSecondMs);
+  std::string code = totp_code(secret, env.clock.now() / 1000);
+  EXPECT_TRUE(env.iam->login(LoginInput{"a-admin", kPassword, code}, env.ctx).ok());
+}
+
+// §11. Attacker: whoever holds an assumed session after the person signed out of the session
+// it was assumed from; and whoever holds an API key across an offline recovery.
+TEST(Hardening, Case11AnAssumedSessionEndsWithItsParentAndRecoveryEndsKeys) {
+  Env env;
+  env.build_tree();
+  User staff = env.add_user(env.secadmin, "provider-eng", env.root);
+  auto b = must(env.iam->grant(
+      env.secadmin,
+      GrantInput{staff.id, Role::kTenantAdmin, env.tenant_a.id, true, env.clock.now() + kDayMs},
+      env.ctx));
+  auto parent = must(env.iam->login(LoginInput{"provider-eng", kPassword, ""}, env.ctx));
+  Principal plain = must(env.iam->authenticate(parent.token));
+  auto assumed = must(env.iam->assume_role(plain, b.id, 30, env.ctx));
+  ASSERT_TRUE(env.iam->authenticate(assumed.token).ok());
+  ASSERT_TRUE(env.iam->logout(plain, env.ctx).ok());
+  EXPECT_FALSE(env.iam->authenticate(assumed.token).ok());
+  // Offline recovery ends keys as an administrator's reset does.
+  auto session = must(env.iam->login(LoginInput{"a-member", kPassword, ""}, env.ctx));
+  auto key = must(env.iam->create_api_key(must(env.iam->authenticate(session.token)), "ci",
+                                          std::nullopt, 30, env.ctx));
+  must(env.iam->recover_password("a-member", env.ctx));
+  EXPECT_FALSE(env.iam->authenticate(key.secret).ok());
+  EXPECT_FALSE(env.iam->authenticate(session.token).ok());
+}
+
+// §14. Attacker: whoever learnt an old password and waits for its owner to rotate back to it.
+TEST(Hardening, Case14TheLastFivePasswordsCannotBeReused) {
+  Env env;
+  env.build_tree();
+  std::vector<std::string> used = {kPassword};
+  for (int i = 1; i <= 4; ++i) {
+    used.push_back("Rotated#Pass" + std::to_string(i));
+    ASSERT_TRUE(env.iam->change_password("a-member", used[i - 1], used[i], "", env.ctx).ok());
+  }
+  for (int i = 0; i < 4; ++i) {
+    auto again = env.iam->change_password("a-member", used[4], used[i], "", env.ctx);
+    ASSERT_FALSE(again.ok()) << i;
+    EXPECT_EQ(again.error().field, "new_password");
+  }
+  ASSERT_TRUE(env.iam->change_password("a-member", used[4], "Rotated#Pass5", "", env.ctx).ok());
+  // Six passwords on, the first may come back.
+  EXPECT_TRUE(env.iam->change_password("a-member", "Rotated#Pass5", kPassword, "", env.ctx).ok());
+  // A reset is no way back to an old password either.
+  must(env.iam->reset_password(env.a_admin, env.a_member.user, std::string("Reset#Given2026"),
+                               env.ctx));
+  auto back = env.iam->change_password("a-member", "Reset#Given2026", kPassword, "", env.ctx);
+  EXPECT_EQ(back.error().field, "new_password");
 }
 
 }  // namespace
