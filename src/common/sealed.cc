@@ -30,7 +30,7 @@ Bytes sm4_ctr(const Bytes& key, const Bytes& iv, const Bytes& in) {
       EVP_EncryptUpdate(ctx.get(), out.data(), &len, in.data(), static_cast<int>(in.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), out.data() + len, &tail) != 1)
     throw std::runtime_error("SM4-CTR failed");
-  out.resize(static_cast<std::size_t>(len + tail));
+  out.resize(static_cast<std::size_t>(len) + static_cast<std::size_t>(tail));
   return out;
 }
 
