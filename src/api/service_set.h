@@ -6,6 +6,7 @@
 
 #include "api/metrics.h"
 #include "api/services.h"
+#include "common/jobs.h"
 
 namespace govcloud {
 
@@ -16,9 +17,11 @@ class ServiceSet {
   ServiceSet& operator=(const ServiceSet&) = delete;
 
   Services& view() { return view_; }
-  // Starts what runs beside the services: the audit checkpoints.
-  Status start() { return checkpoints.start(); }
+  // Starts what runs beside the services: the audit checkpoints, and the periodic jobs
+  // (checkpoint cadence, quota schedules) on `jobs`, which the caller runs (run_due).
+  Status start();
 
+  JobRunner jobs;
   AuditCheckpointer checkpoints;
   IamService iam;
   TenancyService tenancy;

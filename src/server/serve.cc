@@ -119,19 +119,17 @@ int serve_checked(const Config& config) {
     }
   }
 
-  // Contract quota schedules (TEN-06) start and end on dates: check now and every minute.
-  RequestContext system_ctx{"local", "quota-schedule"};
-  (void)billing.apply_quota_schedules(system_ctx);
+  // Contract quota schedules (TEN-06): checked now, then by the job runner every minute.
+  (void)billing.apply_quota_schedules(RequestContext{"local", "quota-schedule"});
   std::mutex ticker_mu;
   std::condition_variable ticker_cv;
   bool stopping = false;
   std::thread ticker([&] {
     std::unique_lock lock(ticker_mu);
-    for (int second = 1;
-         !ticker_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; }); ++second) {
+    // The one job runner (decision 0010) reads the injected clock; this thread only wakes it.
+    while (!ticker_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; })) {
       lock.unlock();
-      set.checkpoints.tick();
-      if (second % 60 == 0) (void)billing.apply_quota_schedules(system_ctx);
+      set.jobs.run_due();
       lock.lock();
     }
   });

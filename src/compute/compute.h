@@ -1,0 +1,72 @@
+// The compute module's face (CMP-*): the driver interface every hypervisor engine implements,
+// and the types it speaks. Implementations live in src/drivers/<engine>/ (libvirt, sim) and are
+// wired by src/server; this module never includes a driver (decision 0010).
+//
+// Every call is idempotent by domain name, so an operation interrupted by a crash can simply be
+// run again: defining an existing identical domain, starting a running one, stopping a stopped
+// one or removing a missing one succeeds. Driver calls never run inside a store transaction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "compute/scheduler.h"
+#include "model/compute.h"
+
+namespace govcloud {
+
+// What a driver creates on a host: one guest (a libvirt domain).
+struct DomainSpec {
+  std::string name;  // unique on the host: "gc-<vm id>"
+  std::string uuid;
+  int vcpu = 0;
+  std::int64_t memory_mb = 0;
+  Arch arch = Arch::kX86;
+  std::string image;                      // the base image the system disk is copied from
+  std::int64_t disk_gb = 0;               // system disk size
+  std::string network;                    // the bridge the NIC joins
+  std::string mac;                        // the NIC's address (CMP-10: one per VM)
+  std::vector<std::string> accelerators;  // host device ids passed through (CMP-17)
+  bool watchdog = true;                   // CMP-15: i6300esb, action reset
+};
+
+enum class DomainState { kRunning, kShutOff, kPaused, kCrashed };
+const char* domain_state_name(DomainState s);
+
+struct DomainInfo {
+  std::string name;
+  DomainState state = DomainState::kShutOff;
+  int vcpu = 0;
+  std::int64_t memory_mb = 0;
+};
+
+// A host as its engine reports it: the heartbeat and the reconciler read this.
+struct HostReport {
+  Arch arch = Arch::kX86;
+  std::string cpu_model;
+  int cpu_mhz = 0;
+  int cores = 0;
+  std::int64_t memory_mb = 0;
+  std::vector<DomainInfo> domains;  // every guest the engine knows, ours or not
+};
+
+class ComputeDriver {
+ public:
+  virtual ~ComputeDriver() = default;
+  virtual std::string kind() const = 0;  // "libvirt", "sim"
+
+  // Reaches the host and reports it; an error means the host did not answer.
+  virtual Result<HostReport> probe(const Host& host) = 0;
+  // Creates the guest (system disk from the image) without starting it.
+  virtual Status define(const Host& host, const DomainSpec& spec) = 0;
+  virtual Status start(const Host& host, const std::string& name) = 0;
+  // Graceful shutdown; `force` pulls the plug.
+  virtual Status stop(const Host& host, const std::string& name, bool force) = 0;
+  // Removes the guest and its disk; `wipe` overwrites the disk first (CMP-03 secure delete).
+  virtual Status remove(const Host& host, const std::string& name, bool wipe) = 0;
+  virtual Result<DomainInfo> inspect(const Host& host, const std::string& name) = 0;
+};
+
+}  // namespace govcloud
