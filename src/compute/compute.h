@@ -11,9 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "common/config.h"
 #include "common/result.h"
 #include "compute/scheduler.h"
+#include "iam/authz.h"
+#include "iam/context.h"
 #include "model/compute.h"
+#include "store/store.h"
 
 namespace govcloud {
 
@@ -49,7 +53,8 @@ struct HostReport {
   int cpu_mhz = 0;
   int cores = 0;
   std::int64_t memory_mb = 0;
-  std::vector<DomainInfo> domains;  // every guest the engine knows, ours or not
+  std::vector<Accelerator> accelerators;  // devices free for passthrough
+  std::vector<DomainInfo> domains;        // every guest the engine knows, ours or not
 };
 
 class ComputeDriver {
@@ -67,6 +72,51 @@ class ComputeDriver {
   // Removes the guest and its disk; `wipe` overwrites the disk first (CMP-03 secure delete).
   virtual Status remove(const Host& host, const std::string& name, bool wipe) = 0;
   virtual Result<DomainInfo> inspect(const Host& host, const std::string& name) = 0;
+};
+
+// A host to register: where it sits and how to reach it. What it has (architecture, CPU,
+// memory, devices) is what its engine reports, not what someone types.
+struct NewHost {
+  std::string name;
+  std::string site;
+  std::string pool;
+  std::string domain;
+  std::string driver;  // "libvirt" or "sim"
+  std::string uri;     // qemu:///system, qemu+tls://h3/system, sim://?cores=64&memory_gb=256
+  bool bare_metal = false;
+};
+
+// Hosts, their heartbeat and placement (CMP-06–09, 13–14). Tenants never see hosts: reading
+// needs platform.monitor at the platform root, changing needs host.manage (ops, sysadmin).
+class ComputeService {
+ public:
+  ComputeService(Store& store, const Clock& clock);
+  // Wiring (src/server): one driver per kind.
+  void add_driver(ComputeDriver& driver);
+  // Loads every registered host into the scheduler.
+  Status start();
+
+  Result<Host> register_host(const Principal& who, const NewHost& in, const RequestContext& ctx);
+  Result<Listing<Host>> list_hosts(const Principal& who, HostQuery q);
+  Result<Host> get_host(const Principal& who, const HostId& id);
+  // Maintenance and back up; fencing is the heartbeat's, and ending it a person's decision.
+  Result<Host> set_host_state(const Principal& who, const HostId& id, HostState state,
+                              const RequestContext& ctx);
+  // A job (every few seconds): probes every host outside any transaction, records answers, and
+  // fences a host that missed kMissesBeforeFence probes in a row.
+  void heartbeat();
+  static constexpr int kMissesBeforeFence = 3;
+
+  Scheduler& scheduler() { return scheduler_; }
+
+ private:
+  Status check(Tx& tx, const Principal& who, Action action);
+  ComputeDriver* driver(const std::string& kind);
+
+  Store& store_;
+  const Clock& clock_;
+  std::map<std::string, ComputeDriver*> drivers_;
+  Scheduler scheduler_;
 };
 
 }  // namespace govcloud

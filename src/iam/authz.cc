@@ -64,6 +64,8 @@ const char* action_name(Action a) {
       return "workorder.use";
     case Action::kWorkOrderHandle:
       return "workorder.handle";
+    case Action::kHostManage:
+      return "host.manage";
   }
   return "unknown";
 }
@@ -75,7 +77,8 @@ bool role_allows(Role role, Action a) {
       return a == A::kOrgRead || a == A::kOrgCreateUnit || a == A::kOrgUpdate || a == A::kVdcRead ||
              a == A::kVdcWrite || a == A::kQuotaRead || a == A::kQuotaWrite || a == A::kUserRead ||
              a == A::kRoleRead || a == A::kPlatformMonitor || a == A::kCatalogWrite ||
-             a == A::kPriceWrite || a == A::kContractRead || a == A::kReclaim || a == A::kApprove;
+             a == A::kPriceWrite || a == A::kContractRead || a == A::kReclaim || a == A::kApprove ||
+             a == A::kHostManage;
     case Role::kSecAdmin:  // accounts and rights
       return a == A::kOrgRead || a == A::kUserRead || a == A::kUserWrite || a == A::kRoleRead ||
              a == A::kRoleGrant || a == A::kRoleGrantPlatform;
@@ -83,7 +86,8 @@ bool role_allows(Role role, Action a) {
       return a == A::kAuditRead || a == A::kAuditExport || a == A::kAuditPurge;
     case Role::kOps:  // IAM-06: monitors everything, operates and reads nothing of tenants;
                       // delivers what people deliver (CAT-09) and handles work orders (OPS-22)
-      return a == A::kPlatformMonitor || a == A::kFulfil || a == A::kWorkOrderHandle;
+      return a == A::kPlatformMonitor || a == A::kFulfil || a == A::kWorkOrderHandle ||
+             a == A::kHostManage;
     case Role::kSupervisor:  // TEN-09: read-only view across tenants
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kAuditRead ||
              a == A::kAuditExport || a == A::kContractRead;

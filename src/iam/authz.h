@@ -42,8 +42,9 @@ enum class Action {
   kReclaim,          // 回收: take back a resource, releasing its quota
   kWorkOrder,        // open and follow work orders (OPS-22)
   kWorkOrderHandle,  // handle work orders as operations staff
+  kHostManage,       // register hosts, put them in maintenance (CMP-06, issue 9)
 };
-inline constexpr Action kLastAction = Action::kWorkOrderHandle;
+inline constexpr Action kLastAction = Action::kHostManage;
 
 const char* action_name(Action a);
 bool role_allows(Role role, Action action);

@@ -54,6 +54,7 @@ struct Host {
   std::string uri;          // e.g. qemu:///system, qemu+tls://h3/system
   HostState state = HostState::kUp;
   TimeMs heartbeat_at = 0;
+  int missed_heartbeats = 0;  // probes in a row that got no answer (HA fences after a few)
   TimeMs created_at = 0;
 };
 

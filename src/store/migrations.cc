@@ -287,6 +287,30 @@ ALTER TABLE users ADD COLUMN password_history TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN parent_token_hash TEXT NOT NULL DEFAULT '';
 CREATE INDEX sessions_parent ON sessions(parent_token_hash) WHERE parent_token_hash != '';
 )SQL"},
+      {8, "compute hosts: a typed table (CMP-06, issue 9)", R"SQL(
+CREATE TABLE hosts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  site TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  arch TEXT NOT NULL,
+  cpu_model TEXT NOT NULL DEFAULT '',
+  cpu_mhz INTEGER NOT NULL,
+  cores INTEGER NOT NULL,
+  memory_mb INTEGER NOT NULL,
+  disk_gb INTEGER NOT NULL DEFAULT 0,
+  accelerators TEXT NOT NULL DEFAULT '[]',
+  bare_metal INTEGER NOT NULL DEFAULT 0,
+  driver TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  state TEXT NOT NULL,
+  heartbeat_at INTEGER NOT NULL DEFAULT 0,
+  missed_heartbeats INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX hosts_pool_state ON hosts(pool, state);
+)SQL"},
   };
   return kMigrations;
 }

@@ -18,6 +18,8 @@ class SqliteTx final : public Tx {
   // Only the writer's transactions append to the audit chain.
   SqliteTx(Db& db, const StoreKeys& keys, bool writer) : db_(db), keys_(keys), writer_(writer) {}
 
+  ComputeTx& compute() override;
+
   // What this transaction did to the audit chain, if it appended.
   std::optional<AuditCommit> audit_commit() const {
     if (!appended_) return std::nullopt;
@@ -124,6 +126,7 @@ class SqliteTx final : public Tx {
   bool writer_;
   std::optional<AuditHead> appended_;
   std::optional<AuditHead> purged_anchor_;
+  std::unique_ptr<ComputeTx> compute_;
 };
 
 // Appends "(col LIKE ?||'%' OR …)" for each path; an empty list matches nothing.

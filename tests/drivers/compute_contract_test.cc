@@ -33,6 +33,7 @@ Host sim_host() {
   h.cores = 8;
   h.memory_mb = 32768;
   h.driver = "sim";
+  h.uri = "sim://";
   return h;
 }
 

@@ -15,16 +15,62 @@ Status SimComputeDriver::reach(const Host& host, SimHost*& out) {
   return ok_status();
 }
 
+Result<HostReport> SimComputeDriver::inventory(const Host& host) {
+  HostReport r;
+  r.arch = host.arch;
+  r.cpu_model = host.cpu_model.empty() ? "sim" : host.cpu_model;
+  r.cpu_mhz = host.cpu_mhz > 0 ? host.cpu_mhz : 2400;
+  r.cores = host.cores > 0 ? host.cores : 32;
+  r.memory_mb = host.memory_mb > 0 ? host.memory_mb : 128 * 1024;
+  r.accelerators = host.accelerators;
+  if (host.uri.rfind("sim://", 0) != 0)
+    return invalid("uri", "a sim host's uri starts with sim://");
+  auto q = host.uri.find('?');
+  std::string rest = q == std::string::npos ? "" : host.uri.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string pair = rest.substr(0, amp);
+    rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
+    auto eq = pair.find('=');
+    if (eq == std::string::npos) return invalid("uri", "expected key=value in " + host.uri);
+    std::string k = pair.substr(0, eq), v = pair.substr(eq + 1);
+    auto number = [&](long long lo, long long hi) -> std::optional<long long> {
+      char* end = nullptr;
+      long long n = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < lo || n > hi) return std::nullopt;
+      return n;
+    };
+    if (k == "arch") {
+      auto a = parse_arch(v);
+      if (!a) return invalid("uri", "unknown arch '" + v + "' (x86, arm, c86)");
+      r.arch = *a;
+    } else if (k == "cores" && number(1, 1024)) {
+      r.cores = static_cast<int>(*number(1, 1024));
+    } else if (k == "memory_gb" && number(1, 1 << 20)) {
+      r.memory_mb = *number(1, 1 << 20) * 1024;
+    } else if (k == "mhz" && number(100, 10000)) {
+      r.cpu_mhz = static_cast<int>(*number(100, 10000));
+    } else if (k == "gpu") {
+      auto colon = v.find(':');
+      std::string cls = v.substr(0, colon);
+      int count = colon == std::string::npos ? 1 : std::atoi(v.c_str() + colon + 1);
+      if (cls.empty() || count < 1 || count > 16)
+        return invalid("uri", "gpu=<class>:<count>, count 1–16");
+      for (int i = 0; i < count; ++i)
+        r.accelerators.push_back(
+            Accelerator{host.name + "-" + cls + "-" + std::to_string(i), cls, "sim " + cls, 0});
+    } else {
+      return invalid("uri", "unknown or out-of-range sim setting '" + pair + "'");
+    }
+  }
+  return r;
+}
+
 Result<HostReport> SimComputeDriver::probe(const Host& host) {
+  GC_ASSIGN_OR_RETURN(HostReport r, inventory(host));
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
-  HostReport r;
-  r.arch = host.arch;
-  r.cpu_model = host.cpu_model;
-  r.cpu_mhz = host.cpu_mhz;
-  r.cores = host.cores;
-  r.memory_mb = host.memory_mb;
   for (const auto& [name, state] : h->states) {
     DomainInfo d{name, state, 0, 0};
     if (auto it = h->specs.find(name); it != h->specs.end()) {

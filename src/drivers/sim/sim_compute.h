@@ -41,6 +41,9 @@ class SimComputeDriver final : public ComputeDriver {
     std::map<std::string, DomainState> states;
   };
   Status reach(const Host& host, SimHost*& out);
+  // The host's inventory: from its uri ("sim://?arch=arm&cores=64&memory_gb=256&mhz=2600&
+  // gpu=gpu-16g:2"), else from the host record, else a small x86 server.
+  static Result<HostReport> inventory(const Host& host);
 
   mutable std::mutex mu_;
   std::unordered_map<std::string, SimHost> hosts_;
