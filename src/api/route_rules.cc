@@ -16,6 +16,13 @@ const std::map<std::string, std::string>& route_owner_rules() {
       {"POST /api/v1/test/clock", "test builds started with --test-clock only"},
       {"GET /api/v1/resource-kinds", "shared reference data"},
       {"GET /api/v1/roles", "shared reference data"},
+      // Hosts: the platform's; tenants never see them (IAM-06)
+      {"GET /api/v1/hosts",
+       "platform.monitor at the platform root (ops, sysadmin); no tenant data"},
+      {"POST /api/v1/hosts", "host.manage at the platform root (ops, sysadmin); audited"},
+      {"GET /api/v1/hosts/{id:host}", "as GET /api/v1/hosts"},
+      {"POST /api/v1/hosts/{id:host}/state",
+       "host.manage at the platform root; maintenance or up, never fenced by hand; audited"},
       // Authentication: the person's own credentials; only a full login session changes them
       {"POST /api/v1/auth/login", "public; one answer for unknown, wrong, locked, disabled"},
       {"POST /api/v1/auth/logout", "ends the caller's own session"},

@@ -16,11 +16,15 @@ ServiceSet::ServiceSet(Store& store, const Clock& clock, const Config& config,
       catalog(store, clock),
       billing(store, clock, config.utc_offset_minutes),
       workflow(store, clock, data_dir),
-      view_{store, clock,   config,  checkpoints, iam,     tenancy,
-            audit, metrics, catalog, billing,     workflow} {}
+      compute(store, clock),
+      view_{store, clock,   config,  checkpoints, iam,      tenancy,
+            audit, metrics, catalog, billing,     workflow, compute} {}
 
 Status ServiceSet::start() {
   GC_TRY(checkpoints.start());
+  GC_TRY(compute.start());
+  // CMP-14: hosts are probed every 10 s; three misses in a row fence a host.
+  jobs.every("host-heartbeat", 10 * kSecondMs, [this] { compute.heartbeat(); });
   jobs.every("audit-checkpoints", kSecondMs, [this] { checkpoints.tick(); });
   // Contract quota schedules (TEN-06) start and end on dates: checked every minute.
   jobs.every("quota-schedules", kMinuteMs, [this] {

@@ -30,6 +30,8 @@ class ServiceSet {
   Catalog catalog;
   Billing billing;
   Workflow workflow;
+  // Drivers are added by the caller (src/server) before start().
+  ComputeService compute;
 
  private:
   Services view_;

@@ -5,6 +5,7 @@
 #include "billing/billing.h"
 #include "catalog/catalog.h"
 #include "common/config.h"
+#include "compute/compute.h"
 #include "iam/iam.h"
 #include "tenancy/tenancy.h"
 #include "workflow/workflow.h"
@@ -25,6 +26,7 @@ struct Services {
   Catalog& catalog;
   Billing& billing;
   Workflow& workflow;
+  ComputeService& compute;
   // Set only by a test build started with --test-clock: exposes POST /api/v1/test/clock.
   AdjustableClock* test_clock = nullptr;
 };

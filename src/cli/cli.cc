@@ -266,7 +266,8 @@ std::string resolve(const std::string& kind, const std::string& value) {
       {"org", {"/api/v1/orgs?limit=1000", {"name"}, "org"}},
       {"vdc", {"/api/v1/vdcs?limit=1000", {"name"}, "VDC"}},
       {"usr", {"/api/v1/users?limit=1000", {"username"}, "user"}},
-      {"ct", {"/api/v1/contracts", {"package_id", "name"}, "contract"}}};
+      {"ct", {"/api/v1/contracts", {"package_id", "name"}, "contract"}},
+      {"host", {"/api/v1/hosts?limit=1000", {"name"}, "host"}}};
   auto src = kSources.find(kind);
   if (src == kSources.end()) return value;
   auto list = call("GET", src->second.target);
@@ -387,6 +388,7 @@ void register_cli_commands(CLI::App& app) {
   cli::register_contract(app);
   cli::register_request(app);
   cli::register_workorder(app);
+  cli::register_host(app);
 }
 
 }  // namespace govcloud

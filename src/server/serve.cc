@@ -16,6 +16,7 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "api/service_set.h"
+#include "drivers/sim/sim_compute.h"
 #include "server/demo.h"
 
 namespace govcloud {
@@ -63,7 +64,11 @@ int serve_checked(const Config& config) {
 #else
   SystemClock clock;
 #endif
+  // Drivers (decision 0010): the in-process sim twin is always there; libvirt joins when this
+  // server can reach libvirtd (issue 9, next). They outlive the services that call them.
+  SimComputeDriver sim_compute;
   ServiceSet set(*store, clock, config, config.data_dir);
+  set.compute.add_driver(sim_compute);
 #ifdef GOVCLOUD_TEST_HOOKS
   if (config.test_clock) set.view().test_clock = &clock;
 #endif

@@ -50,6 +50,13 @@ std::map<std::string, json::value> bodies(const World& w) {
                                          {"dengbao_level", 2},
                                          {"network_domain", "internet"}}},
       {"PATCH /api/v1/orgs/{id:org}", json::object{{"name", "renamed"}}},
+      {"POST /api/v1/hosts", json::object{{"name", "implant"},
+                                          {"site", "dc1"},
+                                          {"pool", "p1"},
+                                          {"domain", "egov"},
+                                          {"driver", "sim"},
+                                          {"uri", "sim://"}}},
+      {"POST /api/v1/hosts/{id:host}/state", json::object{{"state", "maintenance"}}},
       {"POST /api/v1/vdcs", json::object{{"org_id", b.org}, {"parent_id", b.vdc}, {"name", "x"}}},
       {"PUT /api/v1/vdcs/{id:vdc}/quota", json::object{{"limits", json::object{{"vcpu", 1}}}}},
       {"POST /api/v1/vdcs/{id:vdc}/reservations",
@@ -107,6 +114,8 @@ const std::set<std::string> kSelfRoutes = {
 // Operations staff deliver fulfilment orders and handle work orders of every tenant by design
 // (CAT-09, OPS-22); for ops these routes are its job, not a breach.
 const std::set<std::string> kOpsDuties = {"GET /api/v1/fulfilments",
+                                          "POST /api/v1/hosts",
+                                          "POST /api/v1/hosts/{id:host}/state",
                                           "POST /api/v1/fulfilments/{id:ful}/complete",
                                           "GET /api/v1/workorders",
                                           "GET /api/v1/workorders/{id:wo}",

@@ -770,6 +770,59 @@ TEST(Routes, DemoDataCarriesTheReadmeWalkFromRequestToResource) {
   EXPECT_EQ(quote.json.at("total").as_string(), "1152.00");  // 8 × 12 元 × 12 months
 }
 
+// CMP-06, CMP-14, IAM-06: ops registers hosts; what a host has comes from its engine.
+TEST(Routes, Hosts) {
+  const std::string& ops = world->tokens["ops"];
+  auto added = server->call("POST", "/api/v1/hosts", ops,
+                            obj({{"name", "arm-01"},
+                                 {"site", "dc1"},
+                                 {"pool", "pool-a"},
+                                 {"domain", "egov"},
+                                 {"driver", "sim"},
+                                 {"uri", "sim://?arch=arm&cores=64&memory_gb=256&gpu=gpu-16g:2"}}));
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(added.json.at("arch").as_string(), "arm");
+  EXPECT_EQ(added.json.at("memory_mb").as_int64(), 256 * 1024);
+  EXPECT_EQ(added.json.at("accelerators").as_array().size(), 2u);
+  std::string id(added.json.at("id").as_string());
+  auto list = server->call("GET", "/api/v1/hosts?arch=arm&state=up", ops);
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.json.at("total").as_int64(), 1);
+  EXPECT_EQ(server->call("GET", "/api/v1/hosts?state=sleeping", ops).error_field(), "state");
+  EXPECT_EQ(server->call("GET", "/api/v1/hosts/" + id, ops).status, 200);
+  auto maint = server->call("POST", "/api/v1/hosts/" + id + "/state", ops,
+                            obj({{"state", "maintenance"}}));
+  EXPECT_EQ(maint.json.at("state").as_string(), "maintenance");
+  EXPECT_EQ(server->call("POST", "/api/v1/hosts/" + id + "/state", ops, obj({{"state", "fenced"}}))
+                .error_field(),
+            "state");
+  EXPECT_EQ(
+      server->call("POST", "/api/v1/hosts/" + id + "/state", ops, obj({{"state", "up"}})).status,
+      200);
+  auto unreachable = server->call("POST", "/api/v1/hosts", ops,
+                                  obj({{"name", "bad-01"},
+                                       {"site", "dc1"},
+                                       {"pool", "pool-a"},
+                                       {"domain", "egov"},
+                                       {"driver", "sim"},
+                                       {"uri", "sim://?arch=sparc"}}));
+  EXPECT_EQ(unreachable.status, 409);
+  EXPECT_EQ(unreachable.error_field(), "uri");
+  // Tenants never see hosts.
+  EXPECT_EQ(server->call("GET", "/api/v1/hosts", world->a.tokens["tenant-admin"]).status, 403);
+  EXPECT_EQ(server->call("GET", "/api/v1/hosts/" + id, world->a.tokens["member"]).status, 403);
+  auto audit = server->call("GET", "/api/v1/audit?action=host.", world->tokens["auditadmin"]);
+  EXPECT_EQ(audit.json.at("total").as_int64(), 3);  // register, maintenance, up
+  std::string out;
+  ::setenv("GOVCLOUD_TOKEN", ops.c_str(), 1);
+  EXPECT_EQ(run_cli({"--server", server->base_url(), "host", "list", "--arch", "arm"}, &out), 0)
+      << out;
+  EXPECT_EQ(run_cli({"--server", server->base_url(), "host", "show", "arm-01"}, &out), 0) << out;
+  ::unsetenv("GOVCLOUD_TOKEN");
+  EXPECT_NE(out.find("arm-01"), std::string::npos) << out;
+  EXPECT_NE(out.find("pool-a"), std::string::npos) << out;
+}
+
 TEST(Routes, ZzEveryRouteWasExercised) {
   auto doc = server->call("GET", "/api/v1/openapi.json");
   std::string metrics = server->call("GET", "/metrics").body;
