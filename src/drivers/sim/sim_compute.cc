@@ -21,7 +21,7 @@ Result<HostReport> SimComputeDriver::inventory(const Host& host) {
   r.cpu_model = host.cpu_model.empty() ? "sim" : host.cpu_model;
   r.cpu_mhz = host.cpu_mhz > 0 ? host.cpu_mhz : 2400;
   r.cores = host.cores > 0 ? host.cores : 32;
-  r.memory_mb = host.memory_mb > 0 ? host.memory_mb : 128 * 1024;
+  r.memory_mb = host.memory_mb > 0 ? host.memory_mb : std::int64_t{128} * 1024;
   r.accelerators = host.accelerators;
   if (host.uri.rfind("sim://", 0) != 0)
     return invalid("uri", "a sim host's uri starts with sim://");
