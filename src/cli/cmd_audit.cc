@@ -93,16 +93,19 @@ void register_audit(CLI::App& app) {
     if (vf->data_dir.empty()) {
       rep = call("GET", "/api/v1/audit/verify").as_object();
     } else {
-      const std::string& dir = vf->data_dir;
-      if (!std::ifstream(dir + "/govcloud.db")) fail("no store at " + dir + "/govcloud.db");
-      if (!std::ifstream((vf->keys_dir.empty() ? dir + "/keys" : vf->keys_dir) + "/audit.key"))
-        fail("no audit key in " + (vf->keys_dir.empty() ? dir + "/keys" : vf->keys_dir) +
+      // The server's own defaults for where keys and checkpoints live.
+      Config where;
+      where.data_dir = vf->data_dir;
+      where.keys_dir = vf->keys_dir;
+      where.audit.checkpoint_file = vf->checkpoints;
+      if (!std::ifstream(where.data_dir + "/govcloud.db"))
+        fail("no store at " + where.data_dir + "/govcloud.db");
+      if (!std::ifstream(where.keys_path() + "/audit.key"))
+        fail("no audit key in " + where.keys_path() +
              " (--keys-dir): without it the chain cannot be checked");
-      auto store = open_sqlite_store(dir, vf->keys_dir);
+      auto store = open_sqlite_store(where.data_dir, where.keys_path());
       if (!store.ok()) fail(store.error().message);
-      rep = verify_report_json(verify_audit_chain(
-          *store.value(),
-          vf->checkpoints.empty() ? dir + "/audit-checkpoints.log" : vf->checkpoints));
+      rep = verify_report_json(verify_audit_chain(*store.value(), where.checkpoint_path()));
     }
     bool ok = rep.at("ok").as_bool();
     if (globals().output == "json") {
