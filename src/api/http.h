@@ -14,6 +14,7 @@ struct HttpRequest {
   std::string body;
   std::string content_type;
   std::string authorization;
+  std::string idempotency_key;  // the Idempotency-Key header: a repeat returns the first result
   std::string remote_ip;
   bool body_too_large = false;
 };

@@ -65,6 +65,7 @@ class Session : public std::enable_shared_from_this<Session> {
       req.target = std::string(msg.target());
       req.content_type = std::string(msg[http::field::content_type]);
       req.authorization = std::string(msg[http::field::authorization]);
+      req.idempotency_key = std::string(msg["Idempotency-Key"]);
       req.body = std::move(msg.body());
     }
     req.remote_ip = remote_ip_;

@@ -23,6 +23,30 @@ const std::map<std::string, std::string>& route_owner_rules() {
       {"GET /api/v1/hosts/{id:host}", "as GET /api/v1/hosts"},
       {"POST /api/v1/hosts/{id:host}/state",
        "host.manage at the platform root; maintenance or up, never fenced by hand; audited"},
+      {"GET /api/v1/compute/drift",
+       "platform.monitor at the platform root; engine and store differences, never fixed"},
+      // VMs: the business system's (vm.read to see, vm.operate to act); created only by an
+      // approved cloud-host request, and their quota released only by their own deletion
+      {"GET /api/v1/vms", "VMs in the caller's vm.read subtrees (narrowed grants)"},
+      {"GET /api/v1/vms/{id:vm}", "vm.read at the VM's system; others get 404"},
+      {"POST /api/v1/vms/{id:vm}/start",
+       "vm.operate at the VM's system; one operation at a time; audited"},
+      {"POST /api/v1/vms/{id:vm}/stop", "as start"},
+      {"POST /api/v1/vms/{id:vm}/reboot", "as start"},
+      {"DELETE /api/v1/vms/{id:vm}",
+       "vm.operate at the VM's system; the VM's deletion is the only release of its quota, "
+       "address and host capacity; audited"},
+      {"PUT /api/v1/vms/{id:vm}/tags", "vm.operate at the VM's system; audited"},
+      {"GET /api/v1/vms/{id:vm}/operations", "vm.read at the VM's system"},
+      {"GET /api/v1/operations/{id:op}", "vm.read at the operation's system; others get 404"},
+      // Images: global ones the platform's (image.manage), private ones an org's subtree's
+      {"GET /api/v1/images", "global images, and private ones of orgs the caller reads VMs in"},
+      {"GET /api/v1/images/{id:img}", "as GET /api/v1/images; others get 404"},
+      {"POST /api/v1/images",
+       "image.manage at the platform root (ops, sysadmin); files only from the import folder; "
+       "audited"},
+      {"DELETE /api/v1/images/{id:img}",
+       "image.manage at the platform root; refused while a VM uses it; audited"},
       // Authentication: the person's own credentials; only a full login session changes them
       {"POST /api/v1/auth/login", "public; one answer for unknown, wrong, locked, disabled"},
       {"POST /api/v1/auth/logout", "ends the caller's own session"},

@@ -1,5 +1,7 @@
 #include "api/service_set.h"
 
+#include <filesystem>
+
 namespace govcloud {
 
 ServiceSet::ServiceSet(Store& store, const Clock& clock, const Config& config,
@@ -17,12 +19,25 @@ ServiceSet::ServiceSet(Store& store, const Clock& clock, const Config& config,
       billing(store, clock, config.utc_offset_minutes),
       workflow(store, clock, data_dir),
       compute(store, clock),
-      view_{store, clock,   config,  checkpoints, iam,      tenancy,
-            audit, metrics, catalog, billing,     workflow, compute} {}
+      vms(store, clock, compute, workers, data_dir, storage_dir(data_dir)),
+      view_{store,   clock,   config,  checkpoints, iam,     tenancy, audit,
+            metrics, catalog, billing, workflow,    compute, vms} {}
+
+std::string ServiceSet::storage_dir(const std::string& data_dir) {
+  std::string abs = std::filesystem::absolute(data_dir).lexically_normal().string();
+  while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
+  return abs + "-storage";
+}
 
 Status ServiceSet::start() {
   GC_TRY(checkpoints.start());
   GC_TRY(compute.start());
+  GC_TRY(vms.start());
+  // Approved cloud-host requests become VMs; those a stop interrupted are taken up again.
+  workflow.set_provisioner(kCloudHostService, vms);
+  workflow.resume_provisioning();
+  // The reconciler: engines against the store, every minute (drift is shown, never "fixed").
+  jobs.every("reconcile", kMinuteMs, [this] { vms.reconcile(); });
   // CMP-14: hosts are probed every 10 s; three misses in a row fence a host.
   jobs.every("host-heartbeat", 10 * kSecondMs, [this] { compute.heartbeat(); });
   jobs.every("audit-checkpoints", kSecondMs, [this] { checkpoints.tick(); });

@@ -6,6 +6,7 @@
 #include "catalog/catalog.h"
 #include "common/config.h"
 #include "compute/compute.h"
+#include "compute/vms.h"
 #include "iam/iam.h"
 #include "tenancy/tenancy.h"
 #include "workflow/workflow.h"
@@ -27,6 +28,7 @@ struct Services {
   Billing& billing;
   Workflow& workflow;
   ComputeService& compute;
+  VmService& vms;
   // Set only by a test build started with --test-clock: exposes POST /api/v1/test/clock.
   AdjustableClock* test_clock = nullptr;
 };

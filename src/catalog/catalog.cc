@@ -55,6 +55,16 @@ std::string builtin_resource(const std::string& code) {
   return "";
 }
 
+// Default chain: the tenant's administrator approves requests and changes (CAT-08); a delete
+// needs no approval.
+std::string default_policy() {
+  json::object step{{"role", "tenant-admin"}, {"level", "tenant"}};
+  json::object policy{{"request", json::object{{"steps", json::array{step}}}},
+                      {"modify", json::object{{"steps", json::array{step}}}},
+                      {"delete", json::object{{"steps", json::array{}}}}};
+  return json::serialize(policy);
+}
+
 CatalogService from_yaml(const YAML::Node& n, TimeMs now) {
   CatalogService s;
   s.code = n["code"].as<std::string>();
@@ -84,12 +94,7 @@ CatalogService from_yaml(const YAML::Node& n, TimeMs now) {
                                   {"unit", s.unit},
                                   {"description", "数量 / quantity"}}};
   s.params_json = json::serialize(params);
-  // Default chain: the tenant's administrator approves requests and changes (CAT-08).
-  json::object step{{"role", "tenant-admin"}, {"level", "tenant"}};
-  json::object policy{{"request", json::object{{"steps", json::array{step}}}},
-                      {"modify", json::object{{"steps", json::array{step}}}},
-                      {"delete", json::object{{"steps", json::array{}}}}};
-  s.policy_json = json::serialize(policy);
+  s.policy_json = default_policy();
   s.fulfilment = "manual";
   std::string resource = builtin_resource(s.code);
   s.quota_json = resource.empty() ? "{}" : json::serialize(json::object{{resource, "quantity"}});
@@ -110,10 +115,8 @@ Status validate_service(const CatalogService& s) {
   if (s.unit.empty() || s.unit.size() > 40) return invalid("unit", "unit is required");
   if (std::find(kPeriods.begin(), kPeriods.end(), s.period) == kPeriods.end())
     return invalid("period", "period must be month, year, once or traffic");
-  if (s.fulfilment == "auto")
-    return invalid("fulfilment",
-                   "automatic fulfilment needs a driver; none is installed yet, use manual");
-  if (s.fulfilment != "manual") return invalid("fulfilment", "fulfilment must be manual or auto");
+  if (s.fulfilment != "manual" && s.fulfilment != "auto")
+    return invalid("fulfilment", "fulfilment must be manual or auto");
   GC_TRY(parse_params(s.params_json));
   for (const char* action : kRequestActions) GC_TRY(approval_chain(s, action));
   // Quota mapping: known resources, each drawn from an integer parameter.
@@ -162,8 +165,66 @@ Status apply_input(CatalogService& s, const ServiceInput& in) {
 
 Catalog::Catalog(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
+// 云主机 (CMP-01): the one service provisioned automatically on real hosts (issue 9). It
+// draws vCPU, memory and system-disk quota; the tenant's administrator approves a request.
+static CatalogService cloud_host_service(TimeMs now) {
+  CatalogService s;
+  s.code = "cloud-host";
+  s.category = "compute";
+  s.name_zh = "云主机";
+  s.name_en = "Cloud host (virtual machine)";
+  s.unit = "vm";
+  s.period = "month";
+  s.origin = "builtin";
+  auto integer = [](const char* name, std::int64_t min, std::int64_t max, const char* unit,
+                    const char* what) {
+    return json::object{{"name", name},     {"type", "integer"}, {"min", min},         {"max", max},
+                        {"required", true}, {"unit", unit},      {"description", what}};
+  };
+  json::array params{json::object{{"name", "name"},
+                                  {"type", "string"},
+                                  {"required", true},
+                                  {"description", "主机名 / host name (letters, digits, '-')"}},
+                     integer("vcpu", 1, 64, "vcpu", "vCPU"),
+                     integer("memory_gb", 1, 512, "gb", "内存 / memory"),
+                     integer("disk_gb", 1, 2048, "gb", "系统盘 / system disk"),
+                     json::object{{"name", "image"},
+                                  {"type", "string"},
+                                  {"required", true},
+                                  {"description", "镜像 / image (id or name)"}},
+                     json::object{{"name", "arch"},
+                                  {"type", "enum"},
+                                  {"enum", json::array{"x86", "arm", "c86"}},
+                                  {"default", "x86"},
+                                  {"description", "架构 / architecture (一云多芯)"}},
+                     json::object{{"name", "tags"},
+                                  {"type", "string"},
+                                  {"default", ""},
+                                  {"description", "标签 / tags, comma separated"}}};
+  s.params_json = json::serialize(params);
+  s.policy_json = default_policy();
+  s.fulfilment = "auto";
+  s.quota_json = json::serialize(
+      json::object{{"vcpu", "vcpu"}, {"memory_gb", "memory_gb"}, {"storage_normal_gb", "disk_gb"}});
+  s.details_json = json::serialize(
+      json::object{{"notes",
+                    "provisioned on registered hosts through libvirt/QEMU (or the sim driver); "
+                    "metered as compute-vcpu, compute-memory and storage-normal"}});
+  s.created_by = "system";
+  s.created_at = now;
+  s.updated_at = now;
+  return s;
+}
+
 Result<int> Catalog::seed_builtin() {
-  return seed_from_yaml(builtin_catalog_yaml());
+  GC_ASSIGN_OR_RETURN(int n, seed_from_yaml(builtin_catalog_yaml()));
+  return store_.transact([&](Tx& tx) -> Result<int> {
+    if (tx.find_service("cloud-host")) return n;
+    auto s = cloud_host_service(clock_.now());
+    GC_TRY(validate_service(s));
+    tx.insert_service(s);
+    return n + 1;
+  });
 }
 
 Result<int> Catalog::seed_from_yaml(std::string_view yaml_text) {

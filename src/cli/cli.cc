@@ -267,10 +267,14 @@ std::string resolve(const std::string& kind, const std::string& value) {
       {"vdc", {"/api/v1/vdcs?limit=1000", {"name"}, "VDC"}},
       {"usr", {"/api/v1/users?limit=1000", {"username"}, "user"}},
       {"ct", {"/api/v1/contracts", {"package_id", "name"}, "contract"}},
-      {"host", {"/api/v1/hosts?limit=1000", {"name"}, "host"}}};
+      {"host", {"/api/v1/hosts?limit=1000", {"name"}, "host"}},
+      {"vm", {"/api/v1/vms?limit=500&name=", {"name"}, "VM"}},
+      {"img", {"/api/v1/images?limit=500", {"name"}, "image"}}};
   auto src = kSources.find(kind);
   if (src == kSources.end()) return value;
-  auto list = call("GET", src->second.target);
+  std::string target = src->second.target;
+  if (kind == "vm") target += query_escape(value);  // a name prefix narrows the list
+  auto list = call("GET", target);
   std::vector<std::string> found;
   std::string described;
   for (const auto& item : list.at("items").as_array()) {
@@ -389,6 +393,8 @@ void register_cli_commands(CLI::App& app) {
   cli::register_request(app);
   cli::register_workorder(app);
   cli::register_host(app);
+  cli::register_vm(app);
+  cli::register_image(app);
 }
 
 }  // namespace govcloud

@@ -59,6 +59,8 @@ void register_catalog(CLI::App& app);
 void register_contract(CLI::App& app);
 void register_request(CLI::App& app);
 void register_host(CLI::App& app);
+void register_vm(CLI::App& app);
+void register_image(CLI::App& app);
 void register_workorder(CLI::App& app);
 // Writes an export to `file`, saying what it wrote, or to standard output when file is empty.
 void emit(const std::string& file, const std::string& text);

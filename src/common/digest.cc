@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace govcloud {
@@ -28,6 +29,23 @@ Bytes sm3(std::string_view data) {
 }
 Bytes sha256(std::string_view data) {
   return digest("SHA256", data);
+}
+
+Bytes sha256_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return {};
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<unsigned char> buf(1 << 20);
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) EVP_DigestUpdate(ctx, buf.data(), n);
+  std::fclose(f);
+  Bytes out(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, out.data(), &len);
+  EVP_MD_CTX_free(ctx);
+  out.resize(len);
+  return out;
 }
 
 Bytes hmac(const char* digest_name, const Bytes& key, const Bytes& message) {

@@ -14,6 +14,8 @@ using Bytes = std::vector<std::uint8_t>;
 
 Bytes sm3(std::string_view data);
 Bytes sha256(std::string_view data);
+// The SHA-256 of a file read in chunks; empty if it cannot be read.
+Bytes sha256_file(const std::string& path);
 // name: "SHA1", "SHA256" or "SHA512".
 Bytes hmac(const char* digest_name, const Bytes& key, const Bytes& message);
 Bytes random_bytes(std::size_t n);

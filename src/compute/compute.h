@@ -17,9 +17,18 @@
 #include "iam/authz.h"
 #include "iam/context.h"
 #include "model/compute.h"
-#include "store/store.h"
+#include "store/compute_tx.h"
 
 namespace govcloud {
+
+// The host side of a guest network (issue 9 §7): until VPCs arrive, one isolated network per
+// VDC — a bridge with DHCP (dnsmasq) handing out the addresses govcloud's IPAM chose.
+struct NetworkSpec {
+  std::string name;     // "gc-<network id>"
+  std::string bridge;   // "gcbr<n>"
+  std::string cidr;     // "10.<a>.<b>.0/24"
+  std::string gateway;  // the host's address on the bridge
+};
 
 // What a driver creates on a host: one guest (a libvirt domain).
 struct DomainSpec {
@@ -28,10 +37,13 @@ struct DomainSpec {
   int vcpu = 0;
   std::int64_t memory_mb = 0;
   Arch arch = Arch::kX86;
-  std::string image;                      // the base image the system disk is copied from
+  std::string image_path;    // the base image the system disk is a copy-on-write layer over
+  std::string image_format;  // qcow2, raw
+  std::string kernel, initrd, cmdline;    // direct kernel boot (appliance and test images)
   std::int64_t disk_gb = 0;               // system disk size
-  std::string network;                    // the bridge the NIC joins
+  NetworkSpec network;                    // the network the NIC joins
   std::string mac;                        // the NIC's address (CMP-10: one per VM)
+  std::string ip;                         // what DHCP hands that MAC
   std::vector<std::string> accelerators;  // host device ids passed through (CMP-17)
   bool watchdog = true;                   // CMP-15: i6300esb, action reset
 };
@@ -64,9 +76,12 @@ class ComputeDriver {
 
   // Reaches the host and reports it; an error means the host did not answer.
   virtual Result<HostReport> probe(const Host& host) = 0;
-  // Creates the guest (system disk from the image) without starting it.
+  // Makes the network exist on the host (bridge, DHCP), idempotently.
+  virtual Status ensure_network(const Host& host, const NetworkSpec& net) = 0;
+  // Creates the guest (system disk from the image, its address in DHCP) without starting it.
   virtual Status define(const Host& host, const DomainSpec& spec) = 0;
   virtual Status start(const Host& host, const std::string& name) = 0;
+  virtual Status reboot(const Host& host, const std::string& name) = 0;
   // Graceful shutdown; `force` pulls the plug.
   virtual Status stop(const Host& host, const std::string& name, bool force) = 0;
   // Removes the guest and its disk; `wipe` overwrites the disk first (CMP-03 secure delete).
@@ -108,10 +123,10 @@ class ComputeService {
   static constexpr int kMissesBeforeFence = 3;
 
   Scheduler& scheduler() { return scheduler_; }
+  ComputeDriver* driver(const std::string& kind);
 
  private:
   Status check(Tx& tx, const Principal& who, Action action);
-  ComputeDriver* driver(const std::string& kind);
 
   Store& store_;
   const Clock& clock_;

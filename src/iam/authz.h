@@ -43,8 +43,11 @@ enum class Action {
   kWorkOrder,        // open and follow work orders (OPS-22)
   kWorkOrderHandle,  // handle work orders as operations staff
   kHostManage,       // register hosts, put them in maintenance (CMP-06, issue 9)
+  kVmRead,           // see VMs, their operations and images (CMP-01)
+  kVmOperate,        // start, stop, reboot, delete VMs; import private images (CMP-02–04)
+  kImageManage,      // global images (the platform's)
 };
-inline constexpr Action kLastAction = Action::kHostManage;
+inline constexpr Action kLastAction = Action::kImageManage;
 
 const char* action_name(Action a);
 bool role_allows(Role role, Action action);

@@ -44,13 +44,15 @@ const char* reservation_owner_name(ReservationOwner o) {
       return "resource";
     case ReservationOwner::kContract:
       return "contract";
+    case ReservationOwner::kVm:
+      return "vm";
   }
   return "hold";
 }
 
 bool parse_reservation_owner(std::string_view s, ReservationOwner& out) {
   for (auto o : {ReservationOwner::kHold, ReservationOwner::kRequest, ReservationOwner::kResource,
-                 ReservationOwner::kContract}) {
+                 ReservationOwner::kContract, ReservationOwner::kVm}) {
     if (s == reservation_owner_name(o)) {
       out = o;
       return true;

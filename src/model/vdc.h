@@ -53,6 +53,7 @@ enum class ReservationOwner {
   kRequest,   // a service request, from submission until rejection, cancellation or delivery
   kResource,  // a delivered resource, until it is reclaimed, changed or deleted
   kContract,  // a contract's grant, until the contract ends
+  kVm,        // a virtual machine, from its creation until it is deleted (issue 9)
 };
 const char* reservation_owner_name(ReservationOwner o);
 bool parse_reservation_owner(std::string_view s, ReservationOwner& out);

@@ -11,6 +11,17 @@ constexpr TimeMs kDemoPricesFrom = 1767225600000;  // 2026-01-01T00:00:00Z
 
 }  // namespace
 
+Principal demo_installer(const Org& root, const std::vector<Role>& roles) {
+  Principal installer;
+  installer.user = UserId{"installer"};
+  installer.username = "installer";
+  installer.home_org = root.id;
+  installer.home_path = root.path;
+  for (Role r : roles)
+    installer.grants.push_back(Grant{r, BindingId{"installer"}, root.id, root.path});
+  return installer;
+}
+
 Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing& billing,
                               Store& store, const std::string& password) {
   std::string pw = password.empty() ? generate_password() : password;
@@ -20,14 +31,8 @@ Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing&
     return *r;
   });
   if (!root.ok()) return root.error();
-  // The installer acts once with every platform post; its actions are audited as 'installer'.
-  Principal installer;
-  installer.user = UserId{"installer"};
-  installer.username = "installer";
-  installer.home_org = root->id;
-  installer.home_path = root->path;
-  for (Role r : {Role::kSysAdmin, Role::kSecAdmin, Role::kTenantAdmin})
-    installer.grants.push_back(Grant{r, BindingId{"installer"}, root->id, root->path});
+  Principal installer =
+      demo_installer(root.value(), {Role::kSysAdmin, Role::kSecAdmin, Role::kTenantAdmin});
   RequestContext ctx{"local", "demo-seed"};
   // Accounts made by someone else must change their password at first sign-in (issue 8 §2);
   // the demo's users have already done so, to the demo password the start-up prints.

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "api/http_server.h"
 #include "api/router.h"
 #include "api/service_set.h"
+#include "drivers/libvirt/libvirt_compute.h"
 #include "drivers/sim/sim_compute.h"
 #include "server/demo.h"
 
@@ -64,11 +66,26 @@ int serve_checked(const Config& config) {
 #else
   SystemClock clock;
 #endif
-  // Drivers (decision 0010): the in-process sim twin is always there; libvirt joins when this
-  // server can reach libvirtd (issue 9, next). They outlive the services that call them.
+  // Drivers (decision 0010): the in-process sim twin and libvirt, whose hosts are reached by
+  // their URIs when registered. They outlive the services that call them.
   SimComputeDriver sim_compute;
+  LibvirtOptions libvirt_options;
+  std::string storage = ServiceSet::storage_dir(config.data_dir);
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(storage, ec);
+    std::filesystem::permissions(storage,
+                                 std::filesystem::perms::owner_all |
+                                     std::filesystem::perms::group_exec |
+                                     std::filesystem::perms::others_exec,
+                                 ec);
+  }
+  libvirt_options.pool_dir = storage + "/disks";
+  libvirt_options.console_dir = storage + "/consoles";
+  LibvirtComputeDriver libvirt_compute(libvirt_options);
   ServiceSet set(*store, clock, config, config.data_dir);
   set.compute.add_driver(sim_compute);
+  set.compute.add_driver(libvirt_compute);
 #ifdef GOVCLOUD_TEST_HOOKS
   if (config.test_clock) set.view().test_clock = &clock;
 #endif
@@ -111,6 +128,10 @@ int serve_checked(const Config& config) {
       auto demo = seed_demo(iam, set.tenancy, billing, *store, config.bootstrap_password);
       if (!demo.ok()) {
         std::cerr << "govcloud: demo data failed: " << demo.error().message << "\n";
+        return 1;
+      }
+      if (auto c = seed_demo_compute(set.compute, set.vms, *store, config.data_dir); !c.ok()) {
+        std::cerr << "govcloud: demo compute failed: " << c.error().message << "\n";
         return 1;
       }
       std::cout << "govcloud: demo ready; users 'demo-mu', 'demo-admin', 'demo-user', "

@@ -311,6 +311,130 @@ CREATE TABLE hosts (
 );
 CREATE INDEX hosts_pool_state ON hosts(pool, state);
 )SQL"},
+      {9, "VMs, images, guest networks, addresses, operations, usage events (issue 9)", R"SQL(
+CREATE TABLE vms (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  org_path TEXT NOT NULL,
+  vdc_id TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  host_id TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL,
+  arch TEXT NOT NULL,
+  vcpu INTEGER NOT NULL,
+  memory_mb INTEGER NOT NULL,
+  disk_gb INTEGER NOT NULL,
+  disk_tier TEXT NOT NULL,
+  image_id TEXT NOT NULL,
+  network_id TEXT NOT NULL DEFAULT '',
+  mac TEXT NOT NULL DEFAULT '',
+  ip TEXT NOT NULL DEFAULT '',
+  tags TEXT NOT NULL DEFAULT '',
+  reservation_id TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX vms_path_name ON vms(org_path, name);
+CREATE INDEX vms_name ON vms(name);
+CREATE INDEX vms_state ON vms(state);
+CREATE INDEX vms_ip ON vms(ip) WHERE ip != '';
+CREATE INDEX vms_host ON vms(host_id);
+CREATE INDEX vms_request ON vms(request_id) WHERE request_id != '';
+CREATE INDEX vms_image ON vms(image_id);
+CREATE TABLE images (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  scope TEXT NOT NULL,
+  org_id TEXT NOT NULL DEFAULT '',
+  org_path TEXT NOT NULL DEFAULT '',
+  arch TEXT NOT NULL,
+  os_type TEXT NOT NULL,
+  format TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  virtual_gb INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  path TEXT NOT NULL,
+  kernel TEXT NOT NULL DEFAULT '',
+  initrd TEXT NOT NULL DEFAULT '',
+  cmdline TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE guest_networks (
+  id TEXT PRIMARY KEY,
+  vdc_id TEXT NOT NULL UNIQUE,
+  org_path TEXT NOT NULL,
+  bridge TEXT NOT NULL UNIQUE,
+  cidr TEXT NOT NULL UNIQUE,
+  gateway TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE addresses (
+  network_id TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  mac TEXT NOT NULL UNIQUE,
+  vm_id TEXT NOT NULL,
+  allocated_at INTEGER NOT NULL,
+  PRIMARY KEY (network_id, ip)
+);
+CREATE INDEX addresses_vm ON addresses(vm_id);
+CREATE TABLE operations (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  org_path TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL DEFAULT '',
+  params TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL,
+  progress INTEGER NOT NULL DEFAULT 0,
+  step TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX operations_idem ON operations(user_id, idempotency_key)
+  WHERE idempotency_key != '';
+CREATE INDEX operations_running ON operations(state) WHERE state = 'running';
+CREATE INDEX operations_target ON operations(target_id, created_at);
+CREATE TABLE usage_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  what TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  catalog_code TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  tenant_id TEXT NOT NULL,
+  system_id TEXT NOT NULL,
+  vdc_id TEXT NOT NULL
+);
+CREATE INDEX usage_events_resource ON usage_events(resource_id, seq);
+)SQL"},
+      {10, "a VM owns the quota it holds: owner kind 'vm' (issue 9)", R"SQL(
+CREATE TABLE reservations_new (
+  id TEXT PRIMARY KEY,
+  vdc_id TEXT NOT NULL REFERENCES vdcs(id),
+  ref TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  owner_kind TEXT NOT NULL DEFAULT 'hold'
+    CHECK (owner_kind IN ('hold', 'request', 'resource', 'contract', 'vm')),
+  owner_id TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO reservations_new (id, vdc_id, ref, created_by, created_at, owner_kind, owner_id,
+                              reason)
+  SELECT id, vdc_id, ref, created_by, created_at, owner_kind, owner_id, reason FROM reservations;
+DROP TABLE reservations;
+ALTER TABLE reservations_new RENAME TO reservations;
+CREATE INDEX reservations_vdc ON reservations(vdc_id);
+CREATE INDEX reservations_owner ON reservations(owner_kind, owner_id);
+)SQL"},
   };
   return kMigrations;
 }

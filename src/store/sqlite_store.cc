@@ -194,20 +194,36 @@ class SqliteStore final : public Store {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
         "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))");
     for (const auto& m : migrations()) {
-      auto s = writer_.prepare("SELECT COUNT(*) FROM schema_migrations WHERE version = ?");
-      s.bind(m.version);
-      bool applied = s.step() && s.i64(0) > 0;
+      bool applied = false;
+      {  // finished before the migration runs: a pending read blocks DROP TABLE
+        auto s = writer_.prepare("SELECT COUNT(*) FROM schema_migrations WHERE version = ?");
+        s.bind(m.version);
+        applied = s.step() && s.i64(0) > 0;
+      }
       if (applied) continue;
+      // SQLite's way to change a table's constraints: rebuild it with foreign keys off (they
+      // cannot change inside a transaction), then check every reference before committing.
+      writer_.exec("PRAGMA foreign_keys = OFF");
       writer_.exec("BEGIN IMMEDIATE");
       try {
         writer_.exec(m.sql);
+        bool broken = false;
+        {
+          auto check = writer_.prepare("PRAGMA foreign_key_check");
+          broken = check.step();
+        }
+        if (broken)
+          throw StoreError(SQLITE_CONSTRAINT,
+                           std::string("migration ") + m.name + " leaves a broken reference");
         writer_.prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")
             .bind(m.version)
             .bind(m.name)
             .run();
         writer_.exec("COMMIT");
+        writer_.exec("PRAGMA foreign_keys = ON");
       } catch (...) {
         rollback_quietly();
+        writer_.exec("PRAGMA foreign_keys = ON");
         throw;
       }
     }

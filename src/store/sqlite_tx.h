@@ -1,6 +1,8 @@
 // SQLite implementation of Tx. Internal to src/store.
 #pragma once
 
+#include "store/compute_tx.h"
+#include "store/operations_tx.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 
@@ -19,6 +21,7 @@ class SqliteTx final : public Tx {
   SqliteTx(Db& db, const StoreKeys& keys, bool writer) : db_(db), keys_(keys), writer_(writer) {}
 
   ComputeTx& compute() override;
+  OperationsTx& operations() override;
 
   // What this transaction did to the audit chain, if it appended.
   std::optional<AuditCommit> audit_commit() const {
@@ -127,6 +130,7 @@ class SqliteTx final : public Tx {
   std::optional<AuditHead> appended_;
   std::optional<AuditHead> purged_anchor_;
   std::unique_ptr<ComputeTx> compute_;
+  std::unique_ptr<OperationsTx> operations_;
 };
 
 // Appends "(col LIKE ?||'%' OR …)" for each path; an empty list matches nothing.

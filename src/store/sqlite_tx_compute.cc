@@ -1,7 +1,7 @@
-// The compute facet of the SQLite store: hosts (issue 9; VMs, images, operations follow).
+// The compute facet of the SQLite store: hosts (VMs and the rest: sqlite_tx_vms.cc).
 #include <boost/json.hpp>
 
-#include "store/sqlite_tx.h"
+#include "store/sqlite_compute_tx.h"
 
 namespace govcloud::sqlite {
 namespace {
@@ -63,98 +63,90 @@ Host host_from(const Stmt& s) {
   return h;
 }
 
-class SqliteComputeTx final : public ComputeTx {
- public:
-  explicit SqliteComputeTx(Db& db) : db_(db) {}
-
-  void insert_host(const Host& h) override {
-    auto s = db_.prepare(std::string("INSERT INTO hosts (") + kHostColumns +
-                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    bind_all(s, h).run();
-  }
-
-  void update_host(const Host& h) override {
-    auto s = db_.prepare(
-        "UPDATE hosts SET id = ?, name = ?, site = ?, pool = ?, domain = ?, arch = ?, "
-        "cpu_model = ?, cpu_mhz = ?, cores = ?, memory_mb = ?, disk_gb = ?, accelerators = ?, "
-        "bare_metal = ?, driver = ?, uri = ?, state = ?, heartbeat_at = ?, "
-        "missed_heartbeats = ?, created_at = ? WHERE id = ?");
-    bind_all(s, h).bind(h.id.value).run();
-  }
-
-  std::optional<Host> find_host(const HostId& id) override {
-    auto s = db_.prepare(std::string("SELECT ") + kHostColumns + " FROM hosts WHERE id = ?");
-    s.bind(id.value);
-    if (!s.step()) return std::nullopt;
-    return host_from(s);
-  }
-
-  std::optional<Host> find_host_by_name(const std::string& name) override {
-    auto s = db_.prepare(std::string("SELECT ") + kHostColumns + " FROM hosts WHERE name = ?");
-    s.bind(name);
-    if (!s.step()) return std::nullopt;
-    return host_from(s);
-  }
-
-  Listing<Host> list_hosts(const HostQuery& q) override {
-    std::string where = "1";
-    std::vector<std::string> args;
-    if (!q.pool.empty()) {
-      where += " AND pool = ?";
-      args.push_back(q.pool);
-    }
-    if (q.state) {
-      where += " AND state = ?";
-      args.push_back(host_state_name(*q.state));
-    }
-    if (q.arch) {
-      where += " AND arch = ?";
-      args.push_back(arch_name(*q.arch));
-    }
-    Listing<Host> out;
-    out.total = count_of(db_, "SELECT COUNT(*) FROM hosts WHERE " + where, args);
-    auto s = db_.prepare(std::string("SELECT ") + kHostColumns + " FROM hosts WHERE " + where +
-                         " ORDER BY name LIMIT ? OFFSET ?");
-    for (const auto& a : args) s.bind(a);
-    s.bind(q.page.limit).bind(q.page.offset);
-    while (s.step()) out.items.push_back(host_from(s));
-    return out;
-  }
-
-  std::vector<Host> all_hosts() override {
-    std::vector<Host> out;
-    auto s = db_.prepare(std::string("SELECT ") + kHostColumns + " FROM hosts ORDER BY name");
-    while (s.step()) out.push_back(host_from(s));
-    return out;
-  }
-
- private:
-  static Stmt& bind_all(Stmt& s, const Host& h) {
-    return s.bind(h.id.value)
-        .bind(h.name)
-        .bind(h.site)
-        .bind(h.pool)
-        .bind(h.domain)
-        .bind(arch_name(h.arch))
-        .bind(h.cpu_model)
-        .bind(h.cpu_mhz)
-        .bind(h.cores)
-        .bind(h.memory_mb)
-        .bind(h.disk_gb)
-        .bind(accelerators_json(h.accelerators))
-        .bind(h.bare_metal)
-        .bind(h.driver)
-        .bind(h.uri)
-        .bind(host_state_name(h.state))
-        .bind(h.heartbeat_at)
-        .bind(h.missed_heartbeats)
-        .bind(h.created_at);
-  }
-
-  Db& db_;
-};
+Stmt& bind_all(Stmt& s, const Host& h) {
+  return s.bind(h.id.value)
+      .bind(h.name)
+      .bind(h.site)
+      .bind(h.pool)
+      .bind(h.domain)
+      .bind(arch_name(h.arch))
+      .bind(h.cpu_model)
+      .bind(h.cpu_mhz)
+      .bind(h.cores)
+      .bind(h.memory_mb)
+      .bind(h.disk_gb)
+      .bind(accelerators_json(h.accelerators))
+      .bind(h.bare_metal)
+      .bind(h.driver)
+      .bind(h.uri)
+      .bind(host_state_name(h.state))
+      .bind(h.heartbeat_at)
+      .bind(h.missed_heartbeats)
+      .bind(h.created_at);
+}
 
 }  // namespace
+
+void SqliteComputeTx::insert_host(const Host& h) {
+  auto s = db_.prepare(std::string("INSERT INTO hosts (") + kHostColumns +
+                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  bind_all(s, h).run();
+}
+
+void SqliteComputeTx::update_host(const Host& h) {
+  auto s = db_.prepare(
+      "UPDATE hosts SET id = ?, name = ?, site = ?, pool = ?, domain = ?, arch = ?, "
+      "cpu_model = ?, cpu_mhz = ?, cores = ?, memory_mb = ?, disk_gb = ?, accelerators = ?, "
+      "bare_metal = ?, driver = ?, uri = ?, state = ?, heartbeat_at = ?, "
+      "missed_heartbeats = ?, created_at = ? WHERE id = ?");
+  bind_all(s, h).bind(h.id.value).run();
+}
+
+std::optional<Host> SqliteComputeTx::find_host(const HostId& id) {
+  auto s = db_.prepare(std::string("SELECT ") + kHostColumns + " FROM hosts WHERE id = ?");
+  s.bind(id.value);
+  if (!s.step()) return std::nullopt;
+  return host_from(s);
+}
+
+std::optional<Host> SqliteComputeTx::find_host_by_name(const std::string& name) {
+  auto s = db_.prepare(std::string("SELECT ") + kHostColumns + " FROM hosts WHERE name = ?");
+  s.bind(name);
+  if (!s.step()) return std::nullopt;
+  return host_from(s);
+}
+
+Listing<Host> SqliteComputeTx::list_hosts(const HostQuery& q) {
+  std::string where = "1";
+  std::vector<std::string> args;
+  if (!q.pool.empty()) {
+    where += " AND pool = ?";
+    args.push_back(q.pool);
+  }
+  if (q.state) {
+    where += " AND state = ?";
+    args.push_back(host_state_name(*q.state));
+  }
+  if (q.arch) {
+    where += " AND arch = ?";
+    args.push_back(arch_name(*q.arch));
+  }
+  Listing<Host> out;
+  out.total = count_of(db_, "SELECT COUNT(*) FROM hosts WHERE " + where, args);
+  auto s = db_.prepare(std::string("SELECT ") + kHostColumns + " FROM hosts WHERE " + where +
+                       " ORDER BY name LIMIT ? OFFSET ?");
+  for (const auto& a : args) s.bind(a);
+  s.bind(q.page.limit).bind(q.page.offset);
+  while (s.step()) out.items.push_back(host_from(s));
+  return out;
+}
+
+std::vector<Host> SqliteComputeTx::all_hosts() {
+  std::vector<Host> out;
+  auto s = db_.prepare(std::string("SELECT ") + kHostColumns + " FROM hosts ORDER BY name");
+  while (s.step()) out.push_back(host_from(s));
+  return out;
+}
 
 ComputeTx& SqliteTx::compute() {
   if (!compute_) compute_ = std::make_unique<SqliteComputeTx>(db_);

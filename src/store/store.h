@@ -14,7 +14,6 @@
 #include "common/result.h"
 #include "model/audit.h"
 #include "model/catalog.h"
-#include "model/compute.h"
 #include "model/iam.h"
 #include "model/org.h"
 #include "model/vdc.h"
@@ -106,32 +105,18 @@ struct Listing {
   std::int64_t total = 0;
 };
 
+// One facet per module (decision 0010), each declared in its own header so a module that does
+// not use it does not see it: store/compute_tx.h, store/operations_tx.h.
+class ComputeTx;
+class OperationsTx;
+
 // A unit of work. Obtained only through Store::transact / Store::read.
-struct HostQuery {
-  std::string pool;  // empty: any
-  std::optional<HostState> state;
-  std::optional<Arch> arch;
-  Page page;
-};
-
-// The compute facet of a unit of work (decision 0010: one facet per module, each in its own
-// store file, so the Tx interface stops growing with every module).
-class ComputeTx {
- public:
-  virtual ~ComputeTx() = default;
-  virtual void insert_host(const Host& h) = 0;
-  virtual void update_host(const Host& h) = 0;
-  virtual std::optional<Host> find_host(const HostId& id) = 0;
-  virtual std::optional<Host> find_host_by_name(const std::string& name) = 0;
-  virtual Listing<Host> list_hosts(const HostQuery& q) = 0;
-  virtual std::vector<Host> all_hosts() = 0;
-};
-
 class Tx {
  public:
   virtual ~Tx() = default;
 
   virtual ComputeTx& compute() = 0;
+  virtual OperationsTx& operations() = 0;
 
   // Orgs
   virtual void insert_org(const Org& org) = 0;

@@ -76,6 +76,8 @@ std::string describe_owner(const Reservation& r) {
              "; it is released when the resource is reclaimed, changed or deleted";
     case ReservationOwner::kContract:
       return "owned by contract " + r.owner_id + "; it is released when the contract ends";
+    case ReservationOwner::kVm:
+      return "owned by VM " + r.owner_id + "; it is released when the VM is deleted";
   }
   return "owned";
 }

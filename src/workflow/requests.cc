@@ -105,7 +105,7 @@ Result<Doc> Workflow::create_request(const Principal& who, const NewRequest& in,
   if (in.action != "request" && in.action != "modify" && in.action != "delete")
     return invalid("action", "action must be request, modify or delete");
   if (in.comment.size() > 2000) return invalid("comment", "comment is too long");
-  return store_.transact([&](Tx& tx) -> Result<Doc> {
+  auto created = store_.transact([&](Tx& tx) -> Result<Doc> {
     TimeMs now = clock_.now();
     auto system = tx.find_org(in.org);
     if (!system || !who.can(Action::kOrgRead, system->path))
@@ -134,6 +134,11 @@ Result<Doc> Workflow::create_request(const Principal& who, const NewRequest& in,
     if (in.action != "delete") {
       GC_ASSIGN_OR_RETURN(params, validate_request_params(*svc, in.params));
       GC_ASSIGN_OR_RETURN(amounts, quota_amounts(*svc, params));
+      // What only the provisioning module knows (an image, an architecture) is checked now,
+      // so a bad request is refused at once instead of failing after its approvals.
+      if (auto p = provisioners_.find(svc->code);
+          in.action == "request" && svc->fulfilment == "auto" && p != provisioners_.end())
+        GC_TRY(p->second->validate(tx, *system, params));
     } else if (!in.params.empty()) {
       return invalid("params", "a delete request takes no parameters");
     }
@@ -227,6 +232,8 @@ Result<Doc> Workflow::create_request(const Principal& who, const NewRequest& in,
                      reservation.is_string() ? std::string(reservation.as_string()) : ""}}});
     return req;
   });
+  if (created.ok()) maybe_provision(created.value());
+  return created;
 }
 
 Result<Doc> Workflow::get_request(const Principal& who, const std::string& id) {
@@ -308,7 +315,7 @@ Result<Doc> Workflow::decide(const Principal& who, const std::string& id, bool a
                              const std::string& comment, const RequestContext& ctx) {
   if (comment.size() > 2000) return invalid("comment", "comment is too long");
   if (!approve && comment.empty()) return invalid("comment", "a rejection gives its reason");
-  return store_.transact([&](Tx& tx) -> Result<Doc> {
+  auto decided = store_.transact([&](Tx& tx) -> Result<Doc> {
     TimeMs now = clock_.now();
     auto r = load(tx, "request", id);
     std::optional<Org> org = r ? tx.find_org(OrgId{r->meta.org_id}) : std::nullopt;
@@ -376,6 +383,8 @@ Result<Doc> Workflow::decide(const Principal& who, const std::string& id, bool a
                    {{"step", std::to_string(idx + 1)}, {"comment", comment.substr(0, 200)}}});
     return req;
   });
+  if (decided.ok()) maybe_provision(decided.value());
+  return decided;
 }
 
 Result<Doc> Workflow::cancel(const Principal& who, const std::string& id,

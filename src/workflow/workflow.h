@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,42 @@ struct WorkOrderInput {
 
 using Doc = boost::json::object;
 
+// Automatic fulfilment (a service whose fulfilment is "auto"): a module that provisions the
+// service on real infrastructure registers a Provisioner for its catalog code. The workflow
+// hands it each request that reaches fulfilment after the approving transaction has committed,
+// so no engine call runs inside a transaction (decision 0010).
+class Provisioner {
+ public:
+  virtual ~Provisioner() = default;
+  // At submission, inside its transaction: refuses parameters the service cannot provision
+  // (errors name "params.<name>").
+  virtual Status validate(Tx& tx, const Org& system, const boost::json::object& params) = 0;
+  virtual void provision(const std::string& request_id) = 0;
+};
+
+// What a provisioner needs of an approved request, claimed in its own transaction.
+struct ProvisionOrder {
+  std::string request_id;
+  std::string service;
+  std::string owner;   // the requester
+  std::string org_id;  // the business system
+  std::string vdc_id;
+  boost::json::object params;
+  std::string reservation_id;  // now owned by the new resource
+};
+
+// In the provisioner's begin transaction: passes the request's reservation to `resource` (the
+// owner from now on) and marks the fulfilment order as provisioning it. Fails if the request is
+// not waiting for automatic fulfilment (already claimed, cancelled, manual).
+Result<ProvisionOrder> claim_provisioning(Tx& tx, const std::string& request_id,
+                                          ReservationOwner kind, const std::string& resource,
+                                          TimeMs now);
+// In the provisioner's finish transaction: the request is completed with the resource, or failed
+// with the reason (its quota was already given back by the resource's own lifecycle, or, if
+// never claimed, is released here).
+Status finish_provisioning(Tx& tx, const std::string& request_id, const std::string& resource,
+                           const std::string& failure, TimeMs now);
+
 struct RequestFilter {
   std::string state;
   bool mine = false;
@@ -53,6 +90,12 @@ class Workflow {
   Result<Doc> decide(const Principal& who, const std::string& id, bool approve,
                      const std::string& comment, const RequestContext& ctx);
   Result<Doc> cancel(const Principal& who, const std::string& id, const RequestContext& ctx);
+
+  // Wiring: the provisioner of a service (src/server, or the compute module's own start).
+  void set_provisioner(const std::string& service_code, Provisioner& p);
+  // Hands every request still waiting for automatic fulfilment to its provisioner (after a
+  // restart); returns how many.
+  int resume_provisioning();
 
   Result<Listing<Doc>> list_fulfilments(const Principal& who, const std::string& state,
                                         const Page& page);
@@ -88,9 +131,13 @@ class Workflow {
                                                          const std::string& id, int index);
 
  private:
+  // After a commit: starts automatic fulfilment of the request if it reached it.
+  void maybe_provision(const Doc& req);
+
   Store& store_;
   const Clock& clock_;
   std::string data_dir_;
+  std::map<std::string, Provisioner*> provisioners_;
 };
 
 }  // namespace govcloud

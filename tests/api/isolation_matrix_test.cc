@@ -57,6 +57,11 @@ std::map<std::string, json::value> bodies(const World& w) {
                                           {"driver", "sim"},
                                           {"uri", "sim://"}}},
       {"POST /api/v1/hosts/{id:host}/state", json::object{{"state", "maintenance"}}},
+      {"POST /api/v1/vms/{id:vm}/stop", json::object{{"force", true}}},
+      {"PUT /api/v1/vms/{id:vm}/tags", json::object{{"tags", "owned"}}},
+      {"POST /api/v1/images",
+       json::object{
+           {"name", "implant"}, {"source", "tiny.qcow2"}, {"scope", "private"}, {"org_id", b.org}}},
       {"POST /api/v1/vdcs", json::object{{"org_id", b.org}, {"parent_id", b.vdc}, {"name", "x"}}},
       {"PUT /api/v1/vdcs/{id:vdc}/quota", json::object{{"limits", json::object{{"vcpu", 1}}}}},
       {"POST /api/v1/vdcs/{id:vdc}/reservations",
@@ -116,6 +121,8 @@ const std::set<std::string> kSelfRoutes = {
 const std::set<std::string> kOpsDuties = {"GET /api/v1/fulfilments",
                                           "POST /api/v1/hosts",
                                           "POST /api/v1/hosts/{id:host}/state",
+                                          "POST /api/v1/images",
+                                          "DELETE /api/v1/images/{id:img}",
                                           "POST /api/v1/fulfilments/{id:ful}/complete",
                                           "GET /api/v1/workorders",
                                           "GET /api/v1/workorders/{id:wo}",
@@ -128,12 +135,21 @@ const std::set<std::string> kOpsDuties = {"GET /api/v1/fulfilments",
 std::string substitute(const std::string& path, const TenantObjects& b,
                        const std::string& price_list) {
   static const std::map<std::string, std::string TenantObjects::*> kByPrefix = {
-      {"org", &TenantObjects::org},          {"usr", &TenantObjects::admin_user},
-      {"vdc", &TenantObjects::vdc},          {"rsv", &TenantObjects::reservation},
-      {"rb", &TenantObjects::admin_binding}, {"key", &TenantObjects::api_key},
-      {"ct", &TenantObjects::contract},      {"rq", &TenantObjects::request},
-      {"ful", &TenantObjects::fulfilment},   {"res", &TenantObjects::resource},
-      {"wo", &TenantObjects::workorder},     {"ntf", &TenantObjects::notification}};
+      {"org", &TenantObjects::org},
+      {"usr", &TenantObjects::admin_user},
+      {"vdc", &TenantObjects::vdc},
+      {"rsv", &TenantObjects::reservation},
+      {"rb", &TenantObjects::admin_binding},
+      {"key", &TenantObjects::api_key},
+      {"ct", &TenantObjects::contract},
+      {"rq", &TenantObjects::request},
+      {"ful", &TenantObjects::fulfilment},
+      {"res", &TenantObjects::resource},
+      {"wo", &TenantObjects::workorder},
+      {"ntf", &TenantObjects::notification},
+      {"vm", &TenantObjects::vm},
+      {"op", &TenantObjects::operation},
+      {"img", &TenantObjects::image}};
   std::string out;
   std::size_t i = 0;
   while (i < path.size()) {
@@ -168,7 +184,8 @@ std::string snapshot(TestServer& s, const World& w) {
            "/api/v1/role-bindings", "/api/v1/auth/api-keys", "/api/v1/vdcs/" + w.b.vdc + "/quota",
            "/api/v1/vdcs/" + w.b.vdc + "/reservations", "/api/v1/contracts", "/api/v1/requests",
            "/api/v1/resources", "/api/v1/workorders", "/api/v1/notifications",
-           "/api/v1/catalog?limit=1000", "/api/v1/price-lists"}) {
+           "/api/v1/catalog?limit=1000", "/api/v1/price-lists", "/api/v1/vms?state=running",
+           "/api/v1/images"}) {
     auto r = s.call("GET", target, t);
     EXPECT_EQ(r.status, 200) << target;
     out += target + " " + r.body + "\n";
@@ -209,6 +226,7 @@ TEST(IsolationMatrix, TenantAReachesNothingOfTenantB) {
                                         w.b.viewer_user, w.b.admin_binding, w.b.api_key,
                                         w.b.contract,    w.b.request,       w.b.fulfilment,
                                         w.b.resource,    w.b.workorder,     w.b.notification,
+                                        w.b.vm,          w.b.image,         w.b.operation,
                                         "b-admin",       "b-member",        "b局"};
   std::vector<std::string> tenant_data = b_secrets;
   for (const auto& x : {w.a.org, w.a.system, w.a.vdc, w.a.reservation, w.a.admin_user,

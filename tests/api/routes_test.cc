@@ -790,8 +790,8 @@ TEST(Routes, Hosts) {
   EXPECT_EQ(list.json.at("total").as_int64(), 1);
   EXPECT_EQ(server->call("GET", "/api/v1/hosts?state=sleeping", ops).error_field(), "state");
   EXPECT_EQ(server->call("GET", "/api/v1/hosts/" + id, ops).status, 200);
-  auto maint = server->call("POST", "/api/v1/hosts/" + id + "/state", ops,
-                            obj({{"state", "maintenance"}}));
+  auto maint =
+      server->call("POST", "/api/v1/hosts/" + id + "/state", ops, obj({{"state", "maintenance"}}));
   EXPECT_EQ(maint.json.at("state").as_string(), "maintenance");
   EXPECT_EQ(server->call("POST", "/api/v1/hosts/" + id + "/state", ops, obj({{"state", "fenced"}}))
                 .error_field(),
@@ -812,7 +812,7 @@ TEST(Routes, Hosts) {
   EXPECT_EQ(server->call("GET", "/api/v1/hosts", world->a.tokens["tenant-admin"]).status, 403);
   EXPECT_EQ(server->call("GET", "/api/v1/hosts/" + id, world->a.tokens["member"]).status, 403);
   auto audit = server->call("GET", "/api/v1/audit?action=host.", world->tokens["auditadmin"]);
-  EXPECT_EQ(audit.json.at("total").as_int64(), 3);  // register, maintenance, up
+  EXPECT_EQ(audit.json.at("total").as_int64(), 4);  // the world's sim-1; register, maintenance, up
   std::string out;
   ::setenv("GOVCLOUD_TOKEN", ops.c_str(), 1);
   EXPECT_EQ(run_cli({"--server", server->base_url(), "host", "list", "--arch", "arm"}, &out), 0)
@@ -821,6 +821,117 @@ TEST(Routes, Hosts) {
   ::unsetenv("GOVCLOUD_TOKEN");
   EXPECT_NE(out.find("arm-01"), std::string::npos) << out;
   EXPECT_NE(out.find("pool-a"), std::string::npos) << out;
+}
+
+// CMP-01–04 (issue 9): an approved cloud-host request became a VM on the sim host; its
+// lifecycle runs as operations (202 + id), with idempotency keys, explicit transitions, tags and
+// filters; deletion gives back the quota the VM owned; images are imported, listed, protected.
+TEST(Routes, VmLifecycleAndImages) {
+  auto& a = world->a;
+  const std::string& member = a.tokens["member"];
+  const std::string& ops = world->tokens["ops"];
+  auto list = server->call("GET", "/api/v1/vms?name=a-w&state=running", member);
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json.at("total").as_int64(), 1);
+  auto vm = list.json.at("items").at(0);
+  EXPECT_EQ(vm.at("id").as_string(), a.vm);
+  std::string ip(vm.at("ip").as_string());
+  EXPECT_EQ(ip.rfind("10.", 0), 0U) << "IPAM gives the VM an address of its VDC network";
+  EXPECT_EQ(server->call("GET", "/api/v1/vms?ip=" + ip, member).json.at("total").as_int64(), 1);
+  EXPECT_EQ(server->call("GET", "/api/v1/vms/" + a.vm, member).status, 200);
+  EXPECT_EQ(
+      server->call("PUT", "/api/v1/vms/" + a.vm + "/tags", member, obj({{"tags", "web,prod"}}))
+          .status,
+      200);
+  EXPECT_EQ(server->call("GET", "/api/v1/vms?tag=prod", member).json.at("total").as_int64(), 1);
+  EXPECT_EQ(server->call("GET", "/api/v1/vms?tag=pro", member).json.at("total").as_int64(), 0);
+
+  // Stop with an idempotency key: the repeat returns the first operation.
+  auto stop = server->call("POST", "/api/v1/vms/" + a.vm + "/stop", member, "{}",
+                           "application/json", {{"Idempotency-Key", "stop-once"}});
+  ASSERT_EQ(stop.status, 202) << stop.body;
+  std::string op(stop.json.at("id").as_string());
+  auto again = server->call("POST", "/api/v1/vms/" + a.vm + "/stop", member, "{}",
+                            "application/json", {{"Idempotency-Key", "stop-once"}});
+  EXPECT_EQ(again.json.at("id").as_string(), op);
+  EXPECT_EQ(settled_vm(*server, member, a.vm).json.at("state").as_string(), "stopped");
+  auto done = server->call("GET", "/api/v1/operations/" + op, member);
+  EXPECT_EQ(done.json.at("state").as_string(), "succeeded") << done.body;
+  EXPECT_EQ(done.json.at("progress").as_int64(), 100);
+  // An action illegal in the VM's state is refused, naming why.
+  auto reboot_stopped = server->call("POST", "/api/v1/vms/" + a.vm + "/reboot", member);
+  EXPECT_EQ(reboot_stopped.status, 409);
+  EXPECT_EQ(reboot_stopped.error_field(), "action");
+  ASSERT_EQ(server->call("POST", "/api/v1/vms/" + a.vm + "/start", member).status, 202);
+  EXPECT_EQ(settled_vm(*server, member, a.vm).json.at("state").as_string(), "running");
+  ASSERT_EQ(server->call("POST", "/api/v1/vms/" + a.vm + "/reboot", member).status, 202);
+  EXPECT_EQ(settled_vm(*server, member, a.vm).json.at("state").as_string(), "running");
+  auto ops_list = server->call("GET", "/api/v1/vms/" + a.vm + "/operations", member);
+  EXPECT_GE(ops_list.json.at("items").as_array().size(), 4U);
+  // A viewer sees but does not act.
+  EXPECT_EQ(server->call("POST", "/api/v1/vms/" + a.vm + "/stop", a.tokens["viewer"]).status, 403);
+
+  // A second VM from the global image, deleted securely: its quota goes back.
+  auto quota = [&] {
+    auto q = server->call("GET", "/api/v1/vdcs/" + a.vdc + "/quota", a.tokens["tenant-admin"]);
+    for (const auto& line : q.json.at("items").as_array())
+      if (line.at("resource").as_string() == "vcpu") return line.at("used").as_int64();
+    return std::int64_t{-1};
+  };
+  std::int64_t before = quota();
+  auto rq = request_vm(*server, a, "a-tmp", "tiny-global");
+  ASSERT_EQ(rq.status, 200) << rq.body;
+  std::string tmp(rq.json.at("ref").as_string());
+  EXPECT_EQ(settled_vm(*server, member, tmp).json.at("state").as_string(), "running");
+  EXPECT_EQ(quota(), before + 1);
+  auto gone = server->call("DELETE", "/api/v1/vms/" + tmp + "?secure=true", member);
+  ASSERT_EQ(gone.status, 202) << gone.body;
+  EXPECT_EQ(settled_vm(*server, member, tmp).json.at("state").as_string(), "deleted");
+  EXPECT_EQ(quota(), before);
+
+  // Images.
+  auto images = server->call("GET", "/api/v1/images", member);
+  ASSERT_EQ(images.status, 200);
+  EXPECT_EQ(images.json.at("total").as_int64(), 2) << images.body;  // global + A's private
+  auto img = server->call("GET", "/api/v1/images/" + a.image, member);
+  EXPECT_EQ(img.json.at("sha256").as_string().size(), 64U);
+  auto escape = server->call("POST", "/api/v1/images", ops,
+                             obj({{"name", "passwd"}, {"source", "../../../etc/passwd"}}));
+  EXPECT_EQ(escape.status, 400);
+  EXPECT_EQ(escape.error_field(), "source");
+  auto not_image =
+      server->call("POST", "/api/v1/images", ops,
+                   obj({{"name", "dup"}, {"source", "tiny.qcow2"}, {"format", "vmdk"}}));
+  EXPECT_EQ(not_image.error_field(), "format");
+  EXPECT_EQ(server->call("DELETE", "/api/v1/images/" + a.image, ops).status, 409);  // in use
+  auto spare = server->call("POST", "/api/v1/images", ops,
+                            obj({{"name", "spare"}, {"source", "tiny.qcow2"}}));
+  ASSERT_EQ(spare.status, 201) << spare.body;
+  EXPECT_EQ(server->call("DELETE", "/api/v1/images/" + id_of(spare), ops).status, 200);
+  EXPECT_EQ(server->call("GET", "/api/v1/compute/drift", ops).status, 200);
+  EXPECT_EQ(server->call("GET", "/api/v1/compute/drift", member).status, 403);
+}
+
+// Bad VM requests are refused when submitted, naming the field, and hold nothing (issue 9).
+TEST(Routes, BadVmRequestsAreRefusedAtOnce) {
+  auto& a = world->a;
+  auto ask = [&](json::object params) {
+    json::object p{
+        {"name", "bad"}, {"vcpu", 1}, {"memory_gb", 1}, {"disk_gb", 1}, {"image", "tiny-global"}};
+    for (auto& kv : params) p[kv.key()] = kv.value();
+    return server->call("POST", "/api/v1/requests", a.tokens["member"],
+                        obj({{"service", "cloud-host"}, {"org_id", a.system}, {"params", p}}));
+  };
+  auto unknown = ask({{"image", "no-such-image"}});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.error_field(), "params.image");
+  EXPECT_EQ(ask({{"image", world->b.image}}).error_field(), "params.image");  // B's image
+  EXPECT_EQ(ask({{"arch", "arm"}}).error_field(), "params.arch");
+  EXPECT_EQ(ask({{"vcpu", 0}}).error_field(), "params.vcpu");
+  EXPECT_EQ(ask({{"memory_gb", 100000}}).error_field(), "params.memory_gb");
+  EXPECT_EQ(ask({{"disk_gb", -5}}).error_field(), "params.disk_gb");
+  EXPECT_EQ(ask({{"name", "Not_A-Hostname"}}).error_field(), "params.name");
+  EXPECT_EQ(ask({{"name", "a-web"}}).status, 409);  // a VM of that name exists
 }
 
 TEST(Routes, ZzEveryRouteWasExercised) {

@@ -40,7 +40,10 @@ TestServer::TestServer(std::vector<std::string> extra, std::string data_dir)
 
 TestServer::~TestServer() {
   stop();
-  if (own_dir_) std::filesystem::remove_all(data_dir_);
+  if (own_dir_) {
+    std::filesystem::remove_all(data_dir_);
+    std::filesystem::remove_all(data_dir_ + "-storage");
+  }
 }
 
 void TestServer::start() {
@@ -114,8 +117,10 @@ void TestServer::stop() {
 
 Resp TestServer::call(const std::string& method, const std::string& target,
                       const std::string& token, const std::string& body,
-                      const std::string& content_type) {
+                      const std::string& content_type,
+                      const std::vector<std::pair<std::string, std::string>>& headers) {
   ClientRequest req;
+  req.headers = headers;
   req.method = method;
   req.target = target;
   req.token = token;

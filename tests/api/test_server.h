@@ -37,7 +37,8 @@ class TestServer {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   Resp call(const std::string& method, const std::string& target, const std::string& token = "",
-            const std::string& body = "", const std::string& content_type = "application/json");
+            const std::string& body = "", const std::string& content_type = "application/json",
+            const std::vector<std::pair<std::string, std::string>>& headers = {});
   Resp call(const std::string& method, const std::string& target, const std::string& token,
             const boost::json::value& body);
   // Logs in and returns the token; fails the test on error.

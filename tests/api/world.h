@@ -5,8 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "api/test_server.h"
 
@@ -16,7 +20,8 @@ namespace json = boost::json;
 
 struct TenantObjects {
   std::string org, system, vdc, reservation, admin_user, member_user, viewer_user, admin_binding,
-      api_key, contract, request, fulfilment, resource, workorder, notification;
+      api_key, contract, request, fulfilment, resource, workorder, notification, image, vm,
+      operation;
   std::map<std::string, std::string> tokens;  // role → token
 };
 
@@ -94,9 +99,10 @@ inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::s
   t.vdc = id_of(s.call("POST", "/api/v1/vdcs", mu,
                        json::value(json::object{
                            {"org_id", t.org}, {"parent_id", w.mu_vdc}, {"name", name + "-vdc"}})));
-  auto q = s.call(
-      "PUT", "/api/v1/vdcs/" + t.vdc + "/quota", mu,
-      json::value(json::object{{"limits", json::object{{"vcpu", 100}, {"memory_gb", 200}}}}));
+  auto q = s.call("PUT", "/api/v1/vdcs/" + t.vdc + "/quota", mu,
+                  json::value(json::object{{"limits", json::object{{"vcpu", 100},
+                                                                   {"memory_gb", 200},
+                                                                   {"storage_normal_gb", 1000}}}}));
   EXPECT_EQ(q.status, 200) << q.body;
   t.reservation = id_of(s.call("POST", "/api/v1/vdcs/" + t.vdc + "/reservations", ta,
                                json::value(json::object{{"amounts", json::object{{"vcpu", 2}}},
@@ -132,6 +138,64 @@ inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::s
                  {"type", "onboarding"}, {"org_id", t.system}, {"title", name + " onboarding"}})));
   auto notes = s.call("GET", "/api/v1/notifications", member);
   t.notification = std::string(notes.json.at("items").at(0).at("id").as_string());
+}
+
+// Waits (bounded) until the VM leaves the states an operation passes through.
+inline Resp settled_vm(TestServer& s, const std::string& token, const std::string& vm) {
+  Resp r;
+  for (int i = 0; i < 2000; ++i) {
+    r = s.call("GET", "/api/v1/vms/" + vm, token);
+    if (r.status != 200) return r;
+    std::string st(r.json.at("state").as_string());
+    if (st != "creating" && st != "starting" && st != "stopping" && st != "rebooting" &&
+        st != "deleting")
+      return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the engine's own time
+  }
+  return r;
+}
+
+// Requests a cloud-host as the member, has the tenant admin approve it and returns the request;
+// the VM it becomes is the request's "ref".
+inline Resp request_vm(TestServer& s, TenantObjects& t, const std::string& name,
+                       const std::string& image) {
+  auto rq = s.call(
+      "POST", "/api/v1/requests", t.tokens["member"],
+      json::value(json::object{
+          {"service", "cloud-host"},
+          {"org_id", t.system},
+          {"params",
+           json::object{
+               {"name", name}, {"vcpu", 1}, {"memory_gb", 1}, {"disk_gb", 1}, {"image", image}}}}));
+  if (rq.status != 201) return rq;
+  std::string id = id_of(rq);
+  auto ok = s.call("POST", "/api/v1/requests/" + id + "/approve", t.tokens["tenant-admin"],
+                   json::value(json::object{{"comment", "ok"}}));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  return s.call("GET", "/api/v1/requests/" + id, t.tokens["member"]);
+}
+
+// A private image of the tenant, and a VM made from it on the sim host (issue 9).
+inline void build_vm(TestServer& s, World& w, TenantObjects& t, const std::string& name) {
+  t.image = id_of(s.call("POST", "/api/v1/images", w.tokens["ops"],
+                         json::value(json::object{{"name", name + "-img"},
+                                                  {"source", "tiny.qcow2"},
+                                                  {"scope", "private"},
+                                                  {"org_id", t.org}})));
+  auto rq = request_vm(s, t, name + "-web", t.image);
+  t.vm = std::string(rq.json.at("ref").as_string());
+  auto vm = settled_vm(s, t.tokens["member"], t.vm);
+  EXPECT_EQ(vm.json.at("state").as_string(), "running") << vm.body;
+  auto ops = s.call("GET", "/api/v1/vms/" + t.vm + "/operations", t.tokens["member"]);
+  t.operation = std::string(ops.json.at("items").at(0).at("id").as_string());
+}
+
+// Puts a small qcow2 file in the server's image import folder.
+inline void drop_image_file(TestServer& s, const std::string& file) {
+  std::string dir = s.data_dir() + "/image-imports";
+  std::filesystem::create_directories(dir);
+  std::string cmd = "qemu-img create -q -f qcow2 '" + dir + "/" + file + "' 1G";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
 
 // Gives `token`'s person a pending request in B and a notification about B (b-admin approves
@@ -203,14 +267,17 @@ inline World build_world(TestServer& s) {
   w.tokens["mu-admin"] = s.login("mu-admin");
   w.pool_vdc = id_of(s.call("POST", "/api/v1/vdcs", admin,
                             json::value(json::object{{"org_id", w.root}, {"name", "pool"}})));
-  s.call(
-      "PUT", "/api/v1/vdcs/" + w.pool_vdc + "/quota", admin,
-      json::value(json::object{{"limits", json::object{{"vcpu", 10000}, {"memory_gb", 40000}}}}));
+  s.call("PUT", "/api/v1/vdcs/" + w.pool_vdc + "/quota", admin,
+         json::value(json::object{{"limits", json::object{{"vcpu", 10000},
+                                                          {"memory_gb", 40000},
+                                                          {"storage_normal_gb", 100000}}}}));
   w.mu_vdc = id_of(s.call(
       "POST", "/api/v1/vdcs", admin,
       json::value(json::object{{"org_id", w.mu}, {"parent_id", w.pool_vdc}, {"name", "mu"}})));
   s.call("PUT", "/api/v1/vdcs/" + w.mu_vdc + "/quota", admin,
-         json::value(json::object{{"limits", json::object{{"vcpu", 5000}, {"memory_gb", 20000}}}}));
+         json::value(json::object{
+             {"limits",
+              json::object{{"vcpu", 5000}, {"memory_gb", 20000}, {"storage_normal_gb", 50000}}}}));
   w.price_list = id_of(s.call("POST", "/api/v1/price-lists", w.tokens["mu-admin"],
                               json::value(json::object{{"name", "区价目"}, {"org_id", w.mu}})));
   s.call("POST", "/api/v1/price-lists/" + w.price_list + "/prices", w.tokens["mu-admin"],
@@ -226,6 +293,23 @@ inline World build_world(TestServer& s) {
   EXPECT_EQ(svc.status, 201) << svc.body;
   build_tenant(s, w, w.a, "a");
   build_tenant(s, w, w.b, "b");
+  // Compute (issue 9): a sim host, a global image, and a VM of each tenant.
+  EXPECT_EQ(s.call("POST", "/api/v1/hosts", w.tokens["ops"],
+                   json::value(json::object{{"name", "sim-1"},
+                                            {"site", "dc1"},
+                                            {"pool", "general"},
+                                            {"domain", "egov"},
+                                            {"driver", "sim"},
+                                            {"uri", "sim://?cores=64&memory_gb=256"}}))
+                .status,
+            201);
+  drop_image_file(s, "tiny.qcow2");
+  EXPECT_EQ(s.call("POST", "/api/v1/images", w.tokens["ops"],
+                   json::value(json::object{{"name", "tiny-global"}, {"source", "tiny.qcow2"}}))
+                .status,
+            201);
+  build_vm(s, w, w.a, "a");
+  build_vm(s, w, w.b, "b");
   build_narrowed(s, w);
   return w;
 }

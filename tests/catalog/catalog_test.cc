@@ -17,8 +17,11 @@ TEST(Catalog, LoadsEveryServiceOfTheProcurementCatalogOnce) {
   Env env;
   env.build_tree();
   auto all = must(env.catalog->list(env.a_member, CatalogQuery{"", "", "", false, Page{1000, 0}}));
-  EXPECT_EQ(all.total, 99);
+  EXPECT_EQ(all.total, 100);  // the 99 of the procurement catalog and 云主机 (cloud-host)
   EXPECT_EQ(must(env.catalog->seed_builtin()), 0);  // not twice
+  auto vm = must(env.catalog->get(env.a_member, "cloud-host"));
+  EXPECT_EQ(vm.fulfilment, "auto");
+  EXPECT_NE(vm.quota_json.find("storage_normal_gb"), std::string::npos);
   auto vcpu = must(env.catalog->get(env.a_member, "compute-vcpu"));
   EXPECT_EQ(vcpu.name_zh, "vCPU");
   EXPECT_EQ(vcpu.period, "month");

@@ -88,6 +88,8 @@ Status SimComputeDriver::define(const Host& host, const DomainSpec& spec) {
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
+  if (!spec.network.name.empty() && !h->networks.count(spec.network.name))
+    return not_found("network " + spec.network.name + " on the host");
   if (auto it = h->specs.find(spec.name); it != h->specs.end()) {
     if (it->second.vcpu == spec.vcpu && it->second.memory_mb == spec.memory_mb) return ok_status();
     return Error{ErrorCode::kConflict, "a different guest named " + spec.name + " exists", {}};
@@ -104,6 +106,24 @@ Status SimComputeDriver::start(const Host& host, const std::string& name) {
   auto it = h->states.find(name);
   if (it == h->states.end()) return not_found("guest " + name);
   it->second = DomainState::kRunning;
+  return ok_status();
+}
+
+Status SimComputeDriver::reboot(const Host& host, const std::string& name) {
+  std::lock_guard lock(mu_);
+  SimHost* h = nullptr;
+  GC_TRY(reach(host, h));
+  auto it = h->states.find(name);
+  if (it == h->states.end()) return not_found("guest " + name);
+  if (it->second != DomainState::kRunning) return conflict("guest " + name + " is not running");
+  return ok_status();
+}
+
+Status SimComputeDriver::ensure_network(const Host& host, const NetworkSpec& net) {
+  std::lock_guard lock(mu_);
+  SimHost* h = nullptr;
+  GC_TRY(reach(host, h));
+  h->networks[net.name] = net;
   return ok_status();
 }
 

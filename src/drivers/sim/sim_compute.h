@@ -18,7 +18,9 @@ class SimComputeDriver final : public ComputeDriver {
   std::string kind() const override { return "sim"; }
   Result<HostReport> probe(const Host& host) override;
   Status define(const Host& host, const DomainSpec& spec) override;
+  Status ensure_network(const Host& host, const NetworkSpec& net) override;
   Status start(const Host& host, const std::string& name) override;
+  Status reboot(const Host& host, const std::string& name) override;
   Status stop(const Host& host, const std::string& name, bool force) override;
   Status remove(const Host& host, const std::string& name, bool wipe) override;
   Result<DomainInfo> inspect(const Host& host, const std::string& name) override;
@@ -39,6 +41,7 @@ class SimComputeDriver final : public ComputeDriver {
     std::string fail_next;
     std::map<std::string, DomainSpec> specs;
     std::map<std::string, DomainState> states;
+    std::map<std::string, NetworkSpec> networks;
   };
   Status reach(const Host& host, SimHost*& out);
   // The host's inventory: from its uri ("sim://?arch=arm&cores=64&memory_gb=256&mhz=2600&

@@ -1,0 +1,227 @@
+// govcloud vm create | list | show | start | stop | reboot | delete | tag | ops, and
+// govcloud image list | import | delete (CMP-01–04). `vm create` wraps the request flow: one
+// command asks for the VM, and if no approval is needed, waits for it to run.
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "cli/cli_internal.h"
+
+namespace govcloud::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+const std::vector<Column> kVmColumns = {
+    {"NAME", "name"},           {"STATE", "state"},     {"VCPU", "vcpu"},
+    {"MEMORY_MB", "memory_mb"}, {"DISK_GB", "disk_gb"}, {"IP", "ip"},
+    {"ARCH", "arch"},           {"REASON", "reason"},   {"ID", "id"}};
+const std::vector<Column> kOpColumns = {{"KIND", "kind"},         {"STATE", "state"},
+                                        {"PROGRESS", "progress"}, {"STEP", "step"},
+                                        {"ERROR", "error"},       {"ID", "id"}};
+const std::vector<Column> kImageColumns = {
+    {"NAME", "name"},     {"SCOPE", "scope"},   {"ARCH", "arch"}, {"OS", "os_type"},
+    {"GB", "virtual_gb"}, {"SHA256", "sha256"}, {"ID", "id"}};
+
+std::string text(const json::value& v, const char* key) {
+  auto* f = v.as_object().if_contains(key);
+  return f && f->is_string() ? std::string(f->as_string()) : "";
+}
+
+// Follows an operation to its end, with a progress bar on a terminal; fails if it failed.
+json::value wait_for(const std::string& op_id) {
+  bool tty = isatty(STDERR_FILENO) != 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
+  json::value op;
+  while (std::chrono::steady_clock::now() < deadline) {
+    op = call("GET", "/api/v1/operations/" + op_id);
+    auto progress = op.at("progress").to_number<std::int64_t>();
+    if (tty) {
+      std::string bar(static_cast<std::size_t>(progress / 5), '#');
+      bar.resize(20, ' ');
+      std::cerr << "\r[" << bar << "] " << progress << "% " << text(op, "step") << "        "
+                << std::flush;
+    }
+    if (text(op, "state") != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (tty) std::cerr << "\n";
+  if (text(op, "state") == "failed") fail(text(op, "kind") + " failed: " + text(op, "error"));
+  if (text(op, "state") == "running") fail("operation " + op_id + " is still running");
+  return op;
+}
+
+// Runs an action; with --wait follows it and prints the VM, else prints the operation.
+void act(const std::string& vm, const std::string& method, const std::string& target,
+         const std::optional<json::value>& body, bool wait) {
+  auto op = call(method, target, body);
+  if (!wait) return print(op, kOpColumns);
+  wait_for(text(op, "id"));
+  print(call("GET", "/api/v1/vms/" + vm), kVmColumns);
+}
+
+}  // namespace
+
+void register_vm(CLI::App& app) {
+  auto* vm = app.add_subcommand("vm", "云主机 (VMs): create, list, start, stop, delete …");
+  vm->require_subcommand(1);
+  bool tty = isatty(STDOUT_FILENO) != 0;
+
+  struct CreateFlags {
+    std::string name, system, vdc, image, arch = "x86", tags;
+    int vcpu = 1;
+    int memory_gb = 1;
+    int disk_gb = 20;
+    bool wait = false;
+  };
+  auto cf = std::make_shared<CreateFlags>();
+  cf->wait = tty;
+  auto* create = vm->add_subcommand(
+      "create", "Request a VM (service cloud-host); waits for it when no approval is needed");
+  create->add_option("name", cf->name, "host name")->required();
+  create->add_option("--system", cf->system, "business system (业务系统), id or name")
+      ->required()
+      ->transform(id_or_name("org"));
+  create->add_option("--vcpu", cf->vcpu)->required();
+  create->add_option("--memory-gb", cf->memory_gb)->required();
+  create->add_option("--disk-gb", cf->disk_gb, "system disk (default 20)");
+  create->add_option("--image", cf->image, "image id or name")->required();
+  create->add_option("--arch", cf->arch, "x86 (default), arm, c86");
+  create->add_option("--tags", cf->tags, "comma separated");
+  create->add_option("--vdc", cf->vdc, "VDC id or name (default: the system's nearest)")
+      ->transform(id_or_name("vdc"));
+  create->add_flag("--wait,!--no-wait", cf->wait, "follow creation (default on a terminal)");
+  create->callback([cf] {
+    json::object req{{"service", "cloud-host"},
+                     {"org_id", cf->system},
+                     {"params", json::object{{"name", cf->name},
+                                             {"vcpu", cf->vcpu},
+                                             {"memory_gb", cf->memory_gb},
+                                             {"disk_gb", cf->disk_gb},
+                                             {"image", cf->image},
+                                             {"arch", cf->arch},
+                                             {"tags", cf->tags}}}};
+    if (!cf->vdc.empty()) req["vdc_id"] = cf->vdc;
+    auto r = call("POST", "/api/v1/requests", json::value(req));
+    std::string id = text(r, "id");
+    if (text(r, "state") == "pending") {
+      std::cout << "request " << id << " awaits approval; the VM is made when it is approved\n";
+      return;
+    }
+    if (!cf->wait) return print(r, {{"REQUEST", "id"}, {"STATE", "state"}, {"VM", "ref"}});
+    r = call("GET", "/api/v1/requests/" + id);
+    std::string vm_id = text(r, "ref");
+    if (vm_id.empty()) fail("request " + id + " is " + text(r, "state") + " without a VM");
+    auto ops = call("GET", "/api/v1/vms/" + vm_id + "/operations");
+    wait_for(text(ops.at("items").at(0), "id"));
+    print(call("GET", "/api/v1/vms/" + vm_id), kVmColumns);
+  });
+
+  struct ListFlags {
+    std::string state, name, ip, tag;
+  };
+  auto lf = std::make_shared<ListFlags>();
+  auto* list = vm->add_subcommand("list", "VMs, by state, name prefix, IP or tag");
+  list->add_option("--state", lf->state);
+  list->add_option("--name", lf->name, "name prefix");
+  list->add_option("--ip", lf->ip);
+  list->add_option("--tag", lf->tag);
+  list->callback([lf] {
+    std::string q = "?limit=500";
+    for (const auto& [k, v] : {std::pair{"state", lf->state}, std::pair{"name", lf->name},
+                               std::pair{"ip", lf->ip}, std::pair{"tag", lf->tag}})
+      if (!v.empty()) q += std::string("&") + k + "=" + query_escape(v);
+    print(call("GET", "/api/v1/vms" + q), kVmColumns);
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  auto* show = vm->add_subcommand("show", "One VM, with the reason of its last failure");
+  show->add_option("vm", *show_id, "id or name")->required()->transform(id_or_name("vm"));
+  show->callback([show_id] { print(call("GET", "/api/v1/vms/" + *show_id), kVmColumns); });
+
+  auto ops_id = std::make_shared<std::string>();
+  auto* ops = vm->add_subcommand("ops", "A VM's operations, newest first");
+  ops->add_option("vm", *ops_id, "id or name")->required()->transform(id_or_name("vm"));
+  ops->callback(
+      [ops_id] { print(call("GET", "/api/v1/vms/" + *ops_id + "/operations"), kOpColumns); });
+
+  struct ActFlags {
+    std::string vm;
+    bool wait = false;
+    bool force = false;
+    bool secure = false;
+  };
+  for (const char* verb : {"start", "stop", "reboot", "delete"}) {
+    auto f = std::make_shared<ActFlags>();
+    f->wait = tty;
+    std::string v = verb;
+    auto* cmd = vm->add_subcommand(
+        verb, v == "delete" ? "Delete a VM (--secure wipes its disk)" : "Run " + v + " on a VM");
+    cmd->add_option("vm", f->vm, "id or name")->required()->transform(id_or_name("vm"));
+    cmd->add_flag("--wait,!--no-wait", f->wait, "follow the operation (default on a terminal)");
+    if (v == "stop") cmd->add_flag("--force", f->force, "pull the plug at once");
+    if (v == "delete") cmd->add_flag("--secure", f->secure, "overwrite the disk first (CMP-03)");
+    cmd->callback([f, v] {
+      if (v == "delete")
+        return act(f->vm, "DELETE", "/api/v1/vms/" + f->vm + (f->secure ? "?secure=true" : ""),
+                   std::nullopt, f->wait);
+      act(f->vm, "POST", "/api/v1/vms/" + f->vm + "/" + v,
+          v == "stop" ? std::optional<json::value>(json::object{{"force", f->force}})
+                      : std::optional<json::value>(json::object{}),
+          f->wait);
+    });
+  }
+
+  auto tf = std::make_shared<std::pair<std::string, std::string>>();
+  auto* tag = vm->add_subcommand("tag", "Replace a VM's tags");
+  tag->add_option("vm", tf->first, "id or name")->required()->transform(id_or_name("vm"));
+  tag->add_option("tags", tf->second, "comma separated")->required();
+  tag->callback([tf] {
+    print(call("PUT", "/api/v1/vms/" + tf->first + "/tags",
+               json::value(json::object{{"tags", tf->second}})),
+          kVmColumns);
+  });
+}
+
+void register_image(CLI::App& app) {
+  auto* image = app.add_subcommand("image", "Images (镜像): list, import, delete");
+  image->require_subcommand(1);
+  image->add_subcommand("list", "Global images and your orgs' private ones")->callback([] {
+    print(call("GET", "/api/v1/images?limit=500"), kImageColumns);
+  });
+  struct ImportFlags {
+    std::string name, source, format, scope = "global", org, arch = "x86", os = "linux", kernel,
+                                      initrd, cmdline;
+  };
+  auto f = std::make_shared<ImportFlags>();
+  auto* imp = image->add_subcommand(
+      "import", "Import a file from the server's image-imports folder (qcow2, raw, vmdk, vhd)");
+  imp->add_option("name", f->name)->required();
+  imp->add_option("--source", f->source, "file name in <data>/image-imports")->required();
+  imp->add_option("--format", f->format, "expected format");
+  imp->add_option("--scope", f->scope, "global (default) or private");
+  imp->add_option("--org", f->org, "owner of a private image")->transform(id_or_name("org"));
+  imp->add_option("--arch", f->arch);
+  imp->add_option("--os", f->os, "linux or windows");
+  imp->add_option("--kernel", f->kernel, "direct-boot kernel file");
+  imp->add_option("--initrd", f->initrd, "direct-boot initrd file");
+  imp->add_option("--cmdline", f->cmdline, "kernel command line");
+  imp->callback([f] {
+    json::object body{{"name", f->name},     {"source", f->source},  {"scope", f->scope},
+                      {"arch", f->arch},     {"os_type", f->os},     {"kernel", f->kernel},
+                      {"initrd", f->initrd}, {"cmdline", f->cmdline}};
+    if (!f->format.empty()) body["format"] = f->format;
+    if (!f->org.empty()) body["org_id"] = f->org;
+    print(call("POST", "/api/v1/images", json::value(body)), kImageColumns);
+  });
+  auto del_id = std::make_shared<std::string>();
+  auto* del = image->add_subcommand("delete", "Delete an image no VM uses");
+  del->add_option("image", *del_id, "id or name")->required()->transform(id_or_name("img"));
+  del->callback([del_id] { print(call("DELETE", "/api/v1/images/" + *del_id), {}); });
+}
+
+}  // namespace govcloud::cli

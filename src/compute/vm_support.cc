@@ -1,0 +1,106 @@
+// Shared VM helpers: scheduler demand, usage events, audit, and IPAM for the VDC networks.
+#include <cstdio>
+
+#include "compute/vm_internal.h"
+
+namespace govcloud::vm_detail {
+
+Demand demand_of(const Vm& vm) {
+  Demand d;
+  d.vcpu = vm.vcpu;
+  d.memory_mb = vm.memory_mb;
+  d.disk_gb = vm.disk_gb;
+  d.arch = vm.arch;
+  return d;
+}
+
+std::string tenant_of(Tx& tx, const Vm& vm) {
+  // The path is "/<root>/<unit>/<tenant>/…/<system>/": the first node of type tenant.
+  std::size_t start = 1;
+  while (start < vm.org_path.size()) {
+    std::size_t end = vm.org_path.find('/', start);
+    if (end == std::string::npos) break;
+    std::string id = vm.org_path.substr(start, end - start);
+    if (auto org = tx.find_org(OrgId{id}); org && org->type == OrgType::kTenant) return id;
+    start = end + 1;
+  }
+  return "";
+}
+
+void record_usage(Tx& tx, const Vm& vm, const std::string& what, TimeMs now) {
+  std::string tenant = tenant_of(tx, vm);
+  auto event = [&](const char* code, std::int64_t quantity) {
+    tx.operations().insert_usage_event(
+        UsageEvent{0, now, what, vm.id.value, code, quantity, tenant, vm.org_id, vm.vdc_id});
+  };
+  if (what == "started" || what == "stopped") {
+    event("compute-vcpu", vm.vcpu);
+    event("compute-memory", vm.memory_mb / 1024);
+  } else {
+    event(vm.disk_tier == "performance" ? "storage-high-perf" : "storage-normal", vm.disk_gb);
+  }
+}
+
+void audit_vm(Tx& tx, const Clock& clock, const Principal* who, const RequestContext& ctx,
+              const std::string& action, const Vm& vm, const std::string& outcome,
+              std::vector<std::pair<std::string, std::string>> details) {
+  AuditEvent e{action, vm.id.value, vm.org_id, outcome, {}};
+  e.detail["name"] = vm.name;
+  for (auto& [k, v] : details) e.detail[k] = std::move(v);
+  write_audit(tx, clock, who, ctx, e);
+}
+
+Result<GuestNetwork> vdc_network(Tx& tx, const Vdc& vdc, TimeMs now) {
+  if (auto n = tx.compute().find_network_of_vdc(vdc.id.value)) return *n;
+  // The n-th network takes 10.(64 + n / 256).(n % 256).0/24: 16,384 VDC networks.
+  std::int64_t n = tx.compute().count_networks();
+  if (n >= 64 * 256) return conflict("no guest network address space left");
+  int a = 64 + static_cast<int>(n / 256);
+  int b = static_cast<int>(n % 256);
+  GuestNetwork net;
+  net.id = new_id("net");
+  net.vdc_id = vdc.id.value;
+  net.org_path = "";
+  // The bridge is named after the network id, not a counter: other govcloud installations
+  // driving the same host never pick the same name.
+  unsigned h = 2166136261U;
+  for (char c : net.id) h = (h ^ static_cast<unsigned char>(c)) * 16777619U;
+  char bridge[16];
+  std::snprintf(bridge, sizeof bridge, "gcbr%08x", h);
+  net.bridge = bridge;
+  std::string base = "10." + std::to_string(a) + "." + std::to_string(b) + ".";
+  net.cidr = base + "0/24";
+  net.gateway = base + "1";
+  net.created_at = now;
+  tx.compute().insert_network(net);
+  return net;
+}
+
+Result<Address> allocate_address(Tx& tx, const GuestNetwork& net, const Vm& vm, TimeMs now) {
+  std::string base = net.cidr.substr(0, net.cidr.rfind('.') + 1);
+  std::vector<bool> taken(256, false);
+  for (const auto& a : tx.compute().addresses_of_network(net.id)) {
+    int last = std::atoi(a.ip.substr(a.ip.rfind('.') + 1).c_str());
+    if (last >= 0 && last < 256) taken[static_cast<std::size_t>(last)] = true;
+  }
+  // .1 is the gateway, .255 broadcast; guests take .10–.254.
+  for (int i = 10; i < 255; ++i) {
+    if (taken[static_cast<std::size_t>(i)]) continue;
+    // A locally administered MAC from the VM id, unique because the id is.
+    unsigned h = 2166136261U;
+    for (char c : vm.id.value) h = (h ^ static_cast<unsigned char>(c)) * 16777619U;
+    char mac[18];
+    std::snprintf(mac, sizeof mac, "52:54:%02x:%02x:%02x:%02x", (h >> 24) & 0xff, (h >> 16) & 0xff,
+                  (h >> 8) & 0xff, h & 0xff);
+    Address a{net.id, base + std::to_string(i), mac, vm.id.value, now};
+    tx.compute().insert_address(a);
+    return a;
+  }
+  return conflict("the VDC network " + net.cidr + " has no free address", "network");
+}
+
+NetworkSpec network_spec(const GuestNetwork& net) {
+  return NetworkSpec{"gc-" + net.id, net.bridge, net.cidr, net.gateway};
+}
+
+}  // namespace govcloud::vm_detail

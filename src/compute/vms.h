@@ -1,0 +1,105 @@
+// Virtual machines (云主机, CMP-01–05, 10, 14–15): created by approved requests through the
+// workflow (a VM owns the quota its request reserved), then started, stopped, rebooted and
+// deleted as operations. Every long action is begin (transaction) → driver call on a worker
+// (no transaction held) → finish (transaction), recorded as an Operation (decision 0010).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/workers.h"
+#include "compute/compute.h"
+#include "store/operations_tx.h"
+#include "workflow/workflow.h"
+
+namespace govcloud {
+
+// The catalog code of the service whose approved requests become VMs.
+inline constexpr const char* kCloudHostService = "cloud-host";
+
+// Lifecycle actions a user asks for on an existing VM.
+enum class VmAction { kStart, kStop, kReboot, kDelete };
+std::optional<VmAction> parse_vm_action(std::string_view text);
+const char* vm_action_name(VmAction a);
+// The state machine: what the VM is while the action runs, or why it cannot run now.
+Result<VmState> vm_transition(VmState from, VmAction action);
+
+struct VmActionInput {
+  VmAction action = VmAction::kStart;
+  bool force = false;   // stop: pull the plug at once
+  bool secure = false;  // delete: overwrite the disk before it is released (CMP-03)
+  std::string idempotency_key;
+};
+
+struct NewImage {
+  std::string name;
+  std::string source;  // a file on the server (qcow2, raw, vmdk, vhd), converted with qemu-img
+  std::string format;  // of the source; empty: detected
+  std::string scope = "private";  // private to `org`, or global (image.manage)
+  std::optional<OrgId> org;
+  std::string arch = "x86";
+  std::string os_type = "linux";
+  std::string kernel, initrd, cmdline;  // direct kernel boot, optional
+};
+
+// What the reconciler found: the engine and the store disagree (shown to ops, never "fixed").
+struct Drift {
+  std::string host;
+  std::string domain;
+  std::string vm;    // empty for a domain govcloud does not know
+  std::string kind;  // missing, state, unknown
+  std::string detail;
+};
+
+class VmService final : public Provisioner {
+ public:
+  // data_dir: the server's (image-imports/ is read from it); storage_dir: where imported images
+  // are kept for the hypervisor to read.
+  VmService(Store& store, const Clock& clock, ComputeService& compute, Workers& workers,
+            std::string data_dir, std::string storage_dir);
+
+  // At start: every operation a stop interrupted is finished or failed with a reason.
+  Status start();
+  // Provisioner: an approved cloud-host request becomes a VM (begin here, engine on a worker).
+  Status validate(Tx& tx, const Org& system, const boost::json::object& params) override;
+  void provision(const std::string& request_id) override;
+
+  Result<Listing<Vm>> list(const Principal& who, VmQuery q);
+  Result<Vm> get(const Principal& who, const VmId& id);
+  Result<Operation> act(const Principal& who, const VmId& id, const VmActionInput& in,
+                        const RequestContext& ctx);
+  Result<Vm> set_tags(const Principal& who, const VmId& id, const std::vector<std::string>& tags,
+                      const RequestContext& ctx);
+  Result<Operation> get_operation(const Principal& who, const std::string& id);
+  Result<std::vector<Operation>> operations_of(const Principal& who, const VmId& id);
+
+  Result<Image> import_image(const Principal& who, const NewImage& in, const RequestContext& ctx);
+  Result<Listing<Image>> list_images(const Principal& who, const Page& page);
+  Result<Image> get_image(const Principal& who, const std::string& id);
+  Status delete_image(const Principal& who, const std::string& id, const RequestContext& ctx);
+
+  // A job: compares what every reachable host's engine reports with the store.
+  std::vector<Drift> reconcile();
+  std::vector<Drift> last_drift() const;
+
+ private:
+  struct Run;  // one operation's engine half
+  void create_on_engine(const std::string& op_id);
+  void act_on_engine(const std::string& op_id);
+  void finish(const std::string& op_id, const std::string& failure);
+  void finish_create(const std::string& op_id, const std::string& failure);
+  Result<DomainSpec> domain_spec(Tx& tx, const Vm& vm);
+  void progress(const std::string& op_id, int percent, const std::string& step);
+  void fail_request(const std::string& request_id, const std::string& reason);
+
+  Store& store_;
+  const Clock& clock_;
+  ComputeService& compute_;
+  Workers& workers_;
+  std::string data_dir_;
+  std::string storage_dir_;
+  mutable std::mutex drift_mu_;
+  std::vector<Drift> drift_;
+};
+
+}  // namespace govcloud
