@@ -149,6 +149,15 @@ void register_vm(CLI::App& app) {
   ops->callback(
       [ops_id] { print(call("GET", "/api/v1/vms/" + *ops_id + "/operations"), kOpColumns); });
 
+  auto wait_id = std::make_shared<std::string>();
+  auto* wait = vm->add_subcommand("wait", "Follow a VM's latest operation to its end");
+  wait->add_option("vm", *wait_id, "id or name")->required()->transform(id_or_name("vm"));
+  wait->callback([wait_id] {
+    auto ops = call("GET", "/api/v1/vms/" + *wait_id + "/operations");
+    if (!ops.at("items").as_array().empty()) wait_for(text(ops.at("items").at(0), "id"));
+    print(call("GET", "/api/v1/vms/" + *wait_id), kVmColumns);
+  });
+
   struct ActFlags {
     std::string vm;
     bool wait = false;

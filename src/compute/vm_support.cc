@@ -52,13 +52,21 @@ void audit_vm(Tx& tx, const Clock& clock, const Principal* who, const RequestCon
 
 Result<GuestNetwork> vdc_network(Tx& tx, const Vdc& vdc, TimeMs now) {
   if (auto n = tx.compute().find_network_of_vdc(vdc.id.value)) return *n;
-  // The n-th network takes 10.(64 + n / 256).(n % 256).0/24: 16,384 VDC networks.
-  std::int64_t n = tx.compute().count_networks();
-  if (n >= 64 * 256) return conflict("no guest network address space left");
-  int a = 64 + static_cast<int>(n / 256);
-  int b = static_cast<int>(n % 256);
+  // A /24 of 10.64.0.0/10 (16,384 VDC networks), first tried where the network id points, so
+  // two installations driving one host seldom pick the same one, then the next free one.
+  if (tx.compute().count_networks() >= 64 * 256)
+    return conflict("no guest network address space left");
   GuestNetwork net;
   net.id = new_id("net");
+  unsigned start = 2166136261U;
+  for (char c : net.id) start = (start ^ static_cast<unsigned char>(c)) * 16777619U;
+  unsigned slot = start % (64 * 256);
+  auto cidr_of = [](unsigned s) {
+    return "10." + std::to_string(64 + s / 256) + "." + std::to_string(s % 256) + ".0/24";
+  };
+  while (tx.compute().cidr_taken(cidr_of(slot))) slot = (slot + 1) % (64 * 256);
+  int a = 64 + static_cast<int>(slot / 256);
+  int b = static_cast<int>(slot % 256);
   net.vdc_id = vdc.id.value;
   net.org_path = "";
   // The bridge is named after the network id, not a counter: other govcloud installations

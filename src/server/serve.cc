@@ -80,6 +80,16 @@ int serve_checked(const Config& config) {
                                      std::filesystem::perms::others_exec,
                                  ec);
   }
+  // QEMU runs as its own user: every folder above the storage must let others pass through.
+  for (auto p = std::filesystem::path(storage).parent_path(); p.has_relative_path();
+       p = p.parent_path()) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+      spdlog::warn("libvirt guests cannot reach {}: {} is closed to other users (chmod o+x {})",
+                   storage, p.string(), p.string());
+      break;
+    }
+  }
   libvirt_options.pool_dir = storage + "/disks";
   libvirt_options.console_dir = storage + "/consoles";
   LibvirtComputeDriver libvirt_compute(libvirt_options);

@@ -53,6 +53,7 @@ class ComputeTx {
   virtual std::optional<GuestNetwork> find_network(const std::string& id) = 0;
   virtual std::optional<GuestNetwork> find_network_of_vdc(const std::string& vdc_id) = 0;
   virtual std::int64_t count_networks() = 0;
+  virtual bool cidr_taken(const std::string& cidr) = 0;
   virtual void insert_address(const Address& a) = 0;
   virtual void delete_addresses_of_vm(const std::string& vm_id) = 0;
   virtual std::vector<Address> addresses_of_network(const std::string& network_id) = 0;

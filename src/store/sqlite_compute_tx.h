@@ -37,6 +37,7 @@ class SqliteComputeTx final : public ComputeTx {
   std::optional<GuestNetwork> find_network(const std::string& id) override;
   std::optional<GuestNetwork> find_network_of_vdc(const std::string& vdc_id) override;
   std::int64_t count_networks() override;
+  bool cidr_taken(const std::string& cidr) override;
   void insert_address(const Address& a) override;
   void delete_addresses_of_vm(const std::string& vm_id) override;
   std::vector<Address> addresses_of_network(const std::string& network_id) override;

@@ -307,6 +307,10 @@ std::int64_t SqliteComputeTx::count_networks() {
   return count_of(db_, "SELECT COUNT(*) FROM guest_networks", {});
 }
 
+bool SqliteComputeTx::cidr_taken(const std::string& cidr) {
+  return count_of(db_, "SELECT COUNT(*) FROM guest_networks WHERE cidr = ?", {cidr}) > 0;
+}
+
 void SqliteComputeTx::insert_address(const Address& a) {
   auto s = db_.prepare(
       "INSERT INTO addresses (network_id, ip, mac, vm_id, allocated_at) VALUES (?,?,?,?,?)");

@@ -29,6 +29,32 @@ def readme_block(source_dir):
     return section[start:section.index("```", start)].splitlines()
 
 
+def libvirt_objects():
+    """The libvirt networks, pools and domains govcloud made on this machine (name → kind)."""
+    found = {}
+    for kind, cmd in (("net", "net-list"), ("pool", "pool-list"), ("dom", "list")):
+        try:
+            out = subprocess.run(["virsh", "-c", "qemu:///system", cmd, "--all", "--name"],
+                                 capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            return {}
+        for name in out.split():
+            if name.startswith("gc-"):
+                found[name] = kind
+    return found
+
+
+def remove_libvirt_objects(names):
+    """What this walk's server made on the machine's libvirt goes with it."""
+    for name, kind in names.items():
+        cmds = {"net": [["net-destroy"], ["net-undefine"]],
+                "pool": [["pool-destroy"], ["pool-undefine"]],
+                "dom": [["destroy"], ["undefine", "--remove-all-storage"]]}[kind]
+        for c in cmds:
+            subprocess.run(["virsh", "-c", "qemu:///system"] + c + [name],
+                           capture_output=True, timeout=60)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -39,6 +65,7 @@ def main():
     build_dir, source_dir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     binary = os.path.join(build_dir, "govcloud")
     work = tempfile.mkdtemp(prefix="govcloud-walk-")
+    os.chmod(work, 0o711)  # QEMU's own user walks through to <data>-storage, as under ./data
     data = os.path.join(work, "data")
     os.symlink(os.path.join(source_dir, "share"), os.path.join(work, "share"))
     os.makedirs(os.path.join(work, "build"))
@@ -49,6 +76,7 @@ def main():
                GOVCLOUD_PASSWORD=PASSWORD,
                GOVCLOUD_SERVER=f"http://127.0.0.1:{port}",
                GOVCLOUD_CREDENTIALS=os.path.join(work, "credentials.json"))
+    before = libvirt_objects()
     log = open(os.path.join(work, "server.log"), "w")
     server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}",
                                "--data-dir", data, "--demo"],
@@ -106,6 +134,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        after = libvirt_objects()
+        remove_libvirt_objects({n: k for n, k in after.items() if n not in before})
         if failures:
             print(open(os.path.join(work, "server.log")).read()[-3000:])
         shutil.rmtree(work, ignore_errors=True)
