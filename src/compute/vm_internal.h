@@ -22,7 +22,7 @@ void record_usage(Tx& tx, const Vm& vm, const std::string& what, TimeMs now);
 // The audit record of a VM action; the VM's org is the node it belongs to.
 void audit_vm(Tx& tx, const Clock& clock, const Principal* who, const RequestContext& ctx,
               const std::string& action, const Vm& vm, const std::string& outcome,
-              std::vector<std::pair<std::string, std::string>> details);
+              const std::vector<std::pair<std::string, std::string>>& details);
 
 // IPAM for the VDC's guest network: the network (created on first use, a /24 of 10.64.0.0/10)
 // and a free address with a MAC derived from the VM id.

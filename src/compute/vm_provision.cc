@@ -45,7 +45,7 @@ Result<VmParams> read_params(Tx& tx, const Org& system, const json::object& p) {
   out.memory_mb = int_param(p, "memory_gb") * 1024;
   out.disk_gb = int_param(p, "disk_gb");
   if (out.vcpu < 1 || out.vcpu > 64) return invalid("params.vcpu", "vcpu must be 1–64");
-  if (out.memory_mb < 1024 || out.memory_mb > 512 * 1024)
+  if (out.memory_mb < 1024 || out.memory_mb > std::int64_t{512} * 1024)
     return invalid("params.memory_gb", "memory_gb must be 1–512");
   auto arch = parse_arch(str_param(p, "arch").empty() ? "x86" : str_param(p, "arch"));
   if (!arch) return invalid("params.arch", "arch must be x86, arm or c86");

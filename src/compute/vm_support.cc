@@ -43,10 +43,10 @@ void record_usage(Tx& tx, const Vm& vm, const std::string& what, TimeMs now) {
 
 void audit_vm(Tx& tx, const Clock& clock, const Principal* who, const RequestContext& ctx,
               const std::string& action, const Vm& vm, const std::string& outcome,
-              std::vector<std::pair<std::string, std::string>> details) {
+              const std::vector<std::pair<std::string, std::string>>& details) {
   AuditEvent e{action, vm.id.value, vm.org_id, outcome, {}};
   e.detail["name"] = vm.name;
-  for (auto& [k, v] : details) e.detail[k] = std::move(v);
+  for (const auto& [k, v] : details) e.detail[k] = v;
   write_audit(tx, clock, who, ctx, e);
 }
 
@@ -54,7 +54,7 @@ Result<GuestNetwork> vdc_network(Tx& tx, const Vdc& vdc, TimeMs now) {
   if (auto n = tx.compute().find_network_of_vdc(vdc.id.value)) return *n;
   // A /24 of 10.64.0.0/10 (16,384 VDC networks), first tried where the network id points, so
   // two installations driving one host seldom pick the same one, then the next free one.
-  if (tx.compute().count_networks() >= 64 * 256)
+  if (tx.compute().count_networks() >= std::int64_t{64} * 256)
     return conflict("no guest network address space left");
   GuestNetwork net;
   net.id = new_id("net");

@@ -31,7 +31,11 @@ std::string prefix_ranges(const std::string& column, const std::vector<std::stri
   if (prefixes.empty()) return "0";
   std::string out = "(";
   for (std::size_t i = 0; i < prefixes.size(); ++i) {
-    out += (i ? " OR " : "") + ("(" + column + " >= ? AND " + column + " < ?)");
+    out.append(i ? " OR (" : "(")
+        .append(column)
+        .append(" >= ? AND ")
+        .append(column)
+        .append(" < ?)");
     args.push_back(prefixes[i]);
     args.push_back(successor(prefixes[i]));
   }

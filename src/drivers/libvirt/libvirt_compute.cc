@@ -312,7 +312,7 @@ Status LibvirtComputeDriver::remove(const Host& host, const std::string& name, b
                        : virStorageVolWipe(vol.get(), 0) == 0
                            ? ok_status()
                            : Status{engine_error("wiping " + volume)};
-        GC_TRY(wiped);
+        if (!wiped.ok()) return wiped;
       }
       if (virStorageVolDelete(vol.get(), 0) != 0) return engine_error("deleting " + volume);
     }
