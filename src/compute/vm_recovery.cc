@@ -115,7 +115,13 @@ std::vector<Drift> VmService::reconcile() {
   return found;
 }
 
-std::vector<Drift> VmService::last_drift() const {
+Result<std::vector<Drift>> VmService::last_drift(const Principal& who) {
+  GC_TRY(store_.read([&](Tx& tx) -> Status {
+    auto root = tx.find_root_org();
+    if (!root || !who.can(Action::kPlatformMonitor, root->path))
+      return denied("not allowed: platform.monitor (drift is the platform's)");
+    return ok_status();
+  }));
   std::lock_guard lock(drift_mu_);
   return drift_;
 }

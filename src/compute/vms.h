@@ -80,7 +80,8 @@ class VmService final : public Provisioner {
 
   // A job: compares what every reachable host's engine reports with the store.
   std::vector<Drift> reconcile();
-  std::vector<Drift> last_drift() const;
+  // What the last run found; platform.monitor at the platform root (ops, sysadmin).
+  Result<std::vector<Drift>> last_drift(const Principal& who);
 
  private:
   struct Run;  // one operation's engine half
