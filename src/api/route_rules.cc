@@ -25,6 +25,8 @@ const std::map<std::string, std::string>& route_owner_rules() {
        "host.manage at the platform root; maintenance or up, never fenced by hand; audited"},
       {"GET /api/v1/compute/drift",
        "platform.monitor at the platform root; engine and store differences, never fixed"},
+      {"POST /api/v1/compute/reconcile",
+       "host.manage at the platform root (it probes every host); reports, never fixes"},
       // VMs: the business system's (vm.read to see, vm.operate to act); created only by an
       // approved cloud-host request, and their quota released only by their own deletion
       {"GET /api/v1/vms", "VMs in the caller's vm.read subtrees (narrowed grants)"},
@@ -33,6 +35,16 @@ const std::map<std::string, std::string>& route_owner_rules() {
        "vm.operate at the VM's system; one operation at a time; audited"},
       {"POST /api/v1/vms/{id:vm}/stop", "as start"},
       {"POST /api/v1/vms/{id:vm}/reboot", "as start"},
+      {"POST /api/v1/vms/{id:vm}/resize",
+       "vm.operate and quota.hold at the VM's system (it takes quota without a request); the "
+       "VM's reservation is resized in the same transaction; audited"},
+      {"POST /api/v1/vms/{id:vm}/snapshots", "as start"},
+      {"GET /api/v1/vms/{id:vm}/snapshots", "vm.read at the VM's system"},
+      {"POST /api/v1/vms/{id:vm}/revert", "as start; only the VM's own snapshots"},
+      {"DELETE /api/v1/vms/{id:vm}/snapshots/{sid:snap}", "as start; only the VM's own snapshots"},
+      {"POST /api/v1/vms/{id:vm}/clone",
+       "vm.operate and quota.hold at the VM's system; the copy owns its own reservation; "
+       "audited"},
       {"DELETE /api/v1/vms/{id:vm}",
        "vm.operate at the VM's system; the VM's deletion is the only release of its quota, "
        "address and host capacity; audited"},

@@ -84,6 +84,11 @@ void add_action(std::vector<Route>& routes, Services& s, const char* verb, VmAct
                            VmActionInput in;
                            in.action = action;
                            in.force = bool_field(c.body, "force", false);
+                           in.vcpu = static_cast<int>(int_field(c.body, "vcpu", 0));
+                           in.memory_gb = int_field(c.body, "memory_gb", 0);
+                           in.disk_gb = int_field(c.body, "disk_gb", 0);
+                           in.snapshot = str_field(c.body, "snapshot");
+                           in.name = str_field(c.body, "name");
                            in.idempotency_key = c.http.idempotency_key;
                            GC_ASSIGN_OR_RETURN(auto op,
                                                s.vms.act(*c.who, VmId{c.params["id"]}, in, c.ctx));
@@ -145,6 +150,59 @@ void add_vm_routes(std::vector<Route>& routes, Services& s) {
              "Stop a VM: graceful, then forced after a timeout; force pulls the plug (202)",
              BodySchema{{{"force", FieldType::kBoolean, false, "pull the plug at once"}}});
   add_action(routes, s, "reboot", VmAction::kReboot, "Reboot a running VM (202)", {});
+  add_action(
+      routes, s, "resize", VmAction::kResize,
+      "Resize a VM: vCPU, memory, system disk (grows only); a running VM is restarted. Needs "
+      "quota.hold too: it takes quota without a request (202)",
+      BodySchema{{{"vcpu", FieldType::kInteger, false, "new vCPU count", 1, 64},
+                  {"memory_gb", FieldType::kInteger, false, "new memory", 1, 512},
+                  {"disk_gb", FieldType::kInteger, false, "new system disk size", 1, 2048}}});
+  add_action(routes, s, "snapshots", VmAction::kSnapshot,
+             "Take a snapshot of the system disk, and of memory when the VM runs (202)",
+             BodySchema{{{"name", FieldType::kString, true, "unique per VM", 0, 0, 63}}});
+  add_action(routes, s, "revert", VmAction::kRevert,
+             "Go back to a snapshot: one taken running resumes running (202)",
+             BodySchema{{{"snapshot", FieldType::kString, true, "id or name", 0, 0, 64}}});
+  add_action(routes, s, "clone", VmAction::kClone,
+             "A new VM with a full copy of this stopped VM's disk, beside it; needs quota.hold "
+             "too (202; the operation's target is the copy)",
+             BodySchema{{{"name", FieldType::kString, true, "the copy's host name", 0, 0, 63}}});
+  routes.push_back(
+      Route{"GET",
+            "/api/v1/vms/{id:vm}/snapshots",
+            Access::Requires(Action::kVmRead),
+            "compute",
+            "A VM's snapshots, oldest first",
+            {},
+            {},
+            [&s](Call& c) -> Result<Reply> {
+              GC_ASSIGN_OR_RETURN(auto snaps, s.vms.snapshots_of(*c.who, VmId{c.params["id"]}));
+              json::array items;
+              for (const auto& sn : snaps)
+                items.push_back(json::object{{"id", sn.id},
+                                             {"name", sn.name},
+                                             {"state", sn.state},
+                                             {"with_memory", sn.with_memory},
+                                             {"created_at", format_iso8601(sn.created_at)}});
+              return json_reply(json::object{{"items", std::move(items)}});
+            }});
+  routes.push_back(Route{"DELETE",
+                         "/api/v1/vms/{id:vm}/snapshots/{sid:snap}",
+                         Access::Requires(Action::kVmOperate),
+                         "compute",
+                         "Delete a snapshot (202)",
+                         {},
+                         {},
+                         [&s](Call& c) -> Result<Reply> {
+                           VmActionInput in;
+                           in.action = VmAction::kDeleteSnapshot;
+                           in.snapshot = c.params["sid"];
+                           in.idempotency_key = c.http.idempotency_key;
+                           GC_ASSIGN_OR_RETURN(auto op,
+                                               s.vms.act(*c.who, VmId{c.params["id"]}, in, c.ctx));
+                           return accepted(op);
+                         },
+                         202});
   routes.push_back(
       Route{"DELETE",
             "/api/v1/vms/{id:vm}",
@@ -280,6 +338,16 @@ void add_vm_routes(std::vector<Route>& routes, Services& s) {
                            GC_TRY(s.vms.delete_image(*c.who, c.params["id"], c.ctx));
                            return json_reply(json::object{{"deleted", true}});
                          }});
+  auto drift_reply = [](const std::vector<Drift>& drift) -> Result<Reply> {
+    json::array items;
+    for (const auto& d : drift)
+      items.push_back(json::object{{"host", d.host},
+                                   {"domain", d.domain},
+                                   {"vm_id", d.vm},
+                                   {"kind", d.kind},
+                                   {"detail", d.detail}});
+    return json_reply(json::object{{"items", std::move(items)}});
+  };
   routes.push_back(Route{"GET",
                          "/api/v1/compute/drift",
                          Access::Requires(Action::kPlatformMonitor),
@@ -287,16 +355,20 @@ void add_vm_routes(std::vector<Route>& routes, Services& s) {
                          "What the reconciler found: engines and store disagreeing (ops)",
                          {},
                          {},
-                         [&s](Call& c) -> Result<Reply> {
+                         [&s, drift_reply](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto drift, s.vms.last_drift(*c.who));
-                           json::array items;
-                           for (const auto& d : drift)
-                             items.push_back(json::object{{"host", d.host},
-                                                          {"domain", d.domain},
-                                                          {"vm_id", d.vm},
-                                                          {"kind", d.kind},
-                                                          {"detail", d.detail}});
-                           return json_reply(json::object{{"items", std::move(items)}});
+                           return drift_reply(drift);
+                         }});
+  routes.push_back(Route{"POST",
+                         "/api/v1/compute/reconcile",
+                         Access::Requires(Action::kHostManage),
+                         "compute",
+                         "Compare every engine with the store now, not at the next minute (ops)",
+                         {},
+                         {},
+                         [&s, drift_reply](Call& c) -> Result<Reply> {
+                           GC_ASSIGN_OR_RETURN(auto drift, s.vms.reconcile_now(*c.who));
+                           return drift_reply(drift);
                          }});
 }
 

@@ -39,7 +39,11 @@ Status ServiceSet::start() {
   // The reconciler: engines against the store, every minute (drift is shown, never "fixed").
   jobs.every("reconcile", kMinuteMs, [this] { vms.reconcile(); });
   // CMP-14: hosts are probed every 10 s; three misses in a row fence a host.
-  jobs.every("host-heartbeat", 10 * kSecondMs, [this] { compute.heartbeat(); });
+  // A fenced host's VMs are restarted elsewhere in the same tick, without an operator.
+  jobs.every("host-heartbeat", 10 * kSecondMs, [this] {
+    compute.heartbeat();
+    vms.restart_fenced();
+  });
   jobs.every("audit-checkpoints", kSecondMs, [this] { checkpoints.tick(); });
   // Contract quota schedules (TEN-06) start and end on dates: checked every minute.
   jobs.every("quota-schedules", kMinuteMs, [this] {

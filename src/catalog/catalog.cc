@@ -200,7 +200,13 @@ static CatalogService cloud_host_service(TimeMs now) {
                      json::object{{"name", "tags"},
                                   {"type", "string"},
                                   {"default", ""},
-                                  {"description", "标签 / tags, comma separated"}}};
+                                  {"description", "标签 / tags, comma separated"}},
+                     json::object{{"name", "anti_affinity_group"},
+                                  {"type", "string"},
+                                  {"default", ""},
+                                  {"description",
+                                   "反亲和组 / anti-affinity group: VMs of this system in one "
+                                   "group never share a host, also after an HA restart"}}};
   s.params_json = json::serialize(params);
   s.policy_json = default_policy();
   s.fulfilment = "auto";
@@ -219,8 +225,17 @@ static CatalogService cloud_host_service(TimeMs now) {
 Result<int> Catalog::seed_builtin() {
   GC_ASSIGN_OR_RETURN(int n, seed_from_yaml(builtin_catalog_yaml()));
   return store_.transact([&](Tx& tx) -> Result<int> {
-    if (tx.find_service("cloud-host")) return n;
     auto s = cloud_host_service(clock_.now());
+    if (auto have = tx.find_service("cloud-host")) {
+      // An upgrade brings the service's new parameters; everything a sysadmin sets (approval
+      // chain, names, retirement) is kept.
+      if (have->params_json != s.params_json) {
+        have->params_json = s.params_json;
+        have->updated_at = s.updated_at;
+        tx.update_service(*have);
+      }
+      return n;
+    }
     GC_TRY(validate_service(s));
     tx.insert_service(s);
     return n + 1;

@@ -185,6 +185,80 @@ void register_vm(CLI::App& app) {
     });
   }
 
+  struct ChangeFlags {
+    std::string vm, name, snapshot;
+    int vcpu = 0;
+    int memory_gb = 0;
+    int disk_gb = 0;
+    bool wait = false;
+  };
+  auto add_change = [&](const char* verb, const char* help) {
+    auto f = std::make_shared<ChangeFlags>();
+    f->wait = tty;
+    auto* cmd = vm->add_subcommand(verb, help);
+    cmd->add_option("vm", f->vm, "id or name")->required()->transform(id_or_name("vm"));
+    cmd->add_flag("--wait,!--no-wait", f->wait, "follow the operation (default on a terminal)");
+    return std::pair{cmd, f};
+  };
+  {
+    auto [cmd, f] = add_change("resize", "Resize a VM (a running one is restarted)");
+    cmd->add_option("--vcpu", f->vcpu);
+    cmd->add_option("--memory-gb", f->memory_gb);
+    cmd->add_option("--disk-gb", f->disk_gb, "system disk; grows only");
+    cmd->callback([f] {
+      json::object body;
+      if (f->vcpu != 0) body["vcpu"] = f->vcpu;
+      if (f->memory_gb != 0) body["memory_gb"] = f->memory_gb;
+      if (f->disk_gb != 0) body["disk_gb"] = f->disk_gb;
+      act(f->vm, "POST", "/api/v1/vms/" + f->vm + "/resize", json::value(body), f->wait);
+    });
+  }
+  {
+    auto [cmd, f] = add_change("snapshot", "Take a named snapshot of a VM");
+    cmd->add_option("name", f->name, "snapshot name")->required();
+    cmd->callback([f] {
+      act(f->vm, "POST", "/api/v1/vms/" + f->vm + "/snapshots",
+          json::value(json::object{{"name", f->name}}), f->wait);
+    });
+  }
+  {
+    auto [cmd, f] = add_change("revert", "Go back to a snapshot");
+    cmd->add_option("snapshot", f->snapshot, "snapshot id or name")->required();
+    cmd->callback([f] {
+      act(f->vm, "POST", "/api/v1/vms/" + f->vm + "/revert",
+          json::value(json::object{{"snapshot", f->snapshot}}), f->wait);
+    });
+  }
+  {
+    auto [cmd, f] = add_change("delete-snapshot", "Delete a snapshot");
+    cmd->add_option("snapshot", f->snapshot, "snapshot id")->required();
+    cmd->callback([f] {
+      act(f->vm, "DELETE", "/api/v1/vms/" + f->vm + "/snapshots/" + f->snapshot, std::nullopt,
+          f->wait);
+    });
+  }
+  {
+    auto [cmd, f] = add_change("clone", "Copy a stopped VM into a new one (left stopped)");
+    cmd->add_option("name", f->name, "the copy's host name")->required();
+    cmd->callback([f] {
+      auto op = call("POST", "/api/v1/vms/" + f->vm + "/clone",
+                     json::value(json::object{{"name", f->name}}));
+      if (!f->wait) return print(op, kOpColumns);
+      wait_for(text(op, "id"));
+      print(call("GET", "/api/v1/vms/" + text(op, "target_id")), kVmColumns);
+    });
+  }
+  auto snaps_id = std::make_shared<std::string>();
+  auto* snaps = vm->add_subcommand("snapshots", "A VM's snapshots");
+  snaps->add_option("vm", *snaps_id, "id or name")->required()->transform(id_or_name("vm"));
+  snaps->callback([snaps_id] {
+    print(call("GET", "/api/v1/vms/" + *snaps_id + "/snapshots"), {{"ID", "id"},
+                                                                   {"NAME", "name"},
+                                                                   {"STATE", "state"},
+                                                                   {"MEMORY", "with_memory"},
+                                                                   {"CREATED", "created_at"}});
+  });
+
   auto tf = std::make_shared<std::pair<std::string, std::string>>();
   auto* tag = vm->add_subcommand("tag", "Replace a VM's tags");
   tag->add_option("vm", tf->first, "id or name")->required()->transform(id_or_name("vm"));

@@ -87,6 +87,18 @@ class ComputeDriver {
   // Removes the guest and its disk; `wipe` overwrites the disk first (CMP-03 secure delete).
   virtual Status remove(const Host& host, const std::string& name, bool wipe) = 0;
   virtual Result<DomainInfo> inspect(const Host& host, const std::string& name) = 0;
+  // Sets a shut-off guest's vCPU and memory and grows its system disk to disk_gb (never shrinks).
+  virtual Status resize(const Host& host, const std::string& name, int vcpu, std::int64_t memory_mb,
+                        std::int64_t disk_gb) = 0;
+  // Snapshots kept with the guest's disk: of the disk, and of the memory when it runs. A
+  // snapshot that exists is taken; reverting a running snapshot leaves the guest running.
+  virtual Status snapshot(const Host& host, const std::string& name,
+                          const std::string& snapshot) = 0;
+  virtual Status revert(const Host& host, const std::string& name, const std::string& snapshot) = 0;
+  virtual Status delete_snapshot(const Host& host, const std::string& name,
+                                 const std::string& snapshot) = 0;
+  // Defines `spec` with a full copy of the shut-off guest `source`'s system disk.
+  virtual Status clone(const Host& host, const std::string& source, const DomainSpec& spec) = 0;
 };
 
 // A host to register: where it sits and how to reach it. What it has (architecture, CPU,

@@ -304,6 +304,24 @@ Result<Placement> Scheduler::place_locked(const Demand& d, const std::string& vm
   return p;
 }
 
+void Scheduler::restore(const HostId& host, const Demand& d, const std::string& vm,
+                        const std::vector<std::string>& accelerators) {
+  std::lock_guard lock(mu_);
+  (void)vm;
+  auto it = nodes_.find(host.value);
+  if (it == nodes_.end()) return;
+  Node* n = it->second.get();
+  n->shape->unindex(n);
+  n->load.vcpu += d.vcpu;
+  n->load.memory_mb += d.memory_mb;
+  n->load.disk_gb += d.disk_gb;
+  n->load.vms += 1;
+  n->shape->index(n);
+  auto& free = n->free_accelerators[d.accelerator_class];
+  for (const auto& a : accelerators) std::erase(free, a);
+  if (!d.group.empty() && d.rule != GroupRule::kNone) groups_[d.group][host.value] += 1;
+}
+
 void Scheduler::release(const HostId& host, const Demand& d, const std::string& vm,
                         const std::vector<std::string>& accelerators) {
   std::lock_guard lock(mu_);

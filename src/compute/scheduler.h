@@ -79,6 +79,10 @@ class Scheduler {
   Result<Placement> place(const Demand& demand, const std::string& vm, PlacementPolicy policy);
   // Claims on a given host (migration target, restore after restart) with the same filters.
   Result<Placement> place_on(const HostId& host, const Demand& demand, const std::string& vm);
+  // Counts what `vm` already holds on `host` (recorded claims, read back after a restart)
+  // without filtering: the claim was checked when it was made.
+  void restore(const HostId& host, const Demand& demand, const std::string& vm,
+               const std::vector<std::string>& accelerators);
   // Gives back what `vm` held on `host`.
   void release(const HostId& host, const Demand& demand, const std::string& vm,
                const std::vector<std::string>& accelerators);

@@ -12,6 +12,13 @@ inline std::string domain_name(const Vm& vm) {
   return "gc-" + vm.id.value;
 }
 
+// A VM's name is a host name: 1–63 lower-case letters, digits or '-', not at either end.
+bool valid_vm_name(const std::string& name);
+inline constexpr const char* kVmNameRule =
+    "a host name is 1–63 lower-case letters, digits or '-', not starting or ending with '-'";
+// The quota a VM of this size holds (what the cloud-host service reserves).
+std::vector<std::pair<std::string, std::int64_t>> vm_amounts(const Vm& vm);
+
 // What the scheduler holds for the VM on its host.
 Demand demand_of(const Vm& vm);
 // The tenant (委办局) a VM's business system belongs to, for usage events.

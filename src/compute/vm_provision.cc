@@ -21,6 +21,7 @@ struct VmParams {
   Image image;
   Arch arch = Arch::kX86;
   std::vector<std::string> tags;
+  std::string anti_affinity_group;
 };
 
 std::int64_t int_param(const json::object& p, const char* name) {
@@ -34,13 +35,9 @@ std::string str_param(const json::object& p, const char* name) {
 }
 
 Result<VmParams> read_params(Tx& tx, const Org& system, const json::object& p) {
-  static const std::regex kName("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
   VmParams out;
   out.name = str_param(p, "name");
-  if (!std::regex_match(out.name, kName))
-    return invalid("params.name",
-                   "a host name is 1–63 lower-case letters, digits or '-', not starting or "
-                   "ending with '-'");
+  if (!valid_vm_name(out.name)) return invalid("params.name", kVmNameRule);
   out.vcpu = static_cast<int>(int_param(p, "vcpu"));
   out.memory_mb = int_param(p, "memory_gb") * 1024;
   out.disk_gb = int_param(p, "disk_gb");
@@ -73,6 +70,11 @@ Result<VmParams> read_params(Tx& tx, const Org& system, const json::object& p) {
     start = end + 1;
   }
   if (out.tags.size() > 20) return invalid("params.tags", "at most 20 tags");
+  static const std::regex kGroup("^[A-Za-z0-9_-]{0,63}$");
+  out.anti_affinity_group = str_param(p, "anti_affinity_group");
+  if (!std::regex_match(out.anti_affinity_group, kGroup))
+    return invalid("params.anti_affinity_group",
+                   "an anti-affinity group is up to 63 letters, digits, '-' or '_'");
   return out;
 }
 
@@ -121,6 +123,7 @@ void VmService::provision(const std::string& request_id) {
     vm.disk_gb = p.disk_gb;
     vm.image_id = p.image.id;
     vm.tags = p.tags;
+    vm.anti_affinity_group = p.anti_affinity_group;
     vm.reservation_id = order.reservation_id;
     vm.created_at = vm.updated_at = now;
     demand = demand_of(vm);

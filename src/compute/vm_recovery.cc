@@ -20,16 +20,10 @@ Status VmService::start() {
         return std::pair{tx.compute().all_hosts(), tx.compute().live_vms()};
       }));
   auto& [hosts, vms] = state;
-  std::map<std::string, HostLoad> loads;
-  for (const auto& vm : vms) {
-    if (vm.host_id.empty() || vm.state == VmState::kError) continue;
-    auto& l = loads[vm.host_id];
-    l.vcpu += vm.vcpu;
-    l.memory_mb += vm.memory_mb;
-    l.disk_gb += vm.disk_gb;
-    l.vms += 1;
-  }
-  for (const auto& h : hosts) compute_.scheduler().put_host(h, loads[h.id.value]);
+  for (const auto& h : hosts) compute_.scheduler().put_host(h);
+  for (const auto& vm : vms)
+    if (!vm.host_id.empty() && vm.state != VmState::kError)
+      compute_.scheduler().restore(HostId{vm.host_id}, demand_of(vm), vm.id.value, {});
 
   GC_ASSIGN_OR_RETURN(auto running, store_.read([&](Tx& tx) -> Result<std::vector<Operation>> {
     return tx.operations().running_operations();
@@ -50,6 +44,8 @@ Status VmService::start() {
             (void)d->remove(*vm->second, domain_name(vm->first), false);
         finish_create(id, "the server stopped while the VM was being created; rolled back");
       });
+    } else if (op.kind == "vm.ha-restart") {
+      workers_.submit([this, id] { ha_on_engine(id); });
     } else {
       // Start, stop, reboot and delete are idempotent on the engine: they run again.
       workers_.submit([this, id] { act_on_engine(id); });
@@ -106,6 +102,21 @@ std::vector<Drift> VmService::reconcile() {
             {h.name, name, "", "unknown",
              "a domain govcloud did not create (" + std::string(domain_state_name(st)) + ")"});
   }
+  // The store was read before the engines were probed: what changed in between (a VM made,
+  // an operation begun or finished) is not drift. Each finding is checked again.
+  (void)store_.read([&](Tx& tx) -> Status {
+    std::erase_if(found, [&](const Drift& d) {
+      std::string id = d.vm.empty() && d.domain.rfind("gc-", 0) == 0 ? d.domain.substr(3) : d.vm;
+      auto vm = tx.compute().find_vm(VmId{id});
+      if (d.kind == "unknown") return vm.has_value();
+      if (!vm || tx.operations().target_busy(vm->id.value)) return true;
+      const Vm* before = nullptr;
+      for (const auto& v : vms)
+        if (v.id.value == id) before = &v;
+      return before == nullptr || before->state != vm->state || before->host_id != vm->host_id;
+    });
+    return ok_status();
+  });
   {
     std::lock_guard lock(drift_mu_);
     if (found.size() != drift_.size())
@@ -115,15 +126,27 @@ std::vector<Drift> VmService::reconcile() {
   return found;
 }
 
-Result<std::vector<Drift>> VmService::last_drift(const Principal& who) {
-  GC_TRY(store_.read([&](Tx& tx) -> Status {
+namespace {
+Status may_at_root(Store& store, const Principal& who, Action action) {
+  return store.read([&](Tx& tx) -> Status {
     auto root = tx.find_root_org();
-    if (!root || !who.can(Action::kPlatformMonitor, root->path))
-      return denied("not allowed: platform.monitor (drift is the platform's)");
+    if (!root || !who.can(action, root->path))
+      return denied(std::string("not allowed: ") + action_name(action) +
+                    " (drift is the platform's)");
     return ok_status();
-  }));
+  });
+}
+}  // namespace
+
+Result<std::vector<Drift>> VmService::last_drift(const Principal& who) {
+  GC_TRY(may_at_root(store_, who, Action::kPlatformMonitor));
   std::lock_guard lock(drift_mu_);
   return drift_;
+}
+
+Result<std::vector<Drift>> VmService::reconcile_now(const Principal& who) {
+  GC_TRY(may_at_root(store_, who, Action::kHostManage));
+  return reconcile();
 }
 
 }  // namespace govcloud

@@ -1,9 +1,22 @@
 // Shared VM helpers: scheduler demand, usage events, audit, and IPAM for the VDC networks.
 #include <cstdio>
+#include <regex>
 
 #include "compute/vm_internal.h"
 
 namespace govcloud::vm_detail {
+
+bool valid_vm_name(const std::string& name) {
+  static const std::regex kName("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+  return std::regex_match(name, kName);
+}
+
+std::vector<std::pair<std::string, std::int64_t>> vm_amounts(const Vm& vm) {
+  return {
+      {"vcpu", vm.vcpu},
+      {"memory_gb", vm.memory_mb / 1024},
+      {vm.disk_tier == "performance" ? "storage_performance_gb" : "storage_normal_gb", vm.disk_gb}};
+}
 
 Demand demand_of(const Vm& vm) {
   Demand d;
@@ -11,6 +24,12 @@ Demand demand_of(const Vm& vm) {
   d.memory_mb = vm.memory_mb;
   d.disk_gb = vm.disk_gb;
   d.arch = vm.arch;
+  if (!vm.anti_affinity_group.empty()) {
+    // Groups are per business system: two systems may both call a group "web".
+    d.group = vm.org_id + "/" + vm.anti_affinity_group;
+    d.rule = GroupRule::kAntiAffinity;
+    d.hard = true;
+  }
   return d;
 }
 

@@ -10,7 +10,9 @@ using namespace vm_detail;
 namespace json = boost::json;
 
 std::optional<VmAction> parse_vm_action(std::string_view text) {
-  for (VmAction a : {VmAction::kStart, VmAction::kStop, VmAction::kReboot, VmAction::kDelete})
+  for (VmAction a :
+       {VmAction::kStart, VmAction::kStop, VmAction::kReboot, VmAction::kDelete, VmAction::kResize,
+        VmAction::kSnapshot, VmAction::kRevert, VmAction::kDeleteSnapshot, VmAction::kClone})
     if (text == vm_action_name(a)) return a;
   return std::nullopt;
 }
@@ -25,6 +27,16 @@ const char* vm_action_name(VmAction a) {
       return "reboot";
     case VmAction::kDelete:
       return "delete";
+    case VmAction::kResize:
+      return "resize";
+    case VmAction::kSnapshot:
+      return "snapshot";
+    case VmAction::kRevert:
+      return "revert";
+    case VmAction::kDeleteSnapshot:
+      return "delete-snapshot";
+    case VmAction::kClone:
+      return "clone";
   }
   return "start";
 }
@@ -49,6 +61,22 @@ Result<VmState> vm_transition(VmState from, VmAction action) {
     case VmAction::kDelete:
       if (from == VmState::kRunning || from == VmState::kStopped || from == VmState::kError)
         return VmState::kDeleting;
+      return refuse();
+    case VmAction::kResize:
+      if (from == VmState::kRunning || from == VmState::kStopped) return VmState::kResizing;
+      return refuse();
+    case VmAction::kSnapshot:
+    case VmAction::kDeleteSnapshot:
+      if (from == VmState::kRunning || from == VmState::kStopped) return VmState::kSnapshotting;
+      return refuse();
+    case VmAction::kRevert:
+      if (from == VmState::kRunning || from == VmState::kStopped) return VmState::kReverting;
+      return refuse();
+    case VmAction::kClone:
+      // A consistent copy needs a disk nobody writes: the source is stopped first.
+      if (from == VmState::kStopped) return VmState::kCloning;
+      if (from == VmState::kRunning)
+        return Error{ErrorCode::kConflict, "stop the VM before cloning it", "action"};
       return refuse();
   }
   return refuse();
@@ -118,7 +146,9 @@ Result<Operation> VmService::act(const Principal& who, const VmId& id, const VmA
                                  const RequestContext& ctx) {
   if (in.idempotency_key.size() > 200)
     return invalid("Idempotency-Key", "an idempotency key is at most 200 characters");
+  Deferred undo;
   auto begun = store_.transact([&](Tx& tx) -> Result<Operation> {
+    undo.clear();
     if (!in.idempotency_key.empty())
       if (auto first = tx.operations().find_by_idempotency_key(who.user.value, in.idempotency_key))
         return *first;  // a repeat returns the first operation
@@ -143,6 +173,7 @@ Result<Operation> VmService::act(const Principal& who, const VmId& id, const VmA
                                              {"from", vm_state_name(vm->state)}});
     op.step = "queued";
     op.created_at = op.updated_at = now;
+    GC_TRY(begin_change(tx, who, *vm, in, op, undo));
     tx.operations().insert_operation(op);
     vm->state = during;
     vm->updated_at = now;
@@ -150,6 +181,8 @@ Result<Operation> VmService::act(const Principal& who, const VmId& id, const VmA
     audit_vm(tx, clock_, &who, ctx, op.kind, *vm, "accepted", {{"operation", op.id}});
     return op;
   });
+  if (!begun.ok())
+    for (auto& u : undo) u();
   if (!begun.ok() || begun->state != OpState::kRunning || begun->step != "queued") return begun;
   std::string op_id = begun->id;
   workers_.submit([this, op_id] { act_on_engine(op_id); });
@@ -181,6 +214,8 @@ void VmService::act_on_engine(const std::string& op_id) {
   auto& [op, host] = loaded.value();
   auto params = json::parse(op.params).as_object();
   std::string action(params.at("action").as_string());
+  if (action != "start" && action != "stop" && action != "reboot" && action != "delete")
+    return change_on_engine(op_id);
   std::string name = "gc-" + op.target_id;
   progress(op_id, 10, action == "delete" ? "stopping the guest" : action);
   Status done = ok_status();
@@ -206,7 +241,9 @@ void VmService::act_on_engine(const std::string& op_id) {
 // The finish transaction of an action: the VM's new state, what it holds, usage and audit.
 void VmService::finish(const std::string& op_id, const std::string& failure) {
   std::optional<std::pair<HostId, Vm>> released;
-  (void)store_.transact([&](Tx& tx) -> Status {
+  Deferred after;
+  auto done = store_.transact([&](Tx& tx) -> Status {
+    after.clear();
     auto op = tx.operations().find_operation(op_id);
     if (!op || op->state != OpState::kRunning) return ok_status();
     auto vm = tx.compute().find_vm(VmId{op->target_id});
@@ -215,7 +252,11 @@ void VmService::finish(const std::string& op_id, const std::string& failure) {
     std::string action(params.at("action").as_string());
     VmState from = parse_vm_state(params.at("from").as_string()).value_or(VmState::kError);
     TimeMs now = clock_.now();
-    if (!failure.empty()) {
+    if (action == "ha-restart") {
+      finish_ha(tx, *vm, from, failure, now, released);
+    } else if (action != "start" && action != "stop" && action != "reboot" && action != "delete") {
+      GC_TRY(finish_change(tx, *op, *vm, action, from, failure, now, after));
+    } else if (!failure.empty()) {
       vm->state = from;  // nothing changed on the engine that we know of
       vm->reason = op->kind + " failed: " + failure;
     } else if (action == "start") {
@@ -233,6 +274,8 @@ void VmService::finish(const std::string& op_id, const std::string& failure) {
         GC_TRY(release_in_tx(tx, ReservationId{vm->reservation_id},
                              {ReservationOwner::kVm, vm->id.value}));
       tx.compute().delete_addresses_of_vm(vm->id.value);
+      for (const auto& snap : tx.compute().snapshots_of(vm->id.value))  // gone with the disk
+        tx.compute().delete_snapshot(snap.id);
       if (!vm->host_id.empty()) released = std::pair{HostId{vm->host_id}, *vm};
       vm->reservation_id.clear();
       vm->state = VmState::kDeleted;
@@ -250,6 +293,8 @@ void VmService::finish(const std::string& op_id, const std::string& failure) {
              failure.empty() ? "success" : "failure", {{"operation", op->id}, {"error", failure}});
     return ok_status();
   });
+  if (!done.ok()) return;
+  for (auto& a : after) a();
   if (released)
     compute_.scheduler().release(released->first, demand_of(released->second),
                                  released->second.id.value, {});

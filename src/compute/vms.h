@@ -4,6 +4,7 @@
 // (no transaction held) → finish (transaction), recorded as an Operation (decision 0010).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,17 @@ namespace govcloud {
 inline constexpr const char* kCloudHostService = "cloud-host";
 
 // Lifecycle actions a user asks for on an existing VM.
-enum class VmAction { kStart, kStop, kReboot, kDelete };
+enum class VmAction {
+  kStart,
+  kStop,
+  kReboot,
+  kDelete,
+  kResize,          // vCPU, memory, system disk (grows only); a running VM is restarted
+  kSnapshot,        // takes a named snapshot
+  kRevert,          // goes back to a snapshot
+  kDeleteSnapshot,  // removes a snapshot
+  kClone,           // a new VM with a full copy of a stopped VM's disk
+};
 std::optional<VmAction> parse_vm_action(std::string_view text);
 const char* vm_action_name(VmAction a);
 // The state machine: what the VM is while the action runs, or why it cannot run now.
@@ -29,6 +40,12 @@ struct VmActionInput {
   bool force = false;   // stop: pull the plug at once
   bool secure = false;  // delete: overwrite the disk before it is released (CMP-03)
   std::string idempotency_key;
+  // resize: the new sizes (0: unchanged)
+  int vcpu = 0;
+  std::int64_t memory_gb = 0;
+  std::int64_t disk_gb = 0;
+  std::string snapshot;  // revert, delete-snapshot: id or name
+  std::string name;      // snapshot: its name; clone: the new VM's name
 };
 
 struct NewImage {
@@ -72,23 +89,44 @@ class VmService final : public Provisioner {
                       const RequestContext& ctx);
   Result<Operation> get_operation(const Principal& who, const std::string& id);
   Result<std::vector<Operation>> operations_of(const Principal& who, const VmId& id);
+  Result<std::vector<Snapshot>> snapshots_of(const Principal& who, const VmId& id);
 
   Result<Image> import_image(const Principal& who, const NewImage& in, const RequestContext& ctx);
   Result<Listing<Image>> list_images(const Principal& who, const Page& page);
   Result<Image> get_image(const Principal& who, const std::string& id);
   Status delete_image(const Principal& who, const std::string& id, const RequestContext& ctx);
 
+  // A job, run right after the heartbeat (CMP-14 HA): every running or stopped VM of a fenced
+  // host is placed on another host and restarted there; returns how many were begun.
+  int restart_fenced();
+
   // A job: compares what every reachable host's engine reports with the store.
   std::vector<Drift> reconcile();
   // What the last run found; platform.monitor at the platform root (ops, sysadmin).
   Result<std::vector<Drift>> last_drift(const Principal& who);
+  // Runs the reconciler at once (host.manage at the platform root: it probes every host).
+  Result<std::vector<Drift>> reconcile_now(const Principal& who);
 
  private:
   struct Run;  // one operation's engine half
   void create_on_engine(const std::string& op_id);
   void act_on_engine(const std::string& op_id);
+  // Resize, snapshots and clone (vm_changes.cc): the begin half inside act()'s transaction,
+  // the engine half, and the finish inside finish()'s transaction.
+  // Scheduler claims change in memory beside the transaction: `undo` runs if it does not
+  // commit, `after` once it has.
+  using Deferred = std::vector<std::function<void()>>;
+  Status begin_change(Tx& tx, const Principal& who, Vm& vm, const VmActionInput& in, Operation& op,
+                      Deferred& undo);
+  void change_on_engine(const std::string& op_id);
+  Status finish_change(Tx& tx, Operation& op, Vm& vm, const std::string& action, VmState from,
+                       const std::string& failure, TimeMs now, Deferred& after);
   void finish(const std::string& op_id, const std::string& failure);
   void finish_create(const std::string& op_id, const std::string& failure);
+  bool begin_ha_restart(const VmId& id);
+  void ha_on_engine(const std::string& op_id);
+  void finish_ha(Tx& tx, Vm& vm, VmState from, const std::string& failure, TimeMs now,
+                 std::optional<std::pair<HostId, Vm>>& released);
   Result<DomainSpec> domain_spec(Tx& tx, const Vm& vm);
   void progress(const std::string& op_id, int percent, const std::string& step);
   void fail_request(const std::string& request_id, const std::string& reason);

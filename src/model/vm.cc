@@ -5,9 +5,11 @@
 namespace govcloud {
 namespace {
 
-constexpr std::array kVmStates = {VmState::kCreating, VmState::kRunning,  VmState::kStopped,
-                                  VmState::kStarting, VmState::kStopping, VmState::kRebooting,
-                                  VmState::kDeleting, VmState::kDeleted,  VmState::kError};
+constexpr std::array kVmStates = {VmState::kCreating,  VmState::kRunning,  VmState::kStopped,
+                                  VmState::kStarting,  VmState::kStopping, VmState::kRebooting,
+                                  VmState::kDeleting,  VmState::kResizing, VmState::kSnapshotting,
+                                  VmState::kReverting, VmState::kCloning,  VmState::kDeleted,
+                                  VmState::kError};
 
 }  // namespace
 
@@ -27,6 +29,14 @@ const char* vm_state_name(VmState s) {
       return "rebooting";
     case VmState::kDeleting:
       return "deleting";
+    case VmState::kResizing:
+      return "resizing";
+    case VmState::kSnapshotting:
+      return "snapshotting";
+    case VmState::kReverting:
+      return "reverting";
+    case VmState::kCloning:
+      return "cloning";
     case VmState::kDeleted:
       return "deleted";
     case VmState::kError:

@@ -27,6 +27,10 @@ enum class VmState {
   kStopping,
   kRebooting,
   kDeleting,
+  kResizing,      // stopped (gracefully), resized, started again if it ran
+  kSnapshotting,  // a snapshot is being taken
+  kReverting,     // going back to a snapshot
+  kCloning,       // its disk is being copied into a new VM; it stays shut off meanwhile
   kDeleted,
   kError,  // creation failed or the engine lost it; `reason` says why
 };
@@ -57,6 +61,9 @@ struct Vm {
   std::string reason;          // the last failure, shown to the user
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
+  // VMs of one business system in the same group never share a host (CMP-13, hard rule): the
+  // scheduler keeps them apart at creation and when HA restarts them elsewhere.
+  std::string anti_affinity_group;
 };
 
 // A base image (CMP-04): global (the platform's), or private to an org's subtree.
@@ -78,6 +85,19 @@ struct Image {
   std::string initrd;
   std::string cmdline;
   std::string created_by;
+  TimeMs created_at = 0;
+};
+
+// A snapshot of a VM's system disk, and of its memory when it was taken running (CMP-05): kept
+// with the disk on its host, so deleting the VM deletes its snapshots.
+struct Snapshot {
+  std::string id;
+  std::string vm_id;
+  std::string name;
+  std::string org_id;
+  std::string org_path;
+  std::string state = "creating";  // creating, ready, deleting
+  bool with_memory = false;        // taken while the VM ran: reverting resumes it running
   TimeMs created_at = 0;
 };
 

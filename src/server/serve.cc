@@ -68,9 +68,9 @@ int serve_checked(const Config& config) {
 #endif
   // Drivers (decision 0010): the in-process sim twin and libvirt, whose hosts are reached by
   // their URIs when registered. They outlive the services that call them.
-  SimComputeDriver sim_compute;
-  LibvirtOptions libvirt_options;
   std::string storage = ServiceSet::storage_dir(config.data_dir);
+  SimComputeDriver sim_compute(storage + "/sim-engine.json");
+  LibvirtOptions libvirt_options;
   {
     std::error_code ec;
     std::filesystem::create_directories(storage, ec);

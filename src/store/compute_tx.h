@@ -38,8 +38,17 @@ class ComputeTx {
   virtual Listing<Vm> list_vms(const VmQuery& q) = 0;
   // Every VM that is not deleted (the reconciler and the scheduler's start read these).
   virtual std::vector<Vm> live_vms() = 0;
+  // The live VMs placed on a host (HA restarts them elsewhere when it is fenced).
+  virtual std::vector<Vm> vms_on_host(const std::string& host_id) = 0;
   // Live VMs that use the image (an image in use cannot be deleted).
   virtual std::int64_t count_vms_with_image(const std::string& image_id) = 0;
+
+  virtual void insert_snapshot(const Snapshot& snap) = 0;
+  virtual void update_snapshot(const Snapshot& snap) = 0;
+  virtual void delete_snapshot(const std::string& id) = 0;
+  virtual std::optional<Snapshot> find_snapshot(const std::string& id) = 0;
+  // A VM's snapshots, oldest first.
+  virtual std::vector<Snapshot> snapshots_of(const std::string& vm_id) = 0;
 
   virtual void insert_image(const Image& img) = 0;
   virtual void delete_image(const std::string& id) = 0;

@@ -435,6 +435,22 @@ ALTER TABLE reservations_new RENAME TO reservations;
 CREATE INDEX reservations_vdc ON reservations(vdc_id);
 CREATE INDEX reservations_owner ON reservations(owner_kind, owner_id);
 )SQL"},
+      {11, "a VM's anti-affinity group: HA and placement keep its members apart (issue 9)", R"SQL(
+ALTER TABLE vms ADD COLUMN anti_affinity_group TEXT NOT NULL DEFAULT '';
+)SQL"},
+      {12, "VM snapshots (issue 9, CMP-05)", R"SQL(
+CREATE TABLE snapshots (
+  id TEXT PRIMARY KEY,
+  vm_id TEXT NOT NULL REFERENCES vms(id),
+  name TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  org_path TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('creating', 'ready', 'deleting')),
+  with_memory INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX snapshots_vm_name ON snapshots(vm_id, name);
+)SQL"},
   };
   return kMigrations;
 }

@@ -1,5 +1,6 @@
 // The SQLite compute facet, declared here because its tables live in two files: hosts in
-// sqlite_tx_compute.cc; VMs, images, guest networks and addresses in sqlite_tx_vms.cc.
+// sqlite_tx_compute.cc; VMs, images, guest networks and addresses in sqlite_tx_vms.cc;
+// snapshots in sqlite_tx_snapshots.cc.
 #pragma once
 
 #include "store/sqlite_tx.h"
@@ -17,6 +18,12 @@ class SqliteComputeTx final : public ComputeTx {
   Listing<Host> list_hosts(const HostQuery& q) override;
   std::vector<Host> all_hosts() override;
 
+  void insert_snapshot(const Snapshot& snap) override;
+  void update_snapshot(const Snapshot& snap) override;
+  void delete_snapshot(const std::string& id) override;
+  std::optional<Snapshot> find_snapshot(const std::string& id) override;
+  std::vector<Snapshot> snapshots_of(const std::string& vm_id) override;
+
   void insert_vm(const Vm& vm) override;
   void update_vm(const Vm& vm) override;
   std::optional<Vm> find_vm(const VmId& id) override;
@@ -24,6 +31,7 @@ class SqliteComputeTx final : public ComputeTx {
   bool vm_name_taken(const std::string& org_id, const std::string& name) override;
   Listing<Vm> list_vms(const VmQuery& q) override;
   std::vector<Vm> live_vms() override;
+  std::vector<Vm> vms_on_host(const std::string& host_id) override;
   std::int64_t count_vms_with_image(const std::string& image_id) override;
 
   void insert_image(const Image& img) override;

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kVmColumns =
     "id, name, org_id, org_path, vdc_id, owner, request_id, host_id, state, arch, vcpu, "
     "memory_mb, disk_gb, disk_tier, image_id, network_id, mac, ip, tags, reservation_id, "
-    "reason, created_at, updated_at";
+    "reason, created_at, updated_at, anti_affinity_group";
 
 constexpr const char* kImageColumns =
     "id, name, scope, org_id, org_path, arch, os_type, format, size_bytes, virtual_gb, sha256, "
@@ -89,6 +89,7 @@ Vm vm_from(const Stmt& s) {
   v.reason = s.text(20);
   v.created_at = s.i64(21);
   v.updated_at = s.i64(22);
+  v.anti_affinity_group = s.text(23);
   return v;
 }
 
@@ -115,7 +116,8 @@ Stmt& bind_vm(Stmt& s, const Vm& v) {
       .bind(v.reservation_id)
       .bind(v.reason)
       .bind(v.created_at)
-      .bind(v.updated_at);
+      .bind(v.updated_at)
+      .bind(v.anti_affinity_group);
 }
 
 Image image_from(const Stmt& s) {
@@ -148,7 +150,7 @@ GuestNetwork network_from(const Stmt& s) {
 
 void SqliteComputeTx::insert_vm(const Vm& vm) {
   auto s = db_.prepare(std::string("INSERT INTO vms (") + kVmColumns +
-                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   bind_vm(s, vm).run();
 }
 
@@ -157,7 +159,8 @@ void SqliteComputeTx::update_vm(const Vm& vm) {
       "UPDATE vms SET id = ?, name = ?, org_id = ?, org_path = ?, vdc_id = ?, owner = ?, "
       "request_id = ?, host_id = ?, state = ?, arch = ?, vcpu = ?, memory_mb = ?, disk_gb = ?, "
       "disk_tier = ?, image_id = ?, network_id = ?, mac = ?, ip = ?, tags = ?, "
-      "reservation_id = ?, reason = ?, created_at = ?, updated_at = ? WHERE id = ?");
+      "reservation_id = ?, reason = ?, created_at = ?, updated_at = ?, anti_affinity_group = ? "
+      "WHERE id = ?");
   bind_vm(s, vm).bind(vm.id.value).run();
 }
 
@@ -174,6 +177,15 @@ std::optional<Vm> SqliteComputeTx::find_vm_by_request(const std::string& request
   s.bind(request_id);
   if (!s.step()) return std::nullopt;
   return vm_from(s);
+}
+
+std::vector<Vm> SqliteComputeTx::vms_on_host(const std::string& host_id) {
+  auto s = db_.prepare(std::string("SELECT ") + kVmColumns +
+                       " FROM vms WHERE host_id = ? AND state != 'deleted' ORDER BY id");
+  s.bind(host_id);
+  std::vector<Vm> out;
+  while (s.step()) out.push_back(vm_from(s));
+  return out;
 }
 
 bool SqliteComputeTx::vm_name_taken(const std::string& org_id, const std::string& name) {

@@ -59,6 +59,10 @@ std::map<std::string, json::value> bodies(const World& w) {
       {"POST /api/v1/hosts/{id:host}/state", json::object{{"state", "maintenance"}}},
       {"POST /api/v1/vms/{id:vm}/stop", json::object{{"force", true}}},
       {"PUT /api/v1/vms/{id:vm}/tags", json::object{{"tags", "owned"}}},
+      {"POST /api/v1/vms/{id:vm}/resize", json::object{{"vcpu", 2}}},
+      {"POST /api/v1/vms/{id:vm}/snapshots", json::object{{"name", "implant"}}},
+      {"POST /api/v1/vms/{id:vm}/revert", json::object{{"snapshot", b.snapshot}}},
+      {"POST /api/v1/vms/{id:vm}/clone", json::object{{"name", "implant"}}},
       {"POST /api/v1/images",
        json::object{
            {"name", "implant"}, {"source", "tiny.qcow2"}, {"scope", "private"}, {"org_id", b.org}}},
@@ -121,6 +125,7 @@ const std::set<std::string> kSelfRoutes = {
 const std::set<std::string> kOpsDuties = {"GET /api/v1/fulfilments",
                                           "POST /api/v1/hosts",
                                           "POST /api/v1/hosts/{id:host}/state",
+                                          "POST /api/v1/compute/reconcile",
                                           "POST /api/v1/images",
                                           "DELETE /api/v1/images/{id:img}",
                                           "POST /api/v1/fulfilments/{id:ful}/complete",
@@ -149,7 +154,8 @@ std::string substitute(const std::string& path, const TenantObjects& b,
       {"ntf", &TenantObjects::notification},
       {"vm", &TenantObjects::vm},
       {"op", &TenantObjects::operation},
-      {"img", &TenantObjects::image}};
+      {"img", &TenantObjects::image},
+      {"snap", &TenantObjects::snapshot}};
   std::string out;
   std::size_t i = 0;
   while (i < path.size()) {
@@ -221,13 +227,17 @@ TEST(IsolationMatrix, TenantAReachesNothingOfTenantB) {
   std::string before = snapshot(s, w);
   auto doc = s.call("GET", "/api/v1/openapi.json");
   auto body_for = bodies(w);
-  std::vector<std::string> b_secrets = {w.b.org,         w.b.system,        w.b.vdc,
-                                        w.b.reservation, w.b.admin_user,    w.b.member_user,
-                                        w.b.viewer_user, w.b.admin_binding, w.b.api_key,
-                                        w.b.contract,    w.b.request,       w.b.fulfilment,
-                                        w.b.resource,    w.b.workorder,     w.b.notification,
-                                        w.b.vm,          w.b.image,         w.b.operation,
-                                        "b-admin",       "b-member",        "b局"};
+  std::vector<std::string> b_secrets = {w.b.org,          w.b.system,
+                                        w.b.vdc,          w.b.reservation,
+                                        w.b.admin_user,   w.b.member_user,
+                                        w.b.viewer_user,  w.b.admin_binding,
+                                        w.b.api_key,      w.b.contract,
+                                        w.b.request,      w.b.fulfilment,
+                                        w.b.resource,     w.b.workorder,
+                                        w.b.notification, w.b.vm,
+                                        w.b.image,        w.b.operation,
+                                        w.b.snapshot,     "b-admin",
+                                        "b-member",       "b局"};
   std::vector<std::string> tenant_data = b_secrets;
   for (const auto& x : {w.a.org, w.a.system, w.a.vdc, w.a.reservation, w.a.admin_user,
                         std::string("a-admin"), std::string("a局")})

@@ -910,6 +910,115 @@ TEST(Routes, VmLifecycleAndImages) {
   EXPECT_EQ(server->call("DELETE", "/api/v1/images/" + id_of(spare), ops).status, 200);
   EXPECT_EQ(server->call("GET", "/api/v1/compute/drift", ops).status, 200);
   EXPECT_EQ(server->call("GET", "/api/v1/compute/drift", member).status, 403);
+  // Reconciling now is ops' (it probes every host): the world's engine and store agree.
+  auto now = server->call("POST", "/api/v1/compute/reconcile", ops);
+  EXPECT_EQ(now.status, 200) << now.body;
+  EXPECT_EQ(now.json.at("items").as_array().size(), 0u) << now.body;
+  EXPECT_EQ(server->call("POST", "/api/v1/compute/reconcile", member).status, 403);
+}
+
+// Resize, snapshots and clone (CMP-02, CMP-05): each an operation; resize and clone move the
+// VM's quota in the same transaction and need quota.hold; bad input is refused naming the field.
+TEST(Routes, VmResizeSnapshotsAndClone) {
+  auto& a = world->a;
+  const std::string& member = a.tokens["member"];
+  const std::string& admin = a.tokens["tenant-admin"];
+  auto used = [&](const char* resource) {
+    auto q = server->call("GET", "/api/v1/vdcs/" + a.vdc + "/quota", admin);
+    for (const auto& line : q.json.at("items").as_array())
+      if (line.at("resource").as_string() == resource) return line.at("used").as_int64();
+    return std::int64_t{-1};
+  };
+  auto rq = request_vm(*server, a, "a-chg", "tiny-global");
+  ASSERT_EQ(rq.status, 200) << rq.body;
+  std::string vm(rq.json.at("ref").as_string());
+  ASSERT_EQ(settled_vm(*server, member, vm).json.at("state").as_string(), "running");
+  std::string base = "/api/v1/vms/" + vm;
+  std::int64_t vcpu_before = used("vcpu");
+
+  // Resize: a member may not take quota past the approval chain; the tenant admin may.
+  EXPECT_EQ(server->call("POST", base + "/resize", member, obj({{"vcpu", 2}})).status, 403);
+  auto grow = server->call("POST", base + "/resize", admin,
+                           obj({{"vcpu", 2}, {"memory_gb", 2}, {"disk_gb", 3}}));
+  ASSERT_EQ(grow.status, 202) << grow.body;
+  auto grown = settled_vm(*server, member, vm);
+  EXPECT_EQ(grown.json.at("state").as_string(), "running") << grown.body;  // restarted
+  EXPECT_EQ(grown.json.at("vcpu").as_int64(), 2);
+  EXPECT_EQ(grown.json.at("memory_mb").as_int64(), 2048);
+  EXPECT_EQ(grown.json.at("disk_gb").as_int64(), 3);
+  EXPECT_EQ(used("vcpu"), vcpu_before + 1);
+  auto shrink_disk = server->call("POST", base + "/resize", admin, obj({{"disk_gb", 1}}));
+  EXPECT_EQ(shrink_disk.status, 409);
+  EXPECT_EQ(shrink_disk.error_field(), "disk_gb");
+  EXPECT_EQ(server->call("POST", base + "/resize", admin, obj({{"vcpu", 2}})).error_field(),
+            "vcpu");  // nothing to change
+  EXPECT_EQ(server->call("POST", base + "/resize", admin, obj({{"vcpu", 65}})).status, 400);
+  auto over = server->call("POST", base + "/resize", admin, obj({{"memory_gb", 512}}));
+  EXPECT_EQ(over.status, 409) << over.body;
+  EXPECT_EQ(over.error_field(), "quota.memory_gb");
+  EXPECT_EQ(settled_vm(*server, member, vm).json.at("memory_mb").as_int64(), 2048);
+  auto down = server->call("POST", base + "/resize", admin, obj({{"vcpu", 1}}));
+  ASSERT_EQ(down.status, 202) << down.body;
+  EXPECT_EQ(settled_vm(*server, member, vm).json.at("vcpu").as_int64(), 1);
+  EXPECT_EQ(used("vcpu"), vcpu_before);
+
+  // Snapshots: taken running (with memory), listed, names unique, revert resumes running.
+  ASSERT_EQ(server->call("POST", base + "/snapshots", member, obj({{"name", "s1"}})).status, 202);
+  settled_vm(*server, member, vm);
+  auto snaps = server->call("GET", base + "/snapshots", member);
+  ASSERT_EQ(snaps.json.at("items").as_array().size(), 1U) << snaps.body;
+  EXPECT_EQ(snaps.json.at("items").at(0).at("state").as_string(), "ready");
+  EXPECT_TRUE(snaps.json.at("items").at(0).at("with_memory").as_bool());
+  std::string s1(snaps.json.at("items").at(0).at("id").as_string());
+  EXPECT_EQ(server->call("POST", base + "/snapshots", member, obj({{"name", "s1"}})).error_field(),
+            "name");
+  EXPECT_EQ(
+      server->call("POST", base + "/snapshots", member, obj({{"name", "../x"}})).error_field(),
+      "name");
+  auto blocked = server->call("POST", base + "/resize", admin, obj({{"vcpu", 2}}));
+  EXPECT_EQ(blocked.error_field(), "snapshots") << blocked.body;
+  ASSERT_EQ(server->call("POST", base + "/stop", member, obj({{"force", true}})).status, 202);
+  EXPECT_EQ(settled_vm(*server, member, vm).json.at("state").as_string(), "stopped");
+  ASSERT_EQ(server->call("POST", base + "/revert", member, obj({{"snapshot", "s1"}})).status, 202);
+  EXPECT_EQ(settled_vm(*server, member, vm).json.at("state").as_string(), "running");
+  auto unknown = server->call("POST", base + "/revert", member, obj({{"snapshot", "nope"}}));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.error_field(), "snapshot");
+  // Another VM's snapshot is not this VM's, even by id.
+  EXPECT_EQ(server->call("POST", base + "/revert", member, obj({{"snapshot", a.snapshot}})).status,
+            404);
+  ASSERT_EQ(server->call("DELETE", base + "/snapshots/" + s1, member).status, 202);
+  settled_vm(*server, member, vm);
+  EXPECT_EQ(server->call("GET", base + "/snapshots", member).json.at("items").as_array().size(),
+            0U);
+
+  // Clone: only a stopped VM; the copy is a new VM with its own quota, left stopped.
+  auto running_clone = server->call("POST", base + "/clone", admin, obj({{"name", "a-copy"}}));
+  EXPECT_EQ(running_clone.status, 409);
+  EXPECT_EQ(running_clone.error_field(), "action");
+  ASSERT_EQ(server->call("POST", base + "/stop", member, obj({{"force", true}})).status, 202);
+  settled_vm(*server, member, vm);
+  EXPECT_EQ(server->call("POST", base + "/clone", member, obj({{"name", "a-copy"}})).status, 403);
+  EXPECT_EQ(server->call("POST", base + "/clone", admin, obj({{"name", "a-chg"}})).error_field(),
+            "name");  // taken
+  auto clone = server->call("POST", base + "/clone", admin, obj({{"name", "a-copy"}}));
+  ASSERT_EQ(clone.status, 202) << clone.body;
+  std::string copy(clone.json.at("target_id").as_string());
+  EXPECT_NE(copy, vm);
+  auto made = settled_vm(*server, member, copy);
+  EXPECT_EQ(made.json.at("state").as_string(), "stopped") << made.body;
+  EXPECT_EQ(made.json.at("name").as_string(), "a-copy");
+  EXPECT_NE(made.json.at("ip").as_string(),
+            settled_vm(*server, member, vm).json.at("ip").as_string());
+  EXPECT_EQ(settled_vm(*server, member, vm).json.at("state").as_string(), "stopped");
+  EXPECT_EQ(used("vcpu"), vcpu_before + 1);
+  ASSERT_EQ(server->call("POST", "/api/v1/vms/" + copy + "/start", member).status, 202);
+  EXPECT_EQ(settled_vm(*server, member, copy).json.at("state").as_string(), "running");
+  for (const auto& id : {copy, vm}) {
+    ASSERT_EQ(server->call("DELETE", "/api/v1/vms/" + id, member).status, 202);
+    EXPECT_EQ(settled_vm(*server, member, id).json.at("state").as_string(), "deleted");
+  }
+  EXPECT_EQ(used("vcpu"), vcpu_before - 1);
 }
 
 // Bad VM requests are refused when submitted, naming the field, and hold nothing (issue 9).

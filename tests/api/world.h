@@ -21,7 +21,7 @@ namespace json = boost::json;
 struct TenantObjects {
   std::string org, system, vdc, reservation, admin_user, member_user, viewer_user, admin_binding,
       api_key, contract, request, fulfilment, resource, workorder, notification, image, vm,
-      operation;
+      operation, snapshot;
   std::map<std::string, std::string> tokens;  // role → token
 };
 
@@ -141,14 +141,18 @@ inline void build_tenant(TestServer& s, World& w, TenantObjects& t, const std::s
 }
 
 // Waits (bounded) until the VM leaves the states an operation passes through.
-inline Resp settled_vm(TestServer& s, const std::string& token, const std::string& vm) {
+// Real engines take longer (a guest that ignores ACPI is shut down only after the graceful
+// timeout, 30 s): the end-to-end test passes a larger bound.
+inline Resp settled_vm(TestServer& s, const std::string& token, const std::string& vm,
+                       int attempts = 2000) {
   Resp r;
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < attempts; ++i) {
     r = s.call("GET", "/api/v1/vms/" + vm, token);
     if (r.status != 200) return r;
     std::string st(r.json.at("state").as_string());
     if (st != "creating" && st != "starting" && st != "stopping" && st != "rebooting" &&
-        st != "deleting")
+        st != "deleting" && st != "resizing" && st != "snapshotting" && st != "reverting" &&
+        st != "cloning")
       return r;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the engine's own time
   }
@@ -188,6 +192,12 @@ inline void build_vm(TestServer& s, World& w, TenantObjects& t, const std::strin
   EXPECT_EQ(vm.json.at("state").as_string(), "running") << vm.body;
   auto ops = s.call("GET", "/api/v1/vms/" + t.vm + "/operations", t.tokens["member"]);
   t.operation = std::string(ops.json.at("items").at(0).at("id").as_string());
+  auto snap = s.call("POST", "/api/v1/vms/" + t.vm + "/snapshots", t.tokens["member"],
+                     json::value(json::object{{"name", "base"}}));
+  EXPECT_EQ(snap.status, 202) << snap.body;
+  settled_vm(s, t.tokens["member"], t.vm);
+  auto snaps = s.call("GET", "/api/v1/vms/" + t.vm + "/snapshots", t.tokens["member"]);
+  t.snapshot = std::string(snaps.json.at("items").at(0).at("id").as_string());
 }
 
 // Puts a small qcow2 file in the server's image import folder.

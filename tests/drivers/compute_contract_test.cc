@@ -9,6 +9,14 @@
 
 #include "compute/compute.h"
 #include "drivers/sim/sim_compute.h"
+#ifdef GOVCLOUD_LIBVIRT_CONTRACT
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "drivers/libvirt/libvirt_compute.h"
+#endif
 
 namespace govcloud {
 namespace {
@@ -23,6 +31,7 @@ void PrintTo(const DriverUnderTest& d, std::ostream* os) {
   *os << d.name;
 }
 
+#ifndef GOVCLOUD_LIBVIRT_CONTRACT
 Host sim_host() {
   Host h;
   h.id = HostId{"sim-1"};
@@ -36,10 +45,47 @@ Host sim_host() {
   h.uri = "sim://";
   return h;
 }
+#endif
+
+#ifdef GOVCLOUD_LIBVIRT_CONTRACT
+// This machine as a libvirt host (root only: the test starts libvirtd and virtlogd when they
+// are not running). QEMU runs the contract's guests under TCG; they sit in the firmware.
+bool libvirt_ready() {
+  if (::geteuid() != 0) return false;
+  if (!LibvirtComputeDriver::reachable("qemu:///system")) {
+    (void)std::system("pgrep -x virtlogd >/dev/null || virtlogd -d");
+    (void)std::system("pgrep -x libvirtd >/dev/null || libvirtd -d");
+    for (int i = 0; i < 100 && !LibvirtComputeDriver::reachable("qemu:///system"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the daemon's own start
+  }
+  return LibvirtComputeDriver::reachable("qemu:///system");
+}
+
+Host libvirt_host() {
+  Host h;
+  h.id = HostId{"this-machine"};
+  h.name = "this-machine";
+  h.arch = Arch::kX86;
+  h.driver = "libvirt";
+  h.uri = "qemu:///system";
+  return h;
+}
+
+std::unique_ptr<ComputeDriver> make_libvirt() {
+  LibvirtOptions o;
+  o.pool_dir = "/var/tmp/govcloud-contract-pool";
+  o.console_dir = "/var/tmp/govcloud-contract-consoles";
+  o.stop_timeout = std::chrono::seconds(5);
+  return std::make_unique<LibvirtComputeDriver>(o);
+}
+#endif
 
 class ComputeContract : public ::testing::TestWithParam<DriverUnderTest> {
  protected:
   void SetUp() override {
+#ifdef GOVCLOUD_LIBVIRT_CONTRACT
+    if (!libvirt_ready()) GTEST_SKIP() << "libvirtd is not reachable as root at qemu:///system";
+#endif
     driver = GetParam().make();
     host = GetParam().host();
   }
@@ -111,6 +157,69 @@ TEST_P(ComputeContract, ImpossibleSpecsAreRefused) {
   EXPECT_EQ(driver->start(host, "gc-never-defined").error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(ComputeContract, SnapshotsRevertAndDeleteAreIdempotent) {
+  auto s = spec("gc-contract-5");
+  ASSERT_TRUE(driver->define(host, s).ok());
+  ASSERT_TRUE(driver->start(host, s.name).ok());
+  auto taken = driver->snapshot(host, s.name, "snap-a");
+  ASSERT_TRUE(taken.ok()) << taken.error().message;
+  ASSERT_TRUE(driver->snapshot(host, s.name, "snap-a").ok());
+  ASSERT_TRUE(driver->stop(host, s.name, true).ok());
+  // Taken running, so reverting to it leaves the guest running.
+  auto reverted = driver->revert(host, s.name, "snap-a");
+  ASSERT_TRUE(reverted.ok()) << reverted.error().message;
+  EXPECT_EQ(driver->inspect(host, s.name)->state, DomainState::kRunning);
+  EXPECT_EQ(driver->revert(host, s.name, "snap-none").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(driver->delete_snapshot(host, s.name, "snap-a").ok());
+  ASSERT_TRUE(driver->delete_snapshot(host, s.name, "snap-a").ok());
+  EXPECT_EQ(driver->revert(host, s.name, "snap-a").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(driver->remove(host, s.name, false).ok());
+}
+
+TEST_P(ComputeContract, ResizeNeedsAShutOffGuestAndNeverShrinksTheDisk) {
+  auto s = spec("gc-contract-6");
+  ASSERT_TRUE(driver->define(host, s).ok());
+  auto grown = driver->resize(host, s.name, 2, 256, 2);
+  ASSERT_TRUE(grown.ok()) << grown.error().message;
+  ASSERT_TRUE(driver->resize(host, s.name, 2, 256, 2).ok());
+  auto info = driver->inspect(host, s.name);
+  EXPECT_EQ(info->vcpu, 2);
+  EXPECT_EQ(info->memory_mb, 256);
+  EXPECT_EQ(driver->resize(host, s.name, 2, 256, 1).error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(driver->resize(host, s.name, 1, 128, 2).ok());  // smaller again, but the disk
+  EXPECT_EQ(driver->inspect(host, s.name)->vcpu, 1);
+  ASSERT_TRUE(driver->start(host, s.name).ok());
+  EXPECT_EQ(driver->resize(host, s.name, 2, 256, 2).error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(driver->stop(host, s.name, true).ok());
+  ASSERT_TRUE(driver->remove(host, s.name, false).ok());
+}
+
+TEST_P(ComputeContract, CloneCopiesAShutOffGuest) {
+  auto src = spec("gc-contract-7");
+  auto copy = spec("gc-contract-8");
+  copy.uuid = "00000000-0000-4000-8000-000000000002";
+  ASSERT_TRUE(driver->define(host, src).ok());
+  auto cloned = driver->clone(host, src.name, copy);
+  ASSERT_TRUE(cloned.ok()) << cloned.error().message;
+  ASSERT_TRUE(driver->clone(host, src.name, copy).ok());
+  EXPECT_EQ(driver->inspect(host, copy.name)->state, DomainState::kShutOff);
+  ASSERT_TRUE(driver->start(host, src.name).ok());
+  auto other = spec("gc-contract-9");
+  other.uuid = "00000000-0000-4000-8000-000000000003";
+  EXPECT_EQ(driver->clone(host, src.name, other).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(driver->clone(host, "gc-never-defined", other).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(driver->stop(host, src.name, true).ok());
+  ASSERT_TRUE(driver->remove(host, src.name, false).ok());
+  ASSERT_TRUE(driver->remove(host, copy.name, false).ok());
+}
+
+#ifdef GOVCLOUD_LIBVIRT_CONTRACT
+INSTANTIATE_TEST_SUITE_P(Drivers, ComputeContract,
+                         ::testing::Values(DriverUnderTest{"libvirt", make_libvirt, libvirt_host}),
+                         [](const ::testing::TestParamInfo<DriverUnderTest>& info) {
+                           return info.param.name;
+                         });
+#else
 INSTANTIATE_TEST_SUITE_P(Drivers, ComputeContract,
                          ::testing::Values(DriverUnderTest{
                              "sim", [] { return std::make_unique<SimComputeDriver>(); }, sim_host}),
@@ -137,6 +246,7 @@ TEST(SimCompute, FaultsAreInjectable) {
   EXPECT_TRUE(sim.remove(h, s.name, true).ok());
   EXPECT_TRUE(sim.wiped(s.name));
 }
+#endif
 
 }  // namespace
 }  // namespace govcloud

@@ -2,8 +2,9 @@
 // workflow, the tenant admin approves, and govcloud makes a real QEMU guest through libvirt
 // (TCG here, KVM on real hosts). The guest boots, prints its ready line on the serial console,
 // takes the address IPAM chose over DHCP on the VDC's bridge and answers HTTP from the host;
-// stop and start are seen in virsh; a secure delete leaves no trace of the marker the guest
-// wrote on its disk. Needs root: the test setup starts libvirtd and virtlogd.
+// snapshot and revert bring back what the guest wrote, resize and clone are seen in virsh and in
+// the guest; stop and start are seen in virsh; a secure delete leaves no trace of the marker
+// the guest wrote on its disk. Needs root: the test setup starts libvirtd and virtlogd.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@ namespace govcloud::testing {
 namespace {
 
 namespace fs = std::filesystem;
+constexpr int kAttempts = 30000;  // ≈ 3 minutes of polling the API for a real guest
 using Clock = std::chrono::steady_clock;
 
 std::string run(const std::string& cmd) {
@@ -56,10 +58,16 @@ std::string virsh(const std::string& args) {
   return run("virsh -c qemu:///system " + args);
 }
 
-// The networks and pool a run of this test made (and a crashed earlier run left behind).
+// The guests, networks and pool a run of this test made (and a crashed earlier run left behind).
 void remove_test_networks() {
-  std::istringstream nets(virsh("net-list --all --name"));
   std::string n;
+  std::istringstream doms(virsh("list --all --name"));
+  while (std::getline(doms, n))
+    if (n.rfind("gc-vm-", 0) == 0) {
+      virsh("destroy " + n);
+      virsh("undefine " + n + " --snapshots-metadata");
+    }
+  std::istringstream nets(virsh("net-list --all --name"));
   while (std::getline(nets, n))
     if (n.rfind("gc-net-", 0) == 0) {
       virsh("net-destroy " + n);
@@ -84,8 +92,8 @@ class LibvirtVm : public ::testing::Test {
         << "libvirtd does not answer at qemu:///system: " << virsh("version");
     remove_test_networks();
     guest_dir_ = fs::absolute(GOVCLOUD_GUEST_DIR).string();
-    std::string built = run(std::string(GOVCLOUD_SOURCE_DIR) + "/tests/e2e/build-guest " +
-                            guest_dir_);
+    std::string built =
+        run(std::string(GOVCLOUD_SOURCE_DIR) + "/tests/e2e/build-guest " + guest_dir_);
     ASSERT_TRUE(fs::exists(guest_dir_ + "/vmlinuz")) << built;
   }
   static std::string guest_dir_;
@@ -140,9 +148,9 @@ TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
   // The guest's own word, on its serial console: booted, with the address IPAM chose.
   std::string storage = s.data_dir() + "-storage";
   std::string console = storage + "/consoles/" + domain + ".console.log";
-  ASSERT_TRUE(eventually(
-      [&] { return slurp(console).find("GOVCLOUD-GUEST-READY") != std::string::npos; },
-      std::chrono::seconds(180)))
+  ASSERT_TRUE(
+      eventually([&] { return slurp(console).find("GOVCLOUD-GUEST-READY") != std::string::npos; },
+                 std::chrono::seconds(180)))
       << "no ready line; console:\n"
       << slurp(console);
   EXPECT_NE(slurp(console).find("GOVCLOUD-GUEST-READY ip=" + ip), std::string::npos)
@@ -157,27 +165,95 @@ TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
       std::chrono::seconds(60)))
       << page;
 
-  // Stop and start, seen in virsh.
   const std::string& member = w.a.tokens["member"];
+  const std::string& admin = w.a.tokens["tenant-admin"];
+  auto guest = [&](const std::string& at, const std::string& path) {
+    return run("curl -s -m 5 http://" + at + path);
+  };
+  auto guest_reads = [&](const std::string& at, const std::string& word) {
+    return eventually(
+        [&] {
+          return guest(at, "/cgi-bin/read").find("GOVCLOUD-MARK-" + word) != std::string::npos;
+        },
+        std::chrono::seconds(60));
+  };
+
+  // Snapshot and revert (CMP-05): the guest marks its disk, a snapshot is taken running, the
+  // guest marks it again, and reverting brings back the first mark — and the running guest.
+  guest(ip, "/cgi-bin/mark?before");
+  ASSERT_TRUE(guest_reads(ip, "before")) << guest(ip, "/cgi-bin/read");
+  auto snap = s.call("POST", "/api/v1/vms/" + vm + "/snapshots", member, obj({{"name", "s1"}}));
+  ASSERT_EQ(snap.status, 202) << snap.body;
+  EXPECT_EQ(settled_vm(s, member, vm, kAttempts).json.at("state").as_string(), "running");
+  auto snaps = s.call("GET", "/api/v1/vms/" + vm + "/snapshots", member);
+  ASSERT_EQ(snaps.json.at("items").as_array().size(), 1U) << snaps.body;
+  std::string snap_id(snaps.json.at("items").at(0).at("id").as_string());
+  EXPECT_NE(virsh("snapshot-list " + domain + " --name").find(snap_id), std::string::npos);
+  guest(ip, "/cgi-bin/mark?after");
+  ASSERT_TRUE(guest_reads(ip, "after"));
+  ASSERT_EQ(
+      s.call("POST", "/api/v1/vms/" + vm + "/revert", member, obj({{"snapshot", "s1"}})).status,
+      202);
+  EXPECT_EQ(settled_vm(s, member, vm, kAttempts).json.at("state").as_string(), "running");
+  EXPECT_NE(virsh("domstate " + domain).find("running"), std::string::npos);
+  EXPECT_TRUE(guest_reads(ip, "before")) << guest(ip, "/cgi-bin/read");
+  // A snapshot keeps the old size, so it goes before a resize.
+  ASSERT_EQ(s.call("DELETE", "/api/v1/vms/" + vm + "/snapshots/" + snap_id, member).status, 202);
+  settled_vm(s, member, vm, kAttempts);
+  EXPECT_EQ(virsh("snapshot-list " + domain + " --name").find(snap_id), std::string::npos);
+
+  // Resize (CMP-02): the running guest is shut down, given 2 vCPU and 2 GiB, and started again.
+  auto resize =
+      s.call("POST", "/api/v1/vms/" + vm + "/resize", admin, obj({{"vcpu", 2}, {"memory_gb", 2}}));
+  ASSERT_EQ(resize.status, 202) << resize.body;
+  auto resized = settled_vm(s, member, vm, kAttempts);
+  EXPECT_EQ(resized.json.at("state").as_string(), "running") << resized.body;
+  EXPECT_EQ(resized.json.at("vcpu").as_int64(), 2);
+  std::string info = virsh("dominfo " + domain);
+  EXPECT_NE(info.find("CPU(s):         2"), std::string::npos) << info;
+  EXPECT_NE(info.find("Max memory:     2097152 KiB"), std::string::npos) << info;
+  EXPECT_TRUE(guest_reads(ip, "before"));  // the same disk, booted again
+
+  // Stop and start, seen in virsh.
   ASSERT_EQ(s.call("POST", "/api/v1/vms/" + vm + "/stop", member, obj({{"force", true}})).status,
             202);
-  EXPECT_EQ(settled_vm(s, member, vm).json.at("state").as_string(), "stopped");
+  EXPECT_EQ(settled_vm(s, member, vm, kAttempts).json.at("state").as_string(), "stopped");
   EXPECT_NE(virsh("domstate " + domain).find("shut off"), std::string::npos);
   ASSERT_EQ(s.call("POST", "/api/v1/vms/" + vm + "/start", member).status, 202);
-  EXPECT_EQ(settled_vm(s, member, vm).json.at("state").as_string(), "running");
+  EXPECT_EQ(settled_vm(s, member, vm, kAttempts).json.at("state").as_string(), "running");
   EXPECT_NE(virsh("domstate " + domain).find("running"), std::string::npos);
+
+  // Clone: the stopped VM's disk is copied whole into a new VM, which boots with its own
+  // address and finds the source's mark on its disk.
+  ASSERT_EQ(s.call("POST", "/api/v1/vms/" + vm + "/stop", member, obj({{"force", true}})).status,
+            202);
+  EXPECT_EQ(settled_vm(s, member, vm, kAttempts).json.at("state").as_string(), "stopped");
+  auto clone = s.call("POST", "/api/v1/vms/" + vm + "/clone", admin, obj({{"name", "e2e-copy"}}));
+  ASSERT_EQ(clone.status, 202) << clone.body;
+  std::string copy(clone.json.at("target_id").as_string());
+  auto copied = settled_vm(s, member, copy, kAttempts);
+  ASSERT_EQ(copied.json.at("state").as_string(), "stopped") << copied.body;
+  EXPECT_NE(virsh("list --all --name").find("gc-" + copy), std::string::npos);
+  ASSERT_EQ(s.call("POST", "/api/v1/vms/" + copy + "/start", member).status, 202);
+  EXPECT_EQ(settled_vm(s, member, copy, kAttempts).json.at("state").as_string(), "running");
+  std::string copy_ip(copied.json.at("ip").as_string());
+  EXPECT_NE(copy_ip, ip);
+  EXPECT_TRUE(guest_reads(copy_ip, "before")) << guest(copy_ip, "/cgi-bin/read");
+  ASSERT_EQ(s.call("DELETE", "/api/v1/vms/" + copy, member).status, 202);
+  EXPECT_EQ(settled_vm(s, member, copy, kAttempts).json.at("state").as_string(), "deleted");
+  EXPECT_EQ(virsh("list --all --name").find("gc-" + copy), std::string::npos);
 
   // The guest wrote a marker on its disk at boot. A second name for the disk file keeps its
   // blocks reachable after deletion, so the test can see whether they were overwritten.
   std::string disk = storage + "/disks/" + domain + ".qcow2";
   std::string witness = storage + "/witness.qcow2";
-  ASSERT_TRUE(eventually(
-      [&] { return slurp(disk).find("GOVCLOUD-DISK-MARKER") != std::string::npos; },
-      std::chrono::seconds(120)));
+  ASSERT_TRUE(
+      eventually([&] { return slurp(disk).find("GOVCLOUD-DISK-MARKER") != std::string::npos; },
+                 std::chrono::seconds(120)));
   ASSERT_EQ(link(disk.c_str(), witness.c_str()), 0);
   auto del = s.call("DELETE", "/api/v1/vms/" + vm + "?secure=true", member);
   ASSERT_EQ(del.status, 202) << del.body;
-  EXPECT_EQ(settled_vm(s, member, vm).json.at("state").as_string(), "deleted");
+  EXPECT_EQ(settled_vm(s, member, vm, kAttempts).json.at("state").as_string(), "deleted");
   EXPECT_EQ(virsh("domstate " + domain).find("running"), std::string::npos);
   EXPECT_NE(virsh("list --all --name").find("\n"), std::string::npos);
   EXPECT_EQ(virsh("list --all --name").find(domain), std::string::npos);
@@ -186,7 +262,8 @@ TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
       << "the deleted disk's blocks still hold the guest's marker";
   fs::remove(witness);
   // Nothing of the VM is left on the engine; the reconciler agrees with the store.
-  EXPECT_EQ(s.call("GET", "/api/v1/compute/drift", ops).json.at("items").as_array().size(), 0U);
+  auto drift = s.call("POST", "/api/v1/compute/reconcile", ops);
+  EXPECT_EQ(drift.json.at("items").as_array().size(), 0U) << drift.body;
   remove_test_networks();
 }
 

@@ -12,38 +12,13 @@
 #include <thread>
 
 #include "drivers/libvirt/domain_xml.h"
+#include "drivers/libvirt/libvirt_handles.h"
 
 namespace govcloud {
 
 using namespace libvirt;
 
 namespace {
-
-std::string last_error() {
-  const char* m = virGetLastErrorMessage();
-  return m ? m : "unknown libvirt error";
-}
-
-Error engine_error(const std::string& what) {
-  return Error{ErrorCode::kConflict, what + ": " + last_error(), {}};
-}
-
-struct DomainFree {
-  void operator()(virDomainPtr d) const { virDomainFree(d); }
-};
-struct NetworkFree {
-  void operator()(virNetworkPtr n) const { virNetworkFree(n); }
-};
-struct PoolFree {
-  void operator()(virStoragePoolPtr p) const { virStoragePoolFree(p); }
-};
-struct VolFree {
-  void operator()(virStorageVolPtr v) const { virStorageVolFree(v); }
-};
-using Domain = std::unique_ptr<virDomain, DomainFree>;
-using Network = std::unique_ptr<virNetwork, NetworkFree>;
-using Pool = std::unique_ptr<virStoragePool, PoolFree>;
-using Vol = std::unique_ptr<virStorageVol, VolFree>;
 
 // Domains that do not exist are not errors for idempotent calls; libvirt logs them, we don't.
 void quiet(void*, virErrorPtr) {}
@@ -71,8 +46,9 @@ std::string between(const std::string& text, const std::string& open, const std:
   return b == std::string::npos ? "" : text.substr(a, b - a);
 }
 
-bool is_local(const std::string& uri) { return uri.find("://") != std::string::npos &&
-                                               uri.find(":///") != std::string::npos; }
+bool is_local(const std::string& uri) {
+  return uri.find("://") != std::string::npos && uri.find(":///") != std::string::npos;
+}
 
 // Overwrites a file in place with zeros, then flushes it: the same blocks, not a new file.
 Status overwrite_with_zeros(const std::string& path) {
@@ -208,7 +184,15 @@ Status LibvirtComputeDriver::define(const Host& host, const DomainSpec& spec) {
   if (spec.name.empty() || spec.vcpu <= 0 || spec.memory_mb <= 0 || spec.disk_gb <= 0)
     return invalid("spec", "a guest needs a name, vCPU, memory and a disk");
   GC_ASSIGN_OR_RETURN(auto conn, connect(host.uri));
-  if (Domain d(virDomainLookupByName(conn, spec.name.c_str())); d) return ok_status();
+  if (Domain d(virDomainLookupByName(conn, spec.name.c_str())); d) {
+    // Defined again after a restart: the same guest is fine, a different one is not.
+    virDomainInfo di{};
+    if (virDomainGetInfo(d.get(), &di) == 0 &&
+        (static_cast<int>(di.nrVirtCpu) != spec.vcpu ||
+         static_cast<std::int64_t>(di.maxMem / 1024) != spec.memory_mb))
+      return Error{ErrorCode::kConflict, "a different guest named " + spec.name + " exists", {}};
+    return ok_status();
+  }
   GC_TRY(ensure_pool(conn));
   Pool pool(virStoragePoolLookupByName(conn, options_.pool.c_str()));
   std::string volume = spec.name + ".qcow2";
@@ -219,13 +203,18 @@ Status LibvirtComputeDriver::define(const Host& host, const DomainSpec& spec) {
         0));
     if (!vol) return engine_error("creating the system disk " + volume);
   }
+  return define_domain(conn, host, spec, volume);
+}
+
+Status LibvirtComputeDriver::define_domain(virConnectPtr conn, const Host& host,
+                                           const DomainSpec& spec, const std::string& volume) {
   if (!spec.network.name.empty() && !spec.mac.empty() && !spec.ip.empty()) {
     Network n(virNetworkLookupByName(conn, spec.network.name.c_str()));
     if (!n) return engine_error("network " + spec.network.name);
     std::string entry = dhcp_host_xml(spec.mac, spec.ip, spec.name);
     unsigned flags = VIR_NETWORK_UPDATE_AFFECT_LIVE | VIR_NETWORK_UPDATE_AFFECT_CONFIG;
-    virNetworkUpdate(n.get(), VIR_NETWORK_UPDATE_COMMAND_DELETE,
-                     VIR_NETWORK_SECTION_IP_DHCP_HOST, -1, entry.c_str(), flags);
+    virNetworkUpdate(n.get(), VIR_NETWORK_UPDATE_COMMAND_DELETE, VIR_NETWORK_SECTION_IP_DHCP_HOST,
+                     -1, entry.c_str(), flags);
     if (virNetworkUpdate(n.get(), VIR_NETWORK_UPDATE_COMMAND_ADD_LAST,
                          VIR_NETWORK_SECTION_IP_DHCP_HOST, -1, entry.c_str(), flags) != 0)
       return engine_error("giving " + spec.mac + " the address " + spec.ip);
@@ -291,12 +280,13 @@ Status LibvirtComputeDriver::remove(const Host& host, const std::string& name, b
     std::string net = between(text, "<gc:net>", "</gc:net>");
     std::string mac = between(text, "<gc:mac>", "</gc:mac>");
     std::string ip = between(text, "<gc:ip>", "</gc:ip>");
-    if (virDomainUndefine(d.get()) != 0) return engine_error("undefining " + name);
+    // Its snapshots live in its disk, which goes below; libvirt's record of them goes here.
+    if (virDomainUndefineFlags(d.get(), VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) != 0)
+      return engine_error("undefining " + name);
     if (!net.empty() && !mac.empty())
       if (Network n(virNetworkLookupByName(conn, net.c_str())); n)
         virNetworkUpdate(n.get(), VIR_NETWORK_UPDATE_COMMAND_DELETE,
-                         VIR_NETWORK_SECTION_IP_DHCP_HOST, -1,
-                         dhcp_host_xml(mac, ip, name).c_str(),
+                         VIR_NETWORK_SECTION_IP_DHCP_HOST, -1, dhcp_host_xml(mac, ip, name).c_str(),
                          VIR_NETWORK_UPDATE_AFFECT_LIVE | VIR_NETWORK_UPDATE_AFFECT_CONFIG);
   }
   if (Pool pool(virStoragePoolLookupByName(conn, options_.pool.c_str())); pool) {

@@ -20,7 +20,7 @@ struct LibvirtOptions {
   std::string pool;  // the storage pool for system disks; empty: named after pool_dir
   std::string pool_dir = "/var/lib/govcloud/disks";  // where it lives on each host
   std::string console_dir = "/var/log/govcloud";     // serial console logs, per guest
-  std::chrono::seconds stop_timeout{30};         // graceful shutdown, then the plug is pulled
+  std::chrono::seconds stop_timeout{30};             // graceful shutdown, then the plug is pulled
 };
 
 class LibvirtComputeDriver final : public ComputeDriver {
@@ -39,6 +39,14 @@ class LibvirtComputeDriver final : public ComputeDriver {
   Status stop(const Host& host, const std::string& name, bool force) override;
   Status remove(const Host& host, const std::string& name, bool wipe) override;
   Result<DomainInfo> inspect(const Host& host, const std::string& name) override;
+  // In libvirt_changes.cc.
+  Status resize(const Host& host, const std::string& name, int vcpu, std::int64_t memory_mb,
+                std::int64_t disk_gb) override;
+  Status snapshot(const Host& host, const std::string& name, const std::string& snapshot) override;
+  Status revert(const Host& host, const std::string& name, const std::string& snapshot) override;
+  Status delete_snapshot(const Host& host, const std::string& name,
+                         const std::string& snapshot) override;
+  Status clone(const Host& host, const std::string& source, const DomainSpec& spec) override;
 
   // The serial console log of a guest on this machine (tests read the ready line from it).
   std::string console_log(const std::string& name) const;
@@ -48,6 +56,9 @@ class LibvirtComputeDriver final : public ComputeDriver {
  private:
   Result<_virConnect*> connect(const std::string& uri);
   Status ensure_pool(_virConnect* conn);
+  // Defines the domain of `spec` over the volume `volume`, which exists in the pool.
+  Status define_domain(_virConnect* conn, const Host& host, const DomainSpec& spec,
+                       const std::string& volume);
   std::string virt_type(_virConnect* conn);
 
   LibvirtOptions options_;

@@ -1,6 +1,76 @@
 #include "drivers/sim/sim_compute.h"
 
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
 namespace govcloud {
+
+namespace json = boost::json;
+
+SimComputeDriver::SimComputeDriver(std::string state_file) : state_file_(std::move(state_file)) {
+  if (!state_file_.empty()) load();
+}
+
+void SimComputeDriver::load() {
+  std::ifstream in(state_file_);
+  if (!in) return;
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  json::value root = json::parse(text.str(), ec);
+  if (ec || !root.is_object()) return;
+  for (const auto& [host_id, v] : root.as_object()) {
+    SimHost& h = hosts_[std::string(host_id)];
+    for (const auto& d : v.at("domains").as_array()) {
+      DomainSpec spec;
+      spec.name = d.at("name").as_string();
+      spec.vcpu = static_cast<int>(d.at("vcpu").as_int64());
+      spec.memory_mb = d.at("memory_mb").as_int64();
+      h.specs[spec.name] = spec;
+      h.states[spec.name] =
+          d.at("running").as_bool() ? DomainState::kRunning : DomainState::kShutOff;
+    }
+    for (const auto& n : v.at("networks").as_array())
+      h.networks[std::string(n.as_string())] = NetworkSpec{std::string(n.as_string()), "", "", ""};
+  }
+}
+
+// Written whole and renamed into place, so a kill never leaves half a file.
+void SimComputeDriver::save_locked() const {
+  if (state_file_.empty()) return;
+  json::object root;
+  for (const auto& [host_id, h] : hosts_) {
+    json::array domains, networks;
+    for (const auto& [name, state] : h.states) {
+      auto spec = h.specs.find(name);
+      domains.push_back(
+          json::object{{"name", name},
+                       {"vcpu", spec == h.specs.end() ? 0 : spec->second.vcpu},
+                       {"memory_mb", spec == h.specs.end() ? 0 : spec->second.memory_mb},
+                       {"running", state == DomainState::kRunning}});
+    }
+    for (const auto& [name, net] : h.networks) networks.emplace_back(name);
+    root[host_id] = json::object{{"domains", domains}, {"networks", networks}};
+  }
+  std::string tmp = state_file_ + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << json::serialize(root);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, state_file_, ec);
+}
+
+void SimComputeDriver::pause(const Host& host) {
+  auto at = host.uri.find("latency_ms=");
+  if (at == std::string::npos) return;
+  int ms = std::atoi(host.uri.c_str() + at + 11);
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, 60000)));
+}
 
 Status SimComputeDriver::reach(const Host& host, SimHost*& out) {
   SimHost& h = hosts_[host.id.value];
@@ -50,6 +120,8 @@ Result<HostReport> SimComputeDriver::inventory(const Host& host) {
       r.memory_mb = *number(1, 1 << 20) * 1024;
     } else if (k == "mhz" && number(100, 10000)) {
       r.cpu_mhz = static_cast<int>(*number(100, 10000));
+    } else if (k == "latency_ms" && number(0, 60000)) {
+      // read by pause()
     } else if (k == "gpu") {
       auto colon = v.find(':');
       std::string cls = v.substr(0, colon);
@@ -83,6 +155,7 @@ Result<HostReport> SimComputeDriver::probe(const Host& host) {
 }
 
 Status SimComputeDriver::define(const Host& host, const DomainSpec& spec) {
+  pause(host);
   if (spec.name.empty() || spec.vcpu <= 0 || spec.memory_mb <= 0)
     return invalid("spec", "a guest needs a name, vCPU and memory");
   std::lock_guard lock(mu_);
@@ -96,20 +169,24 @@ Status SimComputeDriver::define(const Host& host, const DomainSpec& spec) {
   }
   h->specs[spec.name] = spec;
   h->states[spec.name] = DomainState::kShutOff;
+  save_locked();
   return ok_status();
 }
 
 Status SimComputeDriver::start(const Host& host, const std::string& name) {
+  pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
   auto it = h->states.find(name);
   if (it == h->states.end()) return not_found("guest " + name);
   it->second = DomainState::kRunning;
+  save_locked();
   return ok_status();
 }
 
 Status SimComputeDriver::reboot(const Host& host, const std::string& name) {
+  pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -124,25 +201,31 @@ Status SimComputeDriver::ensure_network(const Host& host, const NetworkSpec& net
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
   h->networks[net.name] = net;
+  save_locked();
   return ok_status();
 }
 
 Status SimComputeDriver::stop(const Host& host, const std::string& name, bool /*force*/) {
+  pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
   auto it = h->states.find(name);
   if (it == h->states.end()) return not_found("guest " + name);
   it->second = DomainState::kShutOff;
+  save_locked();
   return ok_status();
 }
 
 Status SimComputeDriver::remove(const Host& host, const std::string& name, bool wipe) {
+  pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
   if (h->states.erase(name) > 0) removed_[name] = wipe;
   h->specs.erase(name);
+  h->snapshots.erase(name);
+  save_locked();
   return ok_status();
 }
 
@@ -163,6 +246,24 @@ Result<DomainInfo> SimComputeDriver::inspect(const Host& host, const std::string
 void SimComputeDriver::set_reachable(const HostId& host, bool reachable) {
   std::lock_guard lock(mu_);
   hosts_[host.value].reachable = reachable;
+}
+
+void SimComputeDriver::power_off(const HostId& host) {
+  std::lock_guard lock(mu_);
+  SimHost& h = hosts_[host.value];
+  h.reachable = false;
+  for (auto& [name, state] : h.states) state = DomainState::kShutOff;
+  save_locked();
+}
+
+std::vector<std::string> SimComputeDriver::running_on(const HostId& host) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  auto it = hosts_.find(host.value);
+  if (it == hosts_.end()) return out;
+  for (const auto& [name, state] : it->second.states)
+    if (state == DomainState::kRunning) out.push_back(name);
+  return out;
 }
 
 void SimComputeDriver::fail_next(const HostId& host, const std::string& message) {
@@ -192,6 +293,89 @@ bool SimComputeDriver::wiped(const std::string& name) const {
   std::lock_guard lock(mu_);
   auto it = removed_.find(name);
   return it != removed_.end() && it->second;
+}
+
+}  // namespace govcloud
+
+namespace govcloud {
+
+Status SimComputeDriver::resize(const Host& host, const std::string& name, int vcpu,
+                                std::int64_t memory_mb, std::int64_t disk_gb) {
+  pause(host);
+  std::lock_guard lock(mu_);
+  SimHost* h = nullptr;
+  GC_TRY(reach(host, h));
+  auto it = h->specs.find(name);
+  if (it == h->specs.end()) return not_found("guest " + name);
+  if (h->states[name] != DomainState::kShutOff) return conflict("guest " + name + " is running");
+  if (disk_gb < it->second.disk_gb) return conflict("a disk never shrinks");
+  it->second.vcpu = vcpu;
+  it->second.memory_mb = memory_mb;
+  it->second.disk_gb = disk_gb;
+  save_locked();
+  return ok_status();
+}
+
+Status SimComputeDriver::snapshot(const Host& host, const std::string& name,
+                                  const std::string& snapshot) {
+  pause(host);
+  std::lock_guard lock(mu_);
+  SimHost* h = nullptr;
+  GC_TRY(reach(host, h));
+  auto it = h->states.find(name);
+  if (it == h->states.end()) return not_found("guest " + name);
+  h->snapshots[name].emplace(snapshot, it->second);
+  return ok_status();
+}
+
+Status SimComputeDriver::revert(const Host& host, const std::string& name,
+                                const std::string& snapshot) {
+  pause(host);
+  std::lock_guard lock(mu_);
+  SimHost* h = nullptr;
+  GC_TRY(reach(host, h));
+  auto snaps = h->snapshots.find(name);
+  if (snaps == h->snapshots.end() || !snaps->second.count(snapshot))
+    return not_found("snapshot " + snapshot + " of " + name);
+  h->states[name] = snaps->second[snapshot];
+  save_locked();
+  return ok_status();
+}
+
+Status SimComputeDriver::delete_snapshot(const Host& host, const std::string& name,
+                                         const std::string& snapshot) {
+  pause(host);
+  std::lock_guard lock(mu_);
+  SimHost* h = nullptr;
+  GC_TRY(reach(host, h));
+  if (auto snaps = h->snapshots.find(name); snaps != h->snapshots.end())
+    snaps->second.erase(snapshot);
+  return ok_status();
+}
+
+Status SimComputeDriver::clone(const Host& host, const std::string& source,
+                               const DomainSpec& spec) {
+  {
+    std::lock_guard lock(mu_);
+    SimHost* h = nullptr;
+    GC_TRY(reach(host, h));
+    auto it = h->states.find(source);
+    if (it == h->states.end()) return not_found("guest " + source);
+    if (it->second != DomainState::kShutOff) return conflict("guest " + source + " is running");
+  }
+  return define(host, spec);
+}
+
+std::vector<std::string> SimComputeDriver::snapshots_of(const HostId& host,
+                                                        const std::string& name) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  auto h = hosts_.find(host.value);
+  if (h == hosts_.end()) return out;
+  auto snaps = h->second.snapshots.find(name);
+  if (snaps == h->second.snapshots.end()) return out;
+  for (const auto& [snap, state] : snaps->second) out.push_back(snap);
+  return out;
 }
 
 }  // namespace govcloud
