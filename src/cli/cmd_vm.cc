@@ -201,7 +201,9 @@ void register_vm(CLI::App& app) {
     return std::pair{cmd, f};
   };
   {
-    auto [cmd, f] = add_change("resize", "Resize a VM (a running one is restarted)");
+    auto made = add_change("resize", "Resize a VM (a running one is restarted)");
+    auto* cmd = made.first;
+    auto f = made.second;
     cmd->add_option("--vcpu", f->vcpu);
     cmd->add_option("--memory-gb", f->memory_gb);
     cmd->add_option("--disk-gb", f->disk_gb, "system disk; grows only");
@@ -214,7 +216,9 @@ void register_vm(CLI::App& app) {
     });
   }
   {
-    auto [cmd, f] = add_change("snapshot", "Take a named snapshot of a VM");
+    auto made = add_change("snapshot", "Take a named snapshot of a VM");
+    auto* cmd = made.first;
+    auto f = made.second;
     cmd->add_option("name", f->name, "snapshot name")->required();
     cmd->callback([f] {
       act(f->vm, "POST", "/api/v1/vms/" + f->vm + "/snapshots",
@@ -222,7 +226,9 @@ void register_vm(CLI::App& app) {
     });
   }
   {
-    auto [cmd, f] = add_change("revert", "Go back to a snapshot");
+    auto made = add_change("revert", "Go back to a snapshot");
+    auto* cmd = made.first;
+    auto f = made.second;
     cmd->add_option("snapshot", f->snapshot, "snapshot id or name")->required();
     cmd->callback([f] {
       act(f->vm, "POST", "/api/v1/vms/" + f->vm + "/revert",
@@ -230,7 +236,9 @@ void register_vm(CLI::App& app) {
     });
   }
   {
-    auto [cmd, f] = add_change("delete-snapshot", "Delete a snapshot");
+    auto made = add_change("delete-snapshot", "Delete a snapshot");
+    auto* cmd = made.first;
+    auto f = made.second;
     cmd->add_option("snapshot", f->snapshot, "snapshot id")->required();
     cmd->callback([f] {
       act(f->vm, "DELETE", "/api/v1/vms/" + f->vm + "/snapshots/" + f->snapshot, std::nullopt,
@@ -238,7 +246,9 @@ void register_vm(CLI::App& app) {
     });
   }
   {
-    auto [cmd, f] = add_change("clone", "Copy a stopped VM into a new one (left stopped)");
+    auto made = add_change("clone", "Copy a stopped VM into a new one (left stopped)");
+    auto* cmd = made.first;
+    auto f = made.second;
     cmd->add_option("name", f->name, "the copy's host name")->required();
     cmd->callback([f] {
       auto op = call("POST", "/api/v1/vms/" + f->vm + "/clone",

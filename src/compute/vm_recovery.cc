@@ -111,7 +111,7 @@ std::vector<Drift> VmService::reconcile() {
       if (d.kind == "unknown") return vm.has_value();
       if (!vm || tx.operations().target_busy(vm->id.value)) return true;
       const Vm* before = nullptr;
-      for (const auto& v : vms)
+      for (const auto& v : state.value().second)
         if (v.id.value == id) before = &v;
       return before == nullptr || before->state != vm->state || before->host_id != vm->host_id;
     });

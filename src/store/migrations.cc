@@ -451,6 +451,9 @@ CREATE TABLE snapshots (
 );
 CREATE UNIQUE INDEX snapshots_vm_name ON snapshots(vm_id, name);
 )SQL"},
+      {13, "VM lists filtered by state within a subtree (bench/api/list-vms)", R"SQL(
+CREATE INDEX vms_state_path_name ON vms(state, org_path, name);
+)SQL"},
   };
   return kMigrations;
 }

@@ -206,7 +206,7 @@ Listing<Vm> SqliteComputeTx::list_vms(const VmQuery& q) {
     where += " AND state != 'deleted'";
   }
   if (!q.ip.empty()) {
-    where += " AND ip = ?";
+    where += " AND ip = ? AND ip != ''";  // the second term lets the partial index vms_ip serve
     args.push_back(q.ip);
   }
   if (!q.tag.empty()) {
