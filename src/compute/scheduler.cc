@@ -40,6 +40,8 @@ struct Scheduler::Node {
   std::map<std::string, std::vector<std::string>> free_accelerators;  // class → device ids
 
   std::int64_t free_memory() const { return host.memory_mb - load.memory_mb; }
+  // Counts a claim in the load, keeping the node's place in its shape's ordered indexes.
+  void charge(const Demand& d);
   int load_permille() const { return vcpu_cap > 0 ? load.vcpu * 1000 / vcpu_cap : 1000; }
 };
 
@@ -63,6 +65,15 @@ struct Scheduler::Shape {
     by_load.erase({n->load_permille(), n->ordinal, n});
   }
 };
+
+void Scheduler::Node::charge(const Demand& d) {
+  shape->unindex(this);
+  load.vcpu += d.vcpu;
+  load.memory_mb += d.memory_mb;
+  load.disk_gb += d.disk_gb;
+  load.vms += 1;
+  shape->index(this);
+}
 
 Scheduler::Scheduler(PlacementPolicy policy) : policy_(policy) {}
 Scheduler::~Scheduler() = default;
@@ -286,12 +297,7 @@ Result<Placement> Scheduler::place_locked(const Demand& d, const std::string& vm
 
   // Claim.
   Node* n = chosen;
-  n->shape->unindex(n);
-  n->load.vcpu += d.vcpu;
-  n->load.memory_mb += d.memory_mb;
-  n->load.disk_gb += d.disk_gb;
-  n->load.vms += 1;
-  n->shape->index(n);
+  n->charge(d);
   Placement p;
   p.host = n->host.id;
   if (d.accelerators > 0) {
@@ -311,12 +317,7 @@ void Scheduler::restore(const HostId& host, const Demand& d, const std::string& 
   auto it = nodes_.find(host.value);
   if (it == nodes_.end()) return;
   Node* n = it->second.get();
-  n->shape->unindex(n);
-  n->load.vcpu += d.vcpu;
-  n->load.memory_mb += d.memory_mb;
-  n->load.disk_gb += d.disk_gb;
-  n->load.vms += 1;
-  n->shape->index(n);
+  n->charge(d);
   auto& free = n->free_accelerators[d.accelerator_class];
   for (const auto& a : accelerators) std::erase(free, a);
   if (!d.group.empty() && d.rule != GroupRule::kNone) groups_[d.group][host.value] += 1;

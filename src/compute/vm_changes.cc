@@ -21,16 +21,6 @@ void add_params(Operation& op, const json::object& extra) {
   op.params = json::serialize(params);
 }
 
-std::int64_t param_int(const json::object& p, const char* name) {
-  auto* v = p.if_contains(name);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-std::string param_str(const json::object& p, const char* name) {
-  auto* v = p.if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
-
 // The VM's quota becomes what `sized` needs: its reservation is given back and a new one taken,
 // in the caller's transaction (a refusal names quota.<resource> and rolls both back).
 Status resize_reservation(Tx& tx, Vm& vm, const Vm& sized, const std::string& by, TimeMs now) {
@@ -195,24 +185,17 @@ Status VmService::begin_change(Tx& tx, const Principal& who, Vm& vm, const VmAct
 }
 
 void VmService::change_on_engine(const std::string& op_id) {
-  auto loaded = store_.read([&](Tx& tx) -> Result<std::tuple<Operation, Vm, Host, DomainSpec>> {
-    auto op = tx.operations().find_operation(op_id);
-    if (!op) return not_found("operation");
-    auto vm = tx.compute().find_vm(VmId{op->target_id});
-    if (!vm) return not_found("VM");
-    auto host = tx.compute().find_host(HostId{vm->host_id});
-    if (!host) return not_found("the VM's host");
-    DomainSpec spec;
-    if (op->kind == "vm.clone") {
-      GC_ASSIGN_OR_RETURN(spec, domain_spec(tx, *vm));
-    }
-    return std::tuple{*op, *vm, *host, spec};
-  });
+  auto loaded = load_work(op_id, false);
   if (!loaded.ok()) return finish(op_id, loaded.error().message);
   auto& [op, vm, host, spec] = loaded.value();
+  if (op.kind == "vm.clone") {
+    auto made = store_.read([&](Tx& tx) { return domain_spec(tx, vm); });
+    if (!made.ok()) return finish(op_id, made.error().message);
+    spec = made.value();
+  }
   auto params = json::parse(op.params).as_object();
-  std::string action = param_str(params, "action");
-  bool was_running = param_str(params, "from") == "running";
+  std::string action = str_param(params, "action");
+  bool was_running = str_param(params, "from") == "running";
   std::string name = domain_name(vm);
   ComputeDriver* d = compute_.driver(host.driver);
   if (d == nullptr) return finish(op_id, "no driver " + host.driver);
@@ -224,8 +207,8 @@ void VmService::change_on_engine(const std::string& op_id) {
     }
     if (done.ok()) {
       progress(op_id, 40, "resizing");
-      done = d->resize(host, name, static_cast<int>(param_int(params, "vcpu")),
-                       param_int(params, "memory_mb"), param_int(params, "disk_gb"));
+      done = d->resize(host, name, static_cast<int>(int_param(params, "vcpu")),
+                       int_param(params, "memory_mb"), int_param(params, "disk_gb"));
     }
     if (was_running) {
       // Started again either way: a failed resize leaves the guest as it was, running.
@@ -235,19 +218,19 @@ void VmService::change_on_engine(const std::string& op_id) {
     }
   } else if (action == "snapshot") {
     progress(op_id, 30, "taking the snapshot");
-    done = d->snapshot(host, name, param_str(params, "snapshot_id"));
+    done = d->snapshot(host, name, str_param(params, "snapshot_id"));
   } else if (action == "revert") {
     progress(op_id, 30, "reverting to the snapshot");
-    done = d->revert(host, name, param_str(params, "snapshot_id"));
+    done = d->revert(host, name, str_param(params, "snapshot_id"));
   } else if (action == "delete-snapshot") {
     progress(op_id, 30, "deleting the snapshot");
-    done = d->delete_snapshot(host, name, param_str(params, "snapshot_id"));
+    done = d->delete_snapshot(host, name, str_param(params, "snapshot_id"));
   } else if (action == "clone") {
     progress(op_id, 20, "preparing the network " + spec.network.cidr);
     done = d->ensure_network(host, spec.network);
     if (done.ok()) {
       progress(op_id, 40, "copying the system disk");
-      done = d->clone(host, "gc-" + param_str(params, "source"), spec);
+      done = d->clone(host, "gc-" + str_param(params, "source"), spec);
     }
     if (!done.ok()) (void)d->remove(host, name, false);  // no half-made copy stays
   } else {
@@ -264,10 +247,10 @@ Status VmService::finish_change(Tx& tx, Operation& op, Vm& vm, const std::string
   if (failed) vm.reason = op.kind + " failed: " + failure;
   Scheduler& sched = compute_.scheduler();
   if (action == "resize") {
-    Vm old = sized(vm, static_cast<int>(param_int(params, "old_vcpu")),
-                   param_int(params, "old_memory_mb"), param_int(params, "old_disk_gb"));
-    Vm target = sized(vm, static_cast<int>(param_int(params, "vcpu")),
-                      param_int(params, "memory_mb"), param_int(params, "disk_gb"));
+    Vm old = sized(vm, static_cast<int>(int_param(params, "old_vcpu")),
+                   int_param(params, "old_memory_mb"), int_param(params, "old_disk_gb"));
+    Vm target = sized(vm, static_cast<int>(int_param(params, "vcpu")),
+                      int_param(params, "memory_mb"), int_param(params, "disk_gb"));
     Vm big = sized(vm, std::max(old.vcpu, target.vcpu), std::max(old.memory_mb, target.memory_mb),
                    target.disk_gb);
     const Vm& final_size = failed ? old : target;
@@ -289,7 +272,7 @@ Status VmService::finish_change(Tx& tx, Operation& op, Vm& vm, const std::string
     }
     vm.state = from;
   } else if (action == "snapshot" || action == "delete-snapshot") {
-    auto snap = tx.compute().find_snapshot(param_str(params, "snapshot_id"));
+    auto snap = tx.compute().find_snapshot(str_param(params, "snapshot_id"));
     if (snap) {
       bool gone = action == "snapshot" ? failed : !failed;
       if (gone) {
@@ -311,7 +294,7 @@ Status VmService::finish_change(Tx& tx, Operation& op, Vm& vm, const std::string
       record_usage(tx, vm, "started", now);
     vm.state = now_state;
   } else if (action == "clone") {
-    if (auto source = tx.compute().find_vm(VmId{param_str(params, "source")})) {
+    if (auto source = tx.compute().find_vm(VmId{str_param(params, "source")})) {
       source->state = from;  // the source was stopped before and is again
       source->updated_at = now;
       tx.compute().update_vm(*source);

@@ -109,18 +109,9 @@ bool VmService::begin_ha_restart(const VmId& id) {
 
 // Idempotent like every engine half: after a server stop it simply runs again.
 void VmService::ha_on_engine(const std::string& op_id) {
-  auto loaded = store_.read([&](Tx& tx) -> Result<std::tuple<Operation, Host, DomainSpec>> {
-    auto op = tx.operations().find_operation(op_id);
-    if (!op) return not_found("operation");
-    auto vm = tx.compute().find_vm(VmId{op->target_id});
-    if (!vm) return not_found("VM");
-    auto host = tx.compute().find_host(HostId{vm->host_id});
-    if (!host) return not_found("host");
-    GC_ASSIGN_OR_RETURN(auto spec, domain_spec(tx, *vm));
-    return std::tuple{*op, *host, spec};
-  });
+  auto loaded = load_work(op_id, true);
   if (!loaded.ok()) return finish(op_id, loaded.error().message);
-  auto& [op, host, spec] = loaded.value();
+  auto& [op, vm, host, spec] = loaded.value();
   bool was_running = json::parse(op.params).as_object().at("from").as_string() == "running";
   ComputeDriver* d = compute_.driver(host.driver);
   Status done =

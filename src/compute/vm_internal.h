@@ -1,6 +1,7 @@
 // Helpers shared by the VM files of the compute module (not part of its face).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string>
 
 #include "compute/vms.h"
@@ -18,6 +19,10 @@ inline constexpr const char* kVmNameRule =
     "a host name is 1–63 lower-case letters, digits or '-', not starting or ending with '-'";
 // The quota a VM of this size holds (what the cloud-host service reserves).
 std::vector<std::pair<std::string, std::int64_t>> vm_amounts(const Vm& vm);
+
+// A parameter of a request or an operation, or 0 / "" when absent or of another type.
+std::int64_t int_param(const boost::json::object& p, const char* name);
+std::string str_param(const boost::json::object& p, const char* name);
 
 // What the scheduler holds for the VM on its host.
 Demand demand_of(const Vm& vm);

@@ -24,16 +24,6 @@ struct VmParams {
   std::string anti_affinity_group;
 };
 
-std::int64_t int_param(const json::object& p, const char* name) {
-  auto* v = p.if_contains(name);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-std::string str_param(const json::object& p, const char* name) {
-  auto* v = p.if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
-
 Result<VmParams> read_params(Tx& tx, const Org& system, const json::object& p) {
   VmParams out;
   out.name = str_param(p, "name");
@@ -184,17 +174,24 @@ Result<DomainSpec> VmService::domain_spec(Tx& tx, const Vm& vm) {
   return s;
 }
 
-void VmService::create_on_engine(const std::string& op_id) {
-  auto loaded = store_.read([&](Tx& tx) -> Result<std::tuple<Operation, Vm, Host, DomainSpec>> {
+Result<VmService::EngineWork> VmService::load_work(const std::string& op_id, bool with_spec) {
+  return store_.read([&](Tx& tx) -> Result<EngineWork> {
     auto op = tx.operations().find_operation(op_id);
     if (!op) return not_found("operation");
     auto vm = tx.compute().find_vm(VmId{op->target_id});
     if (!vm) return not_found("VM");
     auto host = tx.compute().find_host(HostId{vm->host_id});
-    if (!host) return not_found("host");
-    GC_ASSIGN_OR_RETURN(auto spec, domain_spec(tx, *vm));
-    return std::tuple{*op, *vm, *host, spec};
+    if (!host) return not_found("the VM's host");
+    EngineWork w{*op, *vm, *host, {}};
+    if (with_spec) {
+      GC_ASSIGN_OR_RETURN(w.spec, domain_spec(tx, *vm));
+    }
+    return w;
   });
+}
+
+void VmService::create_on_engine(const std::string& op_id) {
+  auto loaded = load_work(op_id, true);
   if (!loaded.ok()) return finish_create(op_id, loaded.error().message);
   auto& [op, vm, host, spec] = loaded.value();
   ComputeDriver* d = compute_.driver(host.driver);

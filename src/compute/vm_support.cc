@@ -6,6 +6,16 @@
 
 namespace govcloud::vm_detail {
 
+std::int64_t int_param(const boost::json::object& p, const char* name) {
+  auto* v = p.if_contains(name);
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+std::string str_param(const boost::json::object& p, const char* name) {
+  auto* v = p.if_contains(name);
+  return v && v->is_string() ? std::string(v->as_string()) : "";
+}
+
 bool valid_vm_name(const std::string& name) {
   static const std::regex kName("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
   return std::regex_match(name, kName);

@@ -108,7 +108,15 @@ class VmService final : public Provisioner {
   Result<std::vector<Drift>> reconcile_now(const Principal& who);
 
  private:
-  struct Run;  // one operation's engine half
+  // What an operation's engine half reads, in one transaction: the operation, its VM, the VM's
+  // host and, when asked, the domain the driver is to make.
+  struct EngineWork {
+    Operation op;
+    Vm vm;
+    Host host;
+    DomainSpec spec;
+  };
+  Result<EngineWork> load_work(const std::string& op_id, bool with_spec);
   void create_on_engine(const std::string& op_id);
   void act_on_engine(const std::string& op_id);
   // Resize, snapshots and clone (vm_changes.cc): the begin half inside act()'s transaction,
