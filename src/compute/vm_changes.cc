@@ -189,7 +189,8 @@ void VmService::change_on_engine(const std::string& op_id) {
   if (!loaded.ok()) return finish(op_id, loaded.error().message);
   auto& [op, vm, host, spec] = loaded.value();
   if (op.kind == "vm.clone") {
-    auto made = store_.read([&](Tx& tx) { return domain_spec(tx, vm); });
+    const Vm& copy = loaded->vm;  // a lambda cannot capture a structured binding (clang 14)
+    auto made = store_.read([&](Tx& tx) { return domain_spec(tx, copy); });
     if (!made.ok()) return finish(op_id, made.error().message);
     spec = made.value();
   }
