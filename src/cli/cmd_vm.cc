@@ -239,10 +239,14 @@ void register_vm(CLI::App& app) {
     auto made = add_change("delete-snapshot", "Delete a snapshot");
     auto* cmd = made.first;
     auto f = made.second;
-    cmd->add_option("snapshot", f->snapshot, "snapshot id")->required();
+    cmd->add_option("snapshot", f->snapshot, "snapshot id or name")->required();
     cmd->callback([f] {
-      act(f->vm, "DELETE", "/api/v1/vms/" + f->vm + "/snapshots/" + f->snapshot, std::nullopt,
-          f->wait);
+      // The route takes an id; a name is looked up among the VM's snapshots.
+      std::string id = f->snapshot;
+      auto snaps = call("GET", "/api/v1/vms/" + f->vm + "/snapshots");
+      for (const auto& snap : snaps.at("items").as_array())
+        if (text(snap, "name") == f->snapshot) id = text(snap, "id");
+      act(f->vm, "DELETE", "/api/v1/vms/" + f->vm + "/snapshots/" + id, std::nullopt, f->wait);
     });
   }
   {
