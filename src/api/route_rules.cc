@@ -45,6 +45,9 @@ const std::map<std::string, std::string>& route_owner_rules() {
       {"POST /api/v1/vms/{id:vm}/clone",
        "vm.operate and quota.hold at the VM's system; the copy owns its own reservation; "
        "audited"},
+      {"POST /api/v1/vms/{id:vm}/migrate",
+       "host.manage at the platform root (ops, sysadmin): hosts are the provider's; the target "
+       "stays in the VM's pool, site and network domain; tenants get 404 or 403; audited"},
       {"DELETE /api/v1/vms/{id:vm}",
        "vm.operate at the VM's system; the VM's deletion is the only release of its quota, "
        "address and host capacity; audited"},

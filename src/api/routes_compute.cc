@@ -10,7 +10,9 @@ namespace json = boost::json;
 
 namespace {
 
-json::value host_json(const Host& h) {
+// With what the scheduler has placed on it (ops' capacity view; no tenant data).
+json::value host_json(const Host& h, Scheduler& sched) {
+  HostLoad load = sched.load(h.id).value_or(HostLoad{});
   json::array acc;
   for (const auto& a : h.accelerators)
     acc.push_back(json::object{
@@ -32,6 +34,10 @@ json::value host_json(const Host& h) {
                       {"state", host_state_name(h.state)},
                       {"heartbeat_at", h.heartbeat_at ? format_iso8601(h.heartbeat_at) : ""},
                       {"missed_heartbeats", h.missed_heartbeats},
+                      {"allocated", json::object{{"vms", load.vms},
+                                                 {"vcpu", load.vcpu},
+                                                 {"memory_mb", load.memory_mb},
+                                                 {"disk_gb", load.disk_gb}}},
                       {"created_at", format_iso8601(h.created_at)}};
 }
 
@@ -64,7 +70,8 @@ void add_compute_routes(std::vector<Route>& routes, Services& s) {
                            }
                            GC_ASSIGN_OR_RETURN(auto l, s.compute.list_hosts(*c.who, q));
                            json::array items;
-                           for (const auto& h : l.items) items.push_back(host_json(h));
+                           for (const auto& h : l.items)
+                             items.push_back(host_json(h, s.compute.scheduler()));
                            return json_reply(json::object{{"items", std::move(items)},
                                                           {"total", l.total},
                                                           {"limit", q.page.limit},
@@ -94,7 +101,7 @@ void add_compute_routes(std::vector<Route>& routes, Services& s) {
                    str_field(c.body, "uri"),
                    bool_field(c.body, "bare_metal", false)};
         GC_ASSIGN_OR_RETURN(auto h, s.compute.register_host(*c.who, in, c.ctx));
-        return json_reply(host_json(h), 201);
+        return json_reply(host_json(h, s.compute.scheduler()), 201);
       },
       201});
   routes.push_back(Route{"GET",
@@ -107,7 +114,7 @@ void add_compute_routes(std::vector<Route>& routes, Services& s) {
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto h,
                                                s.compute.get_host(*c.who, HostId{c.params["id"]}));
-                           return json_reply(host_json(h));
+                           return json_reply(host_json(h, s.compute.scheduler()));
                          }});
   routes.push_back(
       Route{"POST",
@@ -122,7 +129,7 @@ void add_compute_routes(std::vector<Route>& routes, Services& s) {
               if (!state) return invalid("state", "state is maintenance or up");
               GC_ASSIGN_OR_RETURN(
                   auto h, s.compute.set_host_state(*c.who, HostId{c.params["id"]}, *state, c.ctx));
-              return json_reply(host_json(h));
+              return json_reply(host_json(h, s.compute.scheduler()));
             }});
 }
 

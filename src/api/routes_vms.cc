@@ -72,10 +72,10 @@ Reply accepted(const Operation& op) {
 }
 
 void add_action(std::vector<Route>& routes, Services& s, const char* verb, VmAction action,
-                const char* summary, BodySchema body) {
+                const char* summary, BodySchema body, Action needs = Action::kVmOperate) {
   routes.push_back(Route{"POST",
                          std::string("/api/v1/vms/{id:vm}/") + verb,
-                         Access::Requires(Action::kVmOperate),
+                         Access::Requires(needs),
                          "compute",
                          summary,
                          std::move(body),
@@ -89,6 +89,7 @@ void add_action(std::vector<Route>& routes, Services& s, const char* verb, VmAct
                            in.disk_gb = int_field(c.body, "disk_gb", 0);
                            in.snapshot = str_field(c.body, "snapshot");
                            in.name = str_field(c.body, "name");
+                           in.host = str_field(c.body, "host");
                            in.idempotency_key = c.http.idempotency_key;
                            GC_ASSIGN_OR_RETURN(auto op,
                                                s.vms.act(*c.who, VmId{c.params["id"]}, in, c.ctx));
@@ -167,6 +168,12 @@ void add_vm_routes(std::vector<Route>& routes, Services& s) {
              "A new VM with a full copy of this stopped VM's disk, beside it; needs quota.hold "
              "too (202; the operation's target is the copy)",
              BodySchema{{{"name", FieldType::kString, true, "the copy's host name", 0, 0, 63}}});
+  add_action(routes, s, "migrate", VmAction::kMigrate,
+             "Move a VM to another host of its pool, site and network domain, live when it runs "
+             "(CMP-14; the provider's: host.manage; 202)",
+             BodySchema{{{"host", FieldType::kString, false,
+                          "target host, id or name; empty: the scheduler's choice", 0, 0, 128}}},
+             Action::kHostManage);
   routes.push_back(
       Route{"GET",
             "/api/v1/vms/{id:vm}/snapshots",

@@ -43,6 +43,7 @@ Status ServiceSet::start() {
   jobs.every("host-heartbeat", 10 * kSecondMs, [this] {
     compute.heartbeat();
     vms.restart_fenced();
+    vms.drain_maintenance();
   });
   jobs.every("audit-checkpoints", kSecondMs, [this] { checkpoints.tick(); });
   // Contract quota schedules (TEN-06) start and end on dates: checked every minute.

@@ -99,6 +99,10 @@ class ComputeDriver {
                                  const std::string& snapshot) = 0;
   // Defines `spec` with a full copy of the shut-off guest `source`'s system disk.
   virtual Status clone(const Host& host, const std::string& source, const DomainSpec& spec) = 0;
+  // Moves the guest and its system disk to another host of the same driver (CMP-14): a running
+  // guest live, without stopping; the source forgets it once the target has it. A guest already
+  // on `to` and gone from `from` has moved (the call is repeated after a server stop).
+  virtual Status migrate(const Host& from, const Host& to, const std::string& name) = 0;
 };
 
 // A host to register: where it sits and how to reach it. What it has (architecture, CPU,

@@ -182,6 +182,7 @@ namespace {
 bool fits(const Host& h, const HostLoad& load, int vcpu_cap,
           const std::map<std::string, std::vector<std::string>>& free_acc, const Demand& d) {
   if (h.state != HostState::kUp) return false;
+  if (h.id.value == d.except_host) return false;
   if (h.bare_metal != d.bare_metal) return false;
   if (d.bare_metal) return load.vms == 0;
   if (h.cpu_mhz < d.min_cpu_mhz) return false;
@@ -362,7 +363,7 @@ std::string Scheduler::explain_locked(const Demand& d) const {
     want += ", " + std::to_string(d.accelerators) + "× " + d.accelerator_class;
   if (d.bare_metal) want = "a free bare-metal server" + want.substr(want.find(" memory") + 7);
 
-  int not_up = 0, elsewhere = 0, kind = 0, slow = 0, no_device = 0, grouped = 0;
+  int not_up = 0, elsewhere = 0, kind = 0, slow = 0, no_device = 0, grouped = 0, own = 0;
   const Node* closest = nullptr;
   std::int64_t closest_gap = 0;
   auto g = d.group.empty() ? groups_.end() : groups_.find(d.group);
@@ -375,6 +376,10 @@ std::string Scheduler::explain_locked(const Demand& d) const {
     }
     if (h.state != HostState::kUp) {
       ++not_up;
+      continue;
+    }
+    if (id == d.except_host) {
+      ++own;
       continue;
     }
     if (h.bare_metal != d.bare_metal) {
@@ -416,6 +421,7 @@ std::string Scheduler::explain_locked(const Demand& d) const {
   };
   add(elsewhere, "in another architecture, pool, site or domain");
   add(not_up, "down, fenced or in maintenance");
+  add(own, "the VM's own host");
   add(kind, d.bare_metal ? "not bare-metal servers" : "bare-metal servers");
   add(slow, "below the CPU frequency floor");
   add(no_device, "without free " + d.accelerator_class);

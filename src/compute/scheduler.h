@@ -43,6 +43,7 @@ struct Demand {
   GroupRule rule = GroupRule::kNone;
   bool hard = true;         // a soft rule is a preference, a hard one a filter
   bool bare_metal = false;  // CMP-20: a whole empty bare-metal host
+  std::string except_host;  // a migration's source: any host but this one
 };
 
 struct Placement {

@@ -68,6 +68,9 @@ Status VmService::begin_change(Tx& tx, const Principal& who, Vm& vm, const VmAct
     case VmAction::kDelete:
       return ok_status();
 
+    case VmAction::kMigrate:
+      return begin_migrate(tx, vm, in, op, undo);
+
     case VmAction::kResize: {
       GC_TRY(may_take_quota(who, vm, "a resize"));
       int vcpu = in.vcpu != 0 ? in.vcpu : vm.vcpu;

@@ -30,6 +30,14 @@ Status VmService::start() {
   }));
   for (const auto& op : running) {
     std::string id = op.id;
+    if (op.kind == "vm.migrate") {
+      // The target's claim lived in memory only: a migration under way holds both hosts.
+      for (const auto& vm : vms)
+        if (vm.id.value == op.target_id)
+          compute_.scheduler().restore(
+              HostId{str_param(json::parse(op.params).as_object(), "to_host")}, demand_of(vm),
+              vm.id.value, {});
+    }
     if (op.kind == "vm.create") {
       // Creation is rolled back: whatever the engine made goes, the quota goes back.
       workers_.submit([this, id] {

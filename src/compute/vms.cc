@@ -10,9 +10,9 @@ using namespace vm_detail;
 namespace json = boost::json;
 
 std::optional<VmAction> parse_vm_action(std::string_view text) {
-  for (VmAction a :
-       {VmAction::kStart, VmAction::kStop, VmAction::kReboot, VmAction::kDelete, VmAction::kResize,
-        VmAction::kSnapshot, VmAction::kRevert, VmAction::kDeleteSnapshot, VmAction::kClone})
+  for (VmAction a : {VmAction::kStart, VmAction::kStop, VmAction::kReboot, VmAction::kDelete,
+                     VmAction::kResize, VmAction::kSnapshot, VmAction::kRevert,
+                     VmAction::kDeleteSnapshot, VmAction::kClone, VmAction::kMigrate})
     if (text == vm_action_name(a)) return a;
   return std::nullopt;
 }
@@ -37,6 +37,8 @@ const char* vm_action_name(VmAction a) {
       return "delete-snapshot";
     case VmAction::kClone:
       return "clone";
+    case VmAction::kMigrate:
+      return "migrate";
   }
   return "start";
 }
@@ -77,6 +79,9 @@ Result<VmState> vm_transition(VmState from, VmAction action) {
       if (from == VmState::kStopped) return VmState::kCloning;
       if (from == VmState::kRunning)
         return Error{ErrorCode::kConflict, "stop the VM before cloning it", "action"};
+      return refuse();
+    case VmAction::kMigrate:
+      if (from == VmState::kRunning || from == VmState::kStopped) return VmState::kMigrating;
       return refuse();
   }
   return refuse();
@@ -153,8 +158,17 @@ Result<Operation> VmService::act(const Principal& who, const VmId& id, const VmA
       if (auto first = tx.operations().find_by_idempotency_key(who.user.value, in.idempotency_key))
         return *first;  // a repeat returns the first operation
     auto vm = tx.compute().find_vm(id);
-    if (!vm || !who.can(Action::kVmRead, vm->org_path)) return not_found("VM");
-    if (!who.can(Action::kVmOperate, vm->org_path)) return denied("not allowed: vm.operate");
+    if (in.action == VmAction::kMigrate) {
+      // Hosts are the provider's: ops move VMs between them without reading what they hold.
+      if (!vm ||
+          (!who.can(Action::kVmRead, vm->org_path) && !who.can(Action::kHostManage, vm->org_path)))
+        return not_found("VM");
+      if (!who.can(Action::kHostManage, vm->org_path))
+        return denied("not allowed: host.manage (migration is the provider's)");
+    } else {
+      if (!vm || !who.can(Action::kVmRead, vm->org_path)) return not_found("VM");
+      if (!who.can(Action::kVmOperate, vm->org_path)) return denied("not allowed: vm.operate");
+    }
     if (tx.operations().target_busy(vm->id.value))
       return conflict("the VM has an operation running; wait for it to finish");
     GC_ASSIGN_OR_RETURN(VmState during, vm_transition(vm->state, in.action));
@@ -214,6 +228,7 @@ void VmService::act_on_engine(const std::string& op_id) {
   auto& [op, host] = loaded.value();
   auto params = json::parse(op.params).as_object();
   std::string action(params.at("action").as_string());
+  if (action == "migrate") return migrate_on_engine(op_id);
   if (action != "start" && action != "stop" && action != "reboot" && action != "delete")
     return change_on_engine(op_id);
   std::string name = "gc-" + op.target_id;
@@ -254,6 +269,8 @@ void VmService::finish(const std::string& op_id, const std::string& failure) {
     TimeMs now = clock_.now();
     if (action == "ha-restart") {
       finish_ha(tx, *vm, from, failure, now, released);
+    } else if (action == "migrate") {
+      finish_migrate(*vm, params, from, failure, after);
     } else if (action != "start" && action != "stop" && action != "reboot" && action != "delete") {
       GC_TRY(finish_change(tx, *op, *vm, action, from, failure, now, after));
     } else if (!failure.empty()) {

@@ -29,6 +29,7 @@ enum class VmAction {
   kRevert,          // goes back to a snapshot
   kDeleteSnapshot,  // removes a snapshot
   kClone,           // a new VM with a full copy of a stopped VM's disk
+  kMigrate,         // to another host, live when it runs (the provider's: host.manage)
 };
 std::optional<VmAction> parse_vm_action(std::string_view text);
 const char* vm_action_name(VmAction a);
@@ -46,6 +47,7 @@ struct VmActionInput {
   std::int64_t disk_gb = 0;
   std::string snapshot;  // revert, delete-snapshot: id or name
   std::string name;      // snapshot: its name; clone: the new VM's name
+  std::string host;      // migrate: the target host, id or name (empty: the scheduler's choice)
 };
 
 struct NewImage {
@@ -100,6 +102,11 @@ class VmService final : public Provisioner {
   // host is placed on another host and restarted there; returns how many were begun.
   int restart_fenced();
 
+  // A job, run after the heartbeat (CMP-14): every VM of a host in maintenance is migrated to
+  // another host, live when it runs; returns how many migrations were begun. A VM that fits
+  // nowhere stays and says why, and is tried again on the next tick.
+  int drain_maintenance();
+
   // A job: compares what every reachable host's engine reports with the store.
   std::vector<Drift> reconcile();
   // What the last run found; platform.monitor at the platform root (ops, sysadmin).
@@ -131,6 +138,12 @@ class VmService final : public Provisioner {
                        const std::string& failure, TimeMs now, Deferred& after);
   void finish(const std::string& op_id, const std::string& failure);
   void finish_create(const std::string& op_id, const std::string& failure);
+  // Migration (vm_migrate.cc): begin inside act()'s transaction, the engine half, the finish
+  // inside finish()'s transaction.
+  Status begin_migrate(Tx& tx, Vm& vm, const VmActionInput& in, Operation& op, Deferred& undo);
+  void migrate_on_engine(const std::string& op_id);
+  void finish_migrate(Vm& vm, const boost::json::object& params, VmState from,
+                      const std::string& failure, Deferred& after);
   bool begin_ha_restart(const VmId& id);
   void ha_on_engine(const std::string& op_id);
   void finish_ha(Tx& tx, Vm& vm, VmState from, const std::string& failure, TimeMs now,

@@ -8,7 +8,7 @@ namespace {
 constexpr std::array kVmStates = {VmState::kCreating,  VmState::kRunning,  VmState::kStopped,
                                   VmState::kStarting,  VmState::kStopping, VmState::kRebooting,
                                   VmState::kDeleting,  VmState::kResizing, VmState::kSnapshotting,
-                                  VmState::kReverting, VmState::kCloning,  VmState::kDeleted,
+                                  VmState::kReverting, VmState::kCloning,  VmState::kMigrating, VmState::kDeleted,
                                   VmState::kError};
 
 }  // namespace
@@ -37,6 +37,8 @@ const char* vm_state_name(VmState s) {
       return "reverting";
     case VmState::kCloning:
       return "cloning";
+    case VmState::kMigrating:
+      return "migrating";
     case VmState::kDeleted:
       return "deleted";
     case VmState::kError:

@@ -31,6 +31,7 @@ enum class VmState {
   kSnapshotting,  // a snapshot is being taken
   kReverting,     // going back to a snapshot
   kCloning,       // its disk is being copied into a new VM; it stays shut off meanwhile
+  kMigrating,     // moving to another host (live when it runs)
   kDeleted,
   kError,  // creation failed or the engine lost it; `reason` says why
 };

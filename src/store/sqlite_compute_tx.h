@@ -51,6 +51,7 @@ class SqliteComputeTx final : public ComputeTx {
   std::vector<Address> addresses_of_network(const std::string& network_id) override;
 
  private:
+  void write_tags(const Vm& vm);
   Db& db_;
 };
 

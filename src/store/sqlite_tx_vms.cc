@@ -148,10 +148,26 @@ GuestNetwork network_from(const Stmt& s) {
 
 }  // namespace
 
+// The tag index mirrors a live VM's tags; a deleted VM leaves it.
+void SqliteComputeTx::write_tags(const Vm& vm) {
+  db_.prepare("DELETE FROM vm_tags WHERE vm_id = ?").bind(vm.id.value).run();
+  if (vm.state == VmState::kDeleted) return;
+  for (const auto& tag : vm.tags)
+    db_.prepare(
+           "INSERT OR IGNORE INTO vm_tags (tag, org_path, name, vm_id, state) VALUES (?,?,?,?,?)")
+        .bind(tag)
+        .bind(vm.org_path)
+        .bind(vm.name)
+        .bind(vm.id.value)
+        .bind(vm_state_name(vm.state))
+        .run();
+}
+
 void SqliteComputeTx::insert_vm(const Vm& vm) {
   auto s = db_.prepare(std::string("INSERT INTO vms (") + kVmColumns +
                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   bind_vm(s, vm).run();
+  write_tags(vm);
 }
 
 void SqliteComputeTx::update_vm(const Vm& vm) {
@@ -162,6 +178,7 @@ void SqliteComputeTx::update_vm(const Vm& vm) {
       "reservation_id = ?, reason = ?, created_at = ?, updated_at = ?, anti_affinity_group = ? "
       "WHERE id = ?");
   bind_vm(s, vm).bind(vm.id.value).run();
+  write_tags(vm);
 }
 
 std::optional<Vm> SqliteComputeTx::find_vm(const VmId& id) {
@@ -195,32 +212,47 @@ bool SqliteComputeTx::vm_name_taken(const std::string& org_id, const std::string
   return s.step();
 }
 
+// The visible subtrees become the exact org paths inside them, so every index below is searched
+// by equality on org_path (a range would scan the whole tenant); the page is chosen on the
+// narrow index first and only its 50 rows are read whole.
 Listing<Vm> SqliteComputeTx::list_vms(const VmQuery& q) {
   std::vector<std::string> args;
-  std::string where = prefix_ranges("org_path", q.within_paths, args);
-  if (!q.name_prefix.empty()) where += " AND " + prefix_ranges("name", {q.name_prefix}, args);
+  std::string paths =
+      "(SELECT path FROM orgs WHERE " + prefix_ranges("path", q.within_paths, args) + ")";
+  // vm_tags mirrors live VMs only (write_tags) with their name and state, so a tag search reads
+  // the VM rows only for the page, or for filters it does not carry (IP, host).
+  const bool by_tag = !q.tag.empty();
+  const std::string t = by_tag ? "vm_tags." : "vms.";
+  std::string from = by_tag ? "vm_tags" : "vms";
+  std::string where = t + "org_path IN " + paths;
+  if (by_tag) {
+    where = "vm_tags.tag = ? AND " + where;
+    args.insert(args.begin(), q.tag);
+  }
+  if (!q.name_prefix.empty()) where += " AND " + prefix_ranges(t + "name", {q.name_prefix}, args);
   if (q.state) {
-    where += " AND state = ?";
+    where += " AND " + t + "state = ?";
     args.emplace_back(vm_state_name(*q.state));
-  } else if (!q.include_deleted) {
-    where += " AND state != 'deleted'";
+  } else if (!q.include_deleted && !by_tag) {
+    where += " AND vms.state != 'deleted'";
   }
-  if (!q.ip.empty()) {
-    where += " AND ip = ? AND ip != ''";  // the second term lets the partial index vms_ip serve
-    args.push_back(q.ip);
+  if (!q.ip.empty() || !q.host_id.empty()) {
+    if (by_tag) from += " JOIN vms ON vms.id = vm_tags.vm_id";
+    if (!q.ip.empty()) {
+      where += " AND vms.ip = ? AND vms.ip != ''";  // the second term lets the partial index serve
+      args.push_back(q.ip);
+    }
+    if (!q.host_id.empty()) {
+      where += " AND vms.host_id = ?";
+      args.push_back(q.host_id);
+    }
   }
-  if (!q.tag.empty()) {
-    where += " AND instr(tags, ?) > 0";
-    args.push_back("," + q.tag + ",");
-  }
-  if (!q.host_id.empty()) {
-    where += " AND host_id = ?";
-    args.push_back(q.host_id);
-  }
+  const std::string id = by_tag ? "vm_tags.vm_id" : "vms.id";
   Listing<Vm> out;
-  out.total = count_of(db_, "SELECT COUNT(*) FROM vms WHERE " + where, args);
-  auto s = db_.prepare(std::string("SELECT ") + kVmColumns + " FROM vms WHERE " + where +
-                       " ORDER BY name, id LIMIT ? OFFSET ?");
+  out.total = count_of(db_, "SELECT COUNT(*) FROM " + from + " WHERE " + where, args);
+  auto s = db_.prepare(std::string("SELECT ") + kVmColumns + " FROM vms WHERE id IN (SELECT " + id +
+                       " FROM " + from + " WHERE " + where + " ORDER BY " + t + "name, " + id +
+                       " LIMIT ? OFFSET ?) ORDER BY name, id");
   for (const auto& a : args) s.bind(a);
   s.bind(q.limit).bind(q.offset);
   while (s.step()) out.items.push_back(vm_from(s));

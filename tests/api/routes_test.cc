@@ -1043,6 +1043,52 @@ TEST(Routes, BadVmRequestsAreRefusedAtOnce) {
   EXPECT_EQ(ask({{"name", "a-web"}}).status, 409);  // a VM of that name exists
 }
 
+// CMP-14: live migration is the provider's (host.manage): ops move a tenant's VM to another
+// host of its pool and domain; tenants cannot, and another tenant cannot even see it.
+TEST(Routes, VmMigrationIsTheProviders) {
+  const std::string& ops = world->tokens["ops"];
+  auto& a = world->a;
+  auto second = server->call("POST", "/api/v1/hosts", ops,
+                             obj({{"name", "sim-2"},
+                                  {"site", "dc1"},
+                                  {"pool", "general"},
+                                  {"domain", "egov"},
+                                  {"driver", "sim"},
+                                  {"uri", "sim://?cores=64&memory_gb=256"}}));
+  ASSERT_EQ(second.status, 201) << second.body;
+  std::string sim2(second.json.at("id").as_string());
+  auto rq = request_vm(*server, a, "a-mig", "tiny-global");
+  ASSERT_EQ(rq.status, 200) << rq.body;
+  std::string vm(rq.json.at("ref").as_string());
+  ASSERT_EQ(settled_vm(*server, a.tokens["member"], vm).json.at("state").as_string(), "running");
+  auto placed_on_sim2 = [&] {
+    return server->call("GET", "/api/v1/hosts/" + sim2, ops)
+        .json.at("allocated")
+        .at("vms")
+        .as_int64();
+  };
+  std::int64_t before = placed_on_sim2();
+  std::string base = "/api/v1/vms/" + vm + "/migrate";
+  EXPECT_EQ(server->call("POST", base, a.tokens["tenant-admin"], obj({})).status, 403);
+  // Another tenant holds host.manage nowhere: 403 for any id, so nothing of A's is revealed.
+  EXPECT_EQ(server->call("POST", base, world->b.tokens["tenant-admin"], obj({})).status, 403);
+  auto unknown = server->call("POST", base, ops, obj({{"host", "nowhere"}}));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.error_field(), "host");
+  auto moved = server->call("POST", base, ops, obj({{"host", "sim-2"}}));
+  ASSERT_EQ(moved.status, 202) << moved.body;
+  EXPECT_EQ(moved.json.at("kind").as_string(), "vm.migrate");
+  EXPECT_EQ(settled_vm(*server, a.tokens["member"], vm).json.at("state").as_string(), "running");
+  EXPECT_EQ(placed_on_sim2(), before + 1);
+  auto same = server->call("POST", base, ops, obj({{"host", sim2}}));  // by id
+  EXPECT_EQ(same.status, 400);
+  EXPECT_EQ(same.error_field(), "host");
+  auto back = server->call("POST", base, ops, obj({{"host", "sim-1"}}));
+  ASSERT_EQ(back.status, 202) << back.body;
+  settled_vm(*server, a.tokens["member"], vm);
+  EXPECT_EQ(placed_on_sim2(), before);
+}
+
 TEST(Routes, ZzEveryRouteWasExercised) {
   auto doc = server->call("GET", "/api/v1/openapi.json");
   std::string metrics = server->call("GET", "/metrics").body;

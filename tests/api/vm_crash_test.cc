@@ -34,7 +34,7 @@ ClientRequest request(const std::string& method, const std::string& target, cons
 bool transitional(std::string_view st) {
   return st == "creating" || st == "starting" || st == "stopping" || st == "rebooting" ||
          st == "deleting" || st == "resizing" || st == "snapshotting" || st == "reverting" ||
-         st == "cloning";
+         st == "cloning" || st == "migrating";
 }
 
 TEST(VmCrashSafety, OperationsInterruptedBySigkillFinishOrFailAndNothingDrifts) {

@@ -152,7 +152,7 @@ inline Resp settled_vm(TestServer& s, const std::string& token, const std::strin
     std::string st(r.json.at("state").as_string());
     if (st != "creating" && st != "starting" && st != "stopping" && st != "rebooting" &&
         st != "deleting" && st != "resizing" && st != "snapshotting" && st != "reverting" &&
-        st != "cloning")
+        st != "cloning" && st != "migrating")
       return r;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the engine's own time
   }

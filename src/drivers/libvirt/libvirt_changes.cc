@@ -109,4 +109,30 @@ Status LibvirtComputeDriver::clone(const Host& host, const std::string& source,
   return define_domain(conn, host, spec, volume);
 }
 
+// Live migration, peer to peer: the source libvirtd talks to the target's (qemu+tls:// between
+// real hosts), copies the system disk into the target's pool of the same name while the guest
+// runs (non-shared storage), and leaves the guest defined on the target only.
+Status LibvirtComputeDriver::migrate(const Host& from, const Host& to, const std::string& name) {
+  if (from.uri == to.uri)
+    return conflict("the source and target are the same hypervisor (" + from.uri + ")", "host");
+  GC_ASSIGN_OR_RETURN(auto src, connect(from.uri));
+  GC_ASSIGN_OR_RETURN(auto dst, connect(to.uri));
+  Domain d(virDomainLookupByName(src, name.c_str()));
+  if (!d) {
+    if (Domain there(virDomainLookupByName(dst, name.c_str())); there) return ok_status();
+    return not_found("guest " + name);
+  }
+  if (virDomainIsActive(d.get()) != 1)
+    return conflict(
+        "a shut-off guest moves only with shared storage (Ceph RBD, NFS: the storage "
+        "issues); start it to migrate it live",
+        "state");
+  GC_TRY(ensure_pool(dst));  // the disk is made again in the pool of the same name
+  unsigned flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST |
+                   VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_NON_SHARED_DISK;
+  if (virDomainMigrateToURI3(d.get(), to.uri.c_str(), nullptr, 0, flags) != 0)
+    return engine_error("migrating " + name + " to " + to.name);
+  return ok_status();
+}
+
 }  // namespace govcloud

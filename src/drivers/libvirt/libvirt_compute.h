@@ -47,6 +47,7 @@ class LibvirtComputeDriver final : public ComputeDriver {
   Status delete_snapshot(const Host& host, const std::string& name,
                          const std::string& snapshot) override;
   Status clone(const Host& host, const std::string& source, const DomainSpec& spec) override;
+  Status migrate(const Host& from, const Host& to, const std::string& name) override;
 
   // The serial console log of a guest on this machine (tests read the ready line from it).
   std::string console_log(const std::string& name) const;

@@ -366,6 +366,34 @@ Status SimComputeDriver::clone(const Host& host, const std::string& source,
   return define(host, spec);
 }
 
+Status SimComputeDriver::migrate(const Host& from, const Host& to, const std::string& name) {
+  pause(from);
+  std::lock_guard lock(mu_);
+  SimHost* src = nullptr;
+  SimHost* dst = nullptr;
+  GC_TRY(reach(from, src));
+  GC_TRY(reach(to, dst));
+  if (src == dst) return conflict("the source and target are the same host");
+  auto state = src->states.find(name);
+  if (state == src->states.end()) {
+    if (dst->states.count(name) > 0) return ok_status();  // moved before a restart
+    return not_found("guest " + name);
+  }
+  const auto& net = src->specs.at(name).network.name;
+  if (!net.empty() && dst->networks.count(net) == 0)
+    return conflict("network " + net + " is not on " + to.name);
+  dst->specs[name] = src->specs.at(name);
+  dst->states[name] = state->second;  // a live migration keeps the guest running
+  if (auto snaps = src->snapshots.find(name); snaps != src->snapshots.end()) {
+    dst->snapshots[name] = snaps->second;
+    src->snapshots.erase(snaps);
+  }
+  src->specs.erase(name);
+  src->states.erase(state);
+  save_locked();
+  return ok_status();
+}
+
 std::vector<std::string> SimComputeDriver::snapshots_of(const HostId& host,
                                                         const std::string& name) const {
   std::lock_guard lock(mu_);

@@ -35,6 +35,7 @@ class SimComputeDriver final : public ComputeDriver {
   Status delete_snapshot(const Host& host, const std::string& name,
                          const std::string& snapshot) override;
   Status clone(const Host& host, const std::string& source, const DomainSpec& spec) override;
+  Status migrate(const Host& from, const Host& to, const std::string& name) override;
   // The snapshots a guest has, as the engine holds them.
   std::vector<std::string> snapshots_of(const HostId& host, const std::string& name) const;
 
