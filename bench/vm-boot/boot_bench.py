@@ -45,7 +45,14 @@ def virsh(*args):
                           capture_output=True, text=True).stdout
 
 
+def names(kind):
+    out = subprocess.run(["virsh", "-c", "qemu:///system", kind + "-list", "--all", "--name"],
+                         capture_output=True, text=True).stdout
+    return {n.strip() for n in out.splitlines() if n.strip()}
+
+
 def main():
+    networks_before, pools_before = names("net"), names("pool")
     log = open(os.path.join(DATA, "server.log"), "w")
     env = dict(os.environ, GOVCLOUD_BOOTSTRAP_PASSWORD=PASSWORD)
     server = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", DATA,
@@ -119,6 +126,12 @@ def main():
                            capture_output=True)
             subprocess.run(["virsh", "-c", "qemu:///system", "undefine", "gc-" + vm,
                             "--remove-all-storage", "--snapshots-metadata"], capture_output=True)
+        for kind, before in (("net", networks_before), ("pool", pools_before)):
+            for name in names(kind) - before:  # what this run made, nothing else
+                subprocess.run(["virsh", "-c", "qemu:///system", kind + "-destroy", name],
+                               capture_output=True)
+                subprocess.run(["virsh", "-c", "qemu:///system", kind + "-undefine", name],
+                               capture_output=True)
         shutil.rmtree(DATA, ignore_errors=True)
         shutil.rmtree(DATA + "-storage", ignore_errors=True)
 
