@@ -33,6 +33,7 @@ json::value vm_json(const Vm& v) {
                       {"tags", std::move(tags)},
                       {"reservation_id", v.reservation_id},
                       {"reason", v.reason},
+                      {"min_cpu_mhz", v.min_cpu_mhz},
                       {"created_at", format_iso8601(v.created_at)},
                       {"updated_at", format_iso8601(v.updated_at)}};
 }

@@ -21,7 +21,11 @@ ServiceSet::ServiceSet(Store& store, const Clock& clock, const Config& config,
       compute(store, clock),
       vms(store, clock, compute, workers, data_dir, storage_dir(data_dir)),
       view_{store,   clock,   config,  checkpoints, iam,     tenancy, audit,
-            metrics, catalog, billing, workflow,    compute, vms} {}
+            metrics, catalog, billing, workflow,    compute, vms} {
+  vms.set_cpu_floors({{Arch::kX86, config.cpu_floor_mhz_x86},
+                      {Arch::kArm, config.cpu_floor_mhz_arm},
+                      {Arch::kC86, config.cpu_floor_mhz_c86}});
+}
 
 std::string ServiceSet::storage_dir(const std::string& data_dir) {
   std::string abs = std::filesystem::absolute(data_dir).lexically_normal().string();

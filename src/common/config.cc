@@ -79,6 +79,9 @@ const std::map<std::string, Setter>& setters() {
       {"token_ttl_minutes", int_field(&Config::token_ttl_minutes, 1, std::int64_t{7} * 24 * 60)},
       {"max_assume_minutes", int_field(&Config::max_assume_minutes, 1, std::int64_t{24} * 60)},
       {"audit_retention_days", int_field(&Config::audit_retention_days, 366, 36500)},
+      {"cpu_floor_mhz_x86", int_field(&Config::cpu_floor_mhz_x86, 0, 10000)},
+      {"cpu_floor_mhz_arm", int_field(&Config::cpu_floor_mhz_arm, 0, 10000)},
+      {"cpu_floor_mhz_c86", int_field(&Config::cpu_floor_mhz_c86, 0, 10000)},
       {"access_log",
        [](Config& c, const std::string& k, const std::string& v) -> Status {
          return parse_bool(k, v, c.access_log);

@@ -54,6 +54,11 @@ struct Config {
   std::string timezone = "Asia/Shanghai";
   int utc_offset_minutes = 480;    // test builds only (`serve --test-clock`); no config key sets it
   int audit_retention_days = 366;  // AUD-02: at least a year
+  // CMP-07: the platform's CPU frequency floor per architecture, in MHz (0: none). The seeds
+  // ask 2200 (x86, C86) and 2400 (ARM), some 2400 for all; a request may ask more, never less.
+  int cpu_floor_mhz_x86 = 0;
+  int cpu_floor_mhz_arm = 0;
+  int cpu_floor_mhz_c86 = 0;
   // Keys that must not be in the database (audit chain, TOTP secrets); default <data_dir>/keys.
   std::string keys_dir;
   PasswordPolicy password;

@@ -137,7 +137,9 @@ int VmService::drain_maintenance() {
   });
   if (!found.ok()) return 0;
   int begun = 0;
-  for (const auto& [id, host] : found->vms) {
+  for (const auto& stuck : found->vms) {
+    const auto& id = stuck.first;  // a named reference: clang cannot capture a binding
+    const auto& host = stuck.second;
     VmActionInput in;
     in.action = VmAction::kMigrate;
     auto op = act(found->system, id, in, RequestContext{"local", "maintenance-drain"});

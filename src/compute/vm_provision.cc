@@ -22,6 +22,7 @@ struct VmParams {
   Arch arch = Arch::kX86;
   std::vector<std::string> tags;
   std::string anti_affinity_group;
+  int min_cpu_mhz = 0;
 };
 
 Result<VmParams> read_params(Tx& tx, const Org& system, const json::object& p) {
@@ -60,6 +61,10 @@ Result<VmParams> read_params(Tx& tx, const Org& system, const json::object& p) {
     start = end + 1;
   }
   if (out.tags.size() > 20) return invalid("params.tags", "at most 20 tags");
+  std::int64_t mhz = int_param(p, "min_cpu_mhz");
+  if (mhz < 0 || mhz > 10000)
+    return invalid("params.min_cpu_mhz", "min_cpu_mhz is 0–10000 MHz (CMP-07 主频下限)");
+  out.min_cpu_mhz = static_cast<int>(mhz);
   static const std::regex kGroup("^[A-Za-z0-9_-]{0,63}$");
   out.anti_affinity_group = str_param(p, "anti_affinity_group");
   if (!std::regex_match(out.anti_affinity_group, kGroup))
@@ -114,6 +119,8 @@ void VmService::provision(const std::string& request_id) {
     vm.image_id = p.image.id;
     vm.tags = p.tags;
     vm.anti_affinity_group = p.anti_affinity_group;
+    auto floor = cpu_floors_.find(vm.arch);
+    vm.min_cpu_mhz = std::max(p.min_cpu_mhz, floor == cpu_floors_.end() ? 0 : floor->second);
     vm.reservation_id = order.reservation_id;
     vm.created_at = vm.updated_at = now;
     demand = demand_of(vm);

@@ -34,6 +34,7 @@ Demand demand_of(const Vm& vm) {
   d.memory_mb = vm.memory_mb;
   d.disk_gb = vm.disk_gb;
   d.arch = vm.arch;
+  d.min_cpu_mhz = vm.min_cpu_mhz;
   if (!vm.anti_affinity_group.empty()) {
     // Groups are per business system: two systems may both call a group "web".
     d.group = vm.org_id + "/" + vm.anti_affinity_group;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ class VmService final : public Provisioner {
   // are kept for the hypervisor to read.
   VmService(Store& store, const Clock& clock, ComputeService& compute, Workers& workers,
             std::string data_dir, std::string storage_dir);
+
+  // CMP-07: the platform's CPU frequency floor per architecture (MHz; absent or 0: none).
+  void set_cpu_floors(std::map<Arch, int> floors) { cpu_floors_ = std::move(floors); }
 
   // At start: every operation a stop interrupted is finished or failed with a reason.
   Status start();
@@ -158,6 +162,7 @@ class VmService final : public Provisioner {
   Workers& workers_;
   std::string data_dir_;
   std::string storage_dir_;
+  std::map<Arch, int> cpu_floors_;
   mutable std::mutex drift_mu_;
   std::vector<Drift> drift_;
 };

@@ -65,6 +65,9 @@ struct Vm {
   // VMs of one business system in the same group never share a host (CMP-13, hard rule): the
   // scheduler keeps them apart at creation and when HA restarts them elsewhere.
   std::string anti_affinity_group;
+  // CMP-07: the slowest CPU it may run on (the request's, at least the platform's floor for
+  // its architecture); kept with the VM so HA restarts and migrations honour it too.
+  int min_cpu_mhz = 0;
 };
 
 // A base image (CMP-04): global (the platform's), or private to an org's subtree.

@@ -479,6 +479,9 @@ DROP INDEX vms_state_path_name;
 CREATE INDEX vms_state_path_name ON vms(state, org_path, name, id);
 CREATE INDEX vms_live_path_name ON vms(org_path, name, id) WHERE state != 'deleted';
 )SQL"},
+      {15, "A VM's CPU frequency floor (CMP-07)", R"SQL(
+ALTER TABLE vms ADD COLUMN min_cpu_mhz INTEGER NOT NULL DEFAULT 0;
+)SQL"},
   };
   return kMigrations;
 }

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kVmColumns =
     "id, name, org_id, org_path, vdc_id, owner, request_id, host_id, state, arch, vcpu, "
     "memory_mb, disk_gb, disk_tier, image_id, network_id, mac, ip, tags, reservation_id, "
-    "reason, created_at, updated_at, anti_affinity_group";
+    "reason, created_at, updated_at, anti_affinity_group, min_cpu_mhz";
 
 constexpr const char* kImageColumns =
     "id, name, scope, org_id, org_path, arch, os_type, format, size_bytes, virtual_gb, sha256, "
@@ -90,6 +90,7 @@ Vm vm_from(const Stmt& s) {
   v.created_at = s.i64(21);
   v.updated_at = s.i64(22);
   v.anti_affinity_group = s.text(23);
+  v.min_cpu_mhz = static_cast<int>(s.i64(24));
   return v;
 }
 
@@ -117,7 +118,8 @@ Stmt& bind_vm(Stmt& s, const Vm& v) {
       .bind(v.reason)
       .bind(v.created_at)
       .bind(v.updated_at)
-      .bind(v.anti_affinity_group);
+      .bind(v.anti_affinity_group)
+      .bind(v.min_cpu_mhz);
 }
 
 Image image_from(const Stmt& s) {
@@ -165,7 +167,7 @@ void SqliteComputeTx::write_tags(const Vm& vm) {
 
 void SqliteComputeTx::insert_vm(const Vm& vm) {
   auto s = db_.prepare(std::string("INSERT INTO vms (") + kVmColumns +
-                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   bind_vm(s, vm).run();
   write_tags(vm);
 }
@@ -175,7 +177,8 @@ void SqliteComputeTx::update_vm(const Vm& vm) {
       "UPDATE vms SET id = ?, name = ?, org_id = ?, org_path = ?, vdc_id = ?, owner = ?, "
       "request_id = ?, host_id = ?, state = ?, arch = ?, vcpu = ?, memory_mb = ?, disk_gb = ?, "
       "disk_tier = ?, image_id = ?, network_id = ?, mac = ?, ip = ?, tags = ?, "
-      "reservation_id = ?, reason = ?, created_at = ?, updated_at = ?, anti_affinity_group = ? "
+      "reservation_id = ?, reason = ?, created_at = ?, updated_at = ?, anti_affinity_group = ?, "
+      "min_cpu_mhz = ? "
       "WHERE id = ?");
   bind_vm(s, vm).bind(vm.id.value).run();
   write_tags(vm);

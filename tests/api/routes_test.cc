@@ -1041,6 +1041,44 @@ TEST(Routes, BadVmRequestsAreRefusedAtOnce) {
   EXPECT_EQ(ask({{"disk_gb", -5}}).error_field(), "params.disk_gb");
   EXPECT_EQ(ask({{"name", "Not_A-Hostname"}}).error_field(), "params.name");
   EXPECT_EQ(ask({{"name", "a-web"}}).status, 409);  // a VM of that name exists
+  EXPECT_EQ(ask({{"min_cpu_mhz", 20000}}).error_field(), "params.min_cpu_mhz");
+  EXPECT_EQ(ask({{"min_cpu_mhz", -1}}).error_field(), "params.min_cpu_mhz");
+}
+
+// CMP-07: a VM asks for a CPU frequency floor; hosts below it are not chosen, and a request no
+// host can meet fails after approval with the scheduler's explanation, holding nothing.
+TEST(Routes, CpuFrequencyFloorIsEnforcedAndExplained) {
+  auto& a = world->a;
+  auto ask = [&](const std::string& name, int mhz) {
+    auto rq = server->call("POST", "/api/v1/requests", a.tokens["member"],
+                           obj({{"service", "cloud-host"},
+                                {"org_id", a.system},
+                                {"params", json::object{{"name", name},
+                                                        {"vcpu", 1},
+                                                        {"memory_gb", 1},
+                                                        {"disk_gb", 1},
+                                                        {"image", "tiny-global"},
+                                                        {"min_cpu_mhz", mhz}}}}));
+    EXPECT_EQ(rq.status, 201) << rq.body;
+    std::string id = id_of(rq);
+    EXPECT_EQ(server
+                  ->call("POST", "/api/v1/requests/" + id + "/approve", a.tokens["tenant-admin"],
+                         obj({{"comment", "ok"}}))
+                  .status,
+              200);
+    return server->call("GET", "/api/v1/requests/" + id, a.tokens["member"]);
+  };
+  auto fits = ask("a-fast", 2400);  // the sim hosts run at 2400 MHz
+  std::string vm(fits.json.at("ref").as_string());
+  auto made = settled_vm(*server, a.tokens["member"], vm);
+  EXPECT_EQ(made.json.at("state").as_string(), "running") << made.body;
+  EXPECT_EQ(made.json.at("min_cpu_mhz").as_int64(), 2400);
+  auto too_fast = ask("a-faster", 3000);
+  EXPECT_EQ(too_fast.json.at("state").as_string(), "failed") << too_fast.body;
+  EXPECT_NE(too_fast.body.find("below the CPU frequency floor"), std::string::npos)
+      << too_fast.body;
+  ASSERT_EQ(server->call("DELETE", "/api/v1/vms/" + vm, a.tokens["member"]).status, 202);
+  settled_vm(*server, a.tokens["member"], vm);
 }
 
 // CMP-14: live migration is the provider's (host.manage): ops move a tenant's VM to another
