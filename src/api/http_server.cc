@@ -4,10 +4,12 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <thread>
 #include <vector>
 
 #include "api/access_log.h"
+#include "api/websocket_session.h"
 
 namespace govcloud {
 
@@ -51,6 +53,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     HttpRequest req;
     bool keep_alive = false;
+    std::optional<http::request<http::string_body>> upgrade_request;
     if (ec == http::error::body_limit) {
       req.body_too_large = true;
       const auto& h = parser_->get();
@@ -66,10 +69,17 @@ class Session : public std::enable_shared_from_this<Session> {
       req.content_type = std::string(msg[http::field::content_type]);
       req.authorization = std::string(msg[http::field::authorization]);
       req.idempotency_key = std::string(msg["Idempotency-Key"]);
+      req.websocket = beast::websocket::is_upgrade(msg);
       req.body = std::move(msg.body());
+      if (req.websocket) upgrade_request = std::move(msg);
     }
     req.remote_ip = remote_ip_;
     HttpResponse out = handler_(req);
+    if (out.upgrade && upgrade_request) {
+      // The connection becomes the route's WebSocket; this session ends here.
+      return run_websocket(std::move(stream_), *upgrade_request, std::move(out.upgrade));
+    }
+    if (out.status == 101) out.status = 500;  // an upgrade without a WebSocket: a route's bug
     auto res = std::make_shared<http::response<http::string_body>>();
     res->result(static_cast<unsigned>(out.status));
     res->version(11);

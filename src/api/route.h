@@ -57,6 +57,7 @@ struct Reply {
   std::string raw;  // sent as-is when content_type is set
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
+  SocketAccept upgrade;  // with status 101, for routes that speak WebSocket
 };
 
 using RouteHandler = std::function<Result<Reply>(Call&)>;
@@ -89,6 +90,7 @@ void add_request_routes(std::vector<Route>& routes, Services& s);
 void add_workorder_routes(std::vector<Route>& routes, Services& s);
 void add_compute_routes(std::vector<Route>& routes, Services& s);
 void add_vm_routes(std::vector<Route>& routes, Services& s);
+void add_console_routes(std::vector<Route>& routes, Services& s);
 
 // CSV replies start with a UTF-8 BOM unless the caller passes bom=false.
 inline const QueryParam kBomParam{"bom", FieldType::kBoolean,

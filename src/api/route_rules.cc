@@ -54,6 +54,12 @@ const std::map<std::string, std::string>& route_owner_rules() {
       {"PUT /api/v1/vms/{id:vm}/tags", "vm.operate at the VM's system; audited"},
       {"GET /api/v1/vms/{id:vm}/operations", "vm.read at the VM's system"},
       {"GET /api/v1/operations/{id:op}", "vm.read at the operation's system; others get 404"},
+      {"POST /api/v1/vms/{id:vm}/console",
+       "vm.operate at the VM's system (a console is a keyboard on the guest); the VM runs; "
+       "audited; the ticket is random, single-use and lives a minute, in memory only"},
+      {"GET /api/v1/consoles/{ticket}",
+       "public: the ticket is the credential, redeemed once within its minute; unknown, used "
+       "and expired tickets all get 404"},
       // Images: global ones the platform's (image.manage), private ones an org's subtree's
       {"GET /api/v1/images", "global images, and private ones of orgs the caller reads VMs in"},
       {"GET /api/v1/images/{id:img}", "as GET /api/v1/images; others get 404"},

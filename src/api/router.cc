@@ -121,6 +121,7 @@ Router::Router(Services& services) : impl_(std::make_unique<Impl>(services)) {
   add_workorder_routes(r, services);
   add_compute_routes(r, services);
   add_vm_routes(r, services);
+  add_console_routes(r, services);
   std::vector<std::string> labels;
   for (const auto& route : r) {
     // Every route's owner rule is reviewed by hand; a new route without one does not start.
@@ -269,7 +270,10 @@ HttpResponse Router::Impl::dispatch(HttpRequest& req, const std::string& request
   HttpResponse out;
   out.status = reply->status;
   out.headers = std::move(reply->headers);
-  if (!reply->content_type.empty()) {
+  if (reply->upgrade) {
+    out.upgrade = std::move(reply->upgrade);
+    out.content_type.clear();
+  } else if (!reply->content_type.empty()) {
     out.content_type = reply->content_type;
     out.body = std::move(reply->raw);
     // CSV starts with a UTF-8 BOM so that Excel on Chinese Windows opens the Chinese text

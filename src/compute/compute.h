@@ -8,7 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/config.h"
@@ -58,6 +61,22 @@ struct DomainInfo {
   std::int64_t memory_mb = 0;
 };
 
+// Where a guest's serial console output goes. The driver calls these from its own thread, in
+// order; `closed` comes once, last (the guest stopped, the engine hung up, or close()).
+struct ConsoleSink {
+  std::function<void(std::string bytes)> output;
+  std::function<void(std::string reason)> closed;
+};
+
+// An open serial console of a running guest: bytes typed go in through write().
+class ConsoleStream {
+ public:
+  virtual ~ConsoleStream() = default;
+  virtual Status write(std::string_view bytes) = 0;
+  // Idempotent; once it returns the sink is called no more.
+  virtual void close() = 0;
+};
+
 // A host as its engine reports it: the heartbeat and the reconciler read this.
 struct HostReport {
   Arch arch = Arch::kX86;
@@ -103,6 +122,10 @@ class ComputeDriver {
   // guest live, without stopping; the source forgets it once the target has it. A guest already
   // on `to` and gone from `from` has moved (the call is repeated after a server stop).
   virtual Status migrate(const Host& from, const Host& to, const std::string& name) = 0;
+  // Connects to a running guest's serial console; an earlier viewer is disconnected.
+  virtual Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host,
+                                                              const std::string& name,
+                                                              ConsoleSink sink) = 0;
 };
 
 // A host to register: where it sits and how to reach it. What it has (architecture, CPU,

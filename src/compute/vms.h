@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,15 @@ struct Drift {
   std::string detail;
 };
 
+// A one-time pass to a VM's serial console. A browser's WebSocket cannot send the
+// Authorization header, so the signed-in caller asks for a ticket (its rights checked and
+// audited then) and the socket presents it within a minute, once (decision 0010).
+struct ConsoleTicket {
+  std::string ticket;
+  VmId vm;
+  TimeMs expires_at = 0;
+};
+
 class VmService final : public Provisioner {
  public:
   // data_dir: the server's (image-imports/ is read from it); storage_dir: where imported images
@@ -96,6 +106,13 @@ class VmService final : public Provisioner {
   Result<Operation> get_operation(const Principal& who, const std::string& id);
   Result<std::vector<Operation>> operations_of(const Principal& who, const VmId& id);
   Result<std::vector<Snapshot>> snapshots_of(const Principal& who, const VmId& id);
+
+  // The serial console (vm_console.cc): a ticket for a running VM (vm.operate: a console is a
+  // keyboard on the guest), then the console itself for whoever presents the ticket in time.
+  static constexpr TimeMs kConsoleTicketMs = 60'000;
+  Result<ConsoleTicket> console_ticket(const Principal& who, const VmId& id,
+                                       const RequestContext& ctx);
+  Result<std::unique_ptr<ConsoleStream>> open_console(const std::string& ticket, ConsoleSink sink);
 
   Result<Image> import_image(const Principal& who, const NewImage& in, const RequestContext& ctx);
   Result<Listing<Image>> list_images(const Principal& who, const Page& page);
@@ -163,6 +180,8 @@ class VmService final : public Provisioner {
   std::string data_dir_;
   std::string storage_dir_;
   std::map<Arch, int> cpu_floors_;
+  std::mutex console_mu_;
+  std::map<std::string, ConsoleTicket> console_tickets_;  // by ticket, until redeemed or expired
   mutable std::mutex drift_mu_;
   std::vector<Drift> drift_;
 };

@@ -64,6 +64,7 @@ std::map<std::string, json::value> bodies(const World& w) {
       {"POST /api/v1/vms/{id:vm}/revert", json::object{{"snapshot", b.snapshot}}},
       {"POST /api/v1/vms/{id:vm}/clone", json::object{{"name", "implant"}}},
       {"POST /api/v1/vms/{id:vm}/migrate", json::object{}},
+      {"POST /api/v1/vms/{id:vm}/console", json::object{{"type", "serial"}}},
       {"POST /api/v1/images",
        json::object{
            {"name", "implant"}, {"source", "tiny.qcow2"}, {"scope", "private"}, {"org_id", b.org}}},

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api/world.h"
+#include "api/ws_client.h"
 #include "common/digest.h"
 #include "iam/totp.h"
 
@@ -1125,6 +1126,44 @@ TEST(Routes, VmMigrationIsTheProviders) {
   ASSERT_EQ(back.status, 202) << back.body;
   settled_vm(*server, a.tokens["member"], vm);
   EXPECT_EQ(placed_on_sim2(), before);
+}
+
+// The serial console over a WebSocket on the API (issue 9 §5, CMP-02): a ticket for whoever may
+// operate the VM, used once; the socket carries the guest's output and the keystrokes.
+TEST(Routes, SerialConsoleOverWebSocket) {
+  auto& a = world->a;
+  auto rq = request_vm(*server, a, "a-console", "tiny-global");
+  ASSERT_EQ(rq.status, 200) << rq.body;
+  std::string vm(rq.json.at("ref").as_string());
+  ASSERT_EQ(settled_vm(*server, a.tokens["member"], vm).json.at("state").as_string(), "running");
+  std::string base = "/api/v1/vms/" + vm + "/console";
+  EXPECT_EQ(server->call("POST", base, a.tokens["viewer"], obj({})).status, 403);
+  EXPECT_EQ(server->call("POST", base, world->b.tokens["tenant-admin"], obj({})).status, 404);
+  auto vnc = server->call("POST", base, a.tokens["member"], obj({{"type", "vnc"}}));
+  EXPECT_EQ(vnc.status, 400);
+  EXPECT_EQ(vnc.error_field(), "type");
+  auto t = server->call("POST", base, a.tokens["member"], obj({}));
+  ASSERT_EQ(t.status, 201) << t.body;
+  std::string path(t.json.at("path").as_string());
+  auto plain = server->call("GET", path);  // not a WebSocket: refused, the ticket still good
+  EXPECT_EQ(plain.status, 400);
+  EXPECT_EQ(plain.error_field(), "Upgrade");
+  WsClient ws;
+  ASSERT_EQ(ws.open(server->port(), path), 101);
+  EXPECT_NE(ws.read_until("# ", 5000).find("console"), std::string::npos);
+  ws.send("echo hi\r");
+  EXPECT_NE(ws.read_until("echo hi", 5000).find("echo hi"), std::string::npos);
+  WsClient again;
+  EXPECT_EQ(again.open(server->port(), path), 404);  // once only
+  WsClient forged;
+  EXPECT_EQ(forged.open(server->port(), "/api/v1/consoles/not-a-ticket"), 404);
+  auto stop = server->call("POST", "/api/v1/vms/" + vm + "/stop", a.tokens["member"],
+                           obj({{"force", true}}));
+  ASSERT_EQ(stop.status, 202) << stop.body;
+  ASSERT_EQ(settled_vm(*server, a.tokens["member"], vm).json.at("state").as_string(), "stopped");
+  auto stopped = server->call("POST", base, a.tokens["member"], obj({}));
+  EXPECT_EQ(stopped.status, 409);
+  EXPECT_EQ(stopped.error_field(), "state");
 }
 
 TEST(Routes, ZzEveryRouteWasExercised) {

@@ -3,6 +3,7 @@
 // twin say something about the real engine. Each driver joins by adding its factory below.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -211,6 +212,38 @@ TEST_P(ComputeContract, CloneCopiesAShutOffGuest) {
   ASSERT_TRUE(driver->stop(host, src.name, true).ok());
   ASSERT_TRUE(driver->remove(host, src.name, false).ok());
   ASSERT_TRUE(driver->remove(host, copy.name, false).ok());
+}
+
+// The serial console opens on a running guest only; close() is idempotent, ends the sink once
+// and nothing reaches the sink after it.
+TEST_P(ComputeContract, ConsoleOpensOnARunningGuestOnly) {
+  auto s = spec("gc-contract-10");
+  ASSERT_TRUE(driver->define(host, s).ok());
+  std::atomic<int> ended{0};
+  std::atomic<bool> after_close{false};
+  std::atomic<int> late_output{0};
+  auto sink = [&] {
+    return ConsoleSink{[&](const std::string&) {
+                         if (after_close) ++late_output;
+                       },
+                       [&](const std::string&) { ++ended; }};
+  };
+  EXPECT_EQ(driver->open_console(host, s.name, sink()).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(driver->open_console(host, "gc-never-defined", sink()).error().code,
+            ErrorCode::kNotFound);
+  ASSERT_TRUE(driver->start(host, s.name).ok());
+  auto console = driver->open_console(host, s.name, sink());
+  ASSERT_TRUE(console.ok()) << console.error().message;
+  EXPECT_TRUE((*console)->write("\r").ok());
+  (*console)->close();
+  after_close = true;
+  (*console)->close();
+  EXPECT_EQ(ended, 1);
+  EXPECT_FALSE((*console)->write("x").ok());
+  console->reset();
+  EXPECT_EQ(late_output, 0);
+  ASSERT_TRUE(driver->stop(host, s.name, true).ok());
+  ASSERT_TRUE(driver->remove(host, s.name, false).ok());
 }
 
 #ifdef GOVCLOUD_LIBVIRT_CONTRACT

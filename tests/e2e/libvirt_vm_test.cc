@@ -4,7 +4,8 @@
 // takes the address IPAM chose over DHCP on the VDC's bridge and answers HTTP from the host;
 // snapshot and revert bring back what the guest wrote, resize and clone are seen in virsh and in
 // the guest; stop and start are seen in virsh; a secure delete leaves no trace of the marker
-// the guest wrote on its disk. Needs root: the test setup starts libvirtd and virtlogd.
+// the guest wrote on its disk; its serial console answers over the API's WebSocket. Needs root:
+// the test setup starts libvirtd and virtlogd.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "api/world.h"
+#include "api/ws_client.h"
 
 namespace govcloud::testing {
 namespace {
@@ -167,6 +169,20 @@ TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
 
   const std::string& member = w.a.tokens["member"];
   const std::string& admin = w.a.tokens["tenant-admin"];
+
+  // The serial console over the API's WebSocket: what is typed reaches the guest's shell and
+  // its answer comes back ($((6*7)) is worked out by the guest, not echoed).
+  auto ticket = s.call("POST", "/api/v1/vms/" + vm + "/console", member, obj({}));
+  ASSERT_EQ(ticket.status, 201) << ticket.body;
+  {
+    WsClient ws;
+    ASSERT_EQ(ws.open(s.port(), std::string(ticket.json.at("path").as_string())), 101);
+    ws.send("\r");
+    ws.send("echo CONSOLE-$((6*7))\r");
+    std::string seen = ws.read_until("CONSOLE-42", 30000);
+    EXPECT_NE(seen.find("CONSOLE-42"), std::string::npos) << seen;
+  }
+
   auto guest = [&](const std::string& at, const std::string& path) {
     return run("curl -s -m 5 http://" + at + path);
   };

@@ -76,6 +76,7 @@ Status overwrite_with_zeros(const std::string& path) {
 
 LibvirtComputeDriver::LibvirtComputeDriver(LibvirtOptions options) : options_(std::move(options)) {
   virSetErrorFunc(nullptr, quiet);
+  start_event_loop();
   if (options_.pool.empty()) {
     // One pool per installation: two govcloud servers on one host never share disks.
     unsigned h = 2166136261U;

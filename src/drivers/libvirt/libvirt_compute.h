@@ -48,6 +48,9 @@ class LibvirtComputeDriver final : public ComputeDriver {
                          const std::string& snapshot) override;
   Status clone(const Host& host, const std::string& source, const DomainSpec& spec) override;
   Status migrate(const Host& from, const Host& to, const std::string& name) override;
+  // In libvirt_console.cc.
+  Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host, const std::string& name,
+                                                      ConsoleSink sink) override;
 
   // The serial console log of a guest on this machine (tests read the ready line from it).
   std::string console_log(const std::string& name) const;
@@ -55,6 +58,8 @@ class LibvirtComputeDriver final : public ComputeDriver {
   static bool reachable(const std::string& uri);
 
  private:
+  // libvirt's event loop (streams, domain events) on one thread per process.
+  static void start_event_loop();
   Result<_virConnect*> connect(const std::string& uri);
   Status ensure_pool(_virConnect* conn);
   // Defines the domain of `spec` over the volume `volume`, which exists in the pool.

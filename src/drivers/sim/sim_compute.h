@@ -36,6 +36,9 @@ class SimComputeDriver final : public ComputeDriver {
                          const std::string& snapshot) override;
   Status clone(const Host& host, const std::string& source, const DomainSpec& spec) override;
   Status migrate(const Host& from, const Host& to, const std::string& name) override;
+  // In sim_console.cc: a line terminal that echoes (no guest OS behind it).
+  Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host, const std::string& name,
+                                                      ConsoleSink sink) override;
   // The snapshots a guest has, as the engine holds them.
   std::vector<std::string> snapshots_of(const HostId& host, const std::string& name) const;
 

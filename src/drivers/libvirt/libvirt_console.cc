@@ -1,0 +1,153 @@
+// The serial console of a libvirt guest: virDomainOpenConsole on a non-blocking stream whose
+// output is read on libvirt's event loop thread (one per process, started with the driver).
+#include <libvirt/libvirt.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "drivers/libvirt/libvirt_compute.h"
+#include "drivers/libvirt/libvirt_handles.h"
+
+namespace govcloud {
+
+using namespace libvirt;
+
+namespace {
+
+// What the stream's callback and the ConsoleStream share; the mutex orders output and close.
+struct ConsoleState {
+  std::mutex mu;
+  bool closed = false;
+  ConsoleSink sink;
+
+  void deliver(std::string bytes) {
+    std::lock_guard lock(mu);
+    if (!closed && sink.output) sink.output(std::move(bytes));
+  }
+  void finish(const std::string& why) {
+    std::lock_guard lock(mu);
+    if (closed) return;
+    closed = true;
+    if (sink.closed) sink.closed(why);
+  }
+};
+using StateRef = std::shared_ptr<ConsoleState>;
+
+void free_state(void* opaque) {
+  delete static_cast<StateRef*>(opaque);
+}
+
+void on_stream_event(virStreamPtr st, int events, void* opaque) {
+  ConsoleState& state = **static_cast<StateRef*>(opaque);
+  if ((events & VIR_STREAM_EVENT_READABLE) != 0) {
+    char buf[4096];
+    for (;;) {
+      int n = virStreamRecv(st, buf, sizeof buf);
+      if (n > 0) {
+        state.deliver(std::string(buf, static_cast<std::size_t>(n)));
+        continue;
+      }
+      if (n == -2) break;  // nothing more for now
+      state.finish(n == 0 ? "the guest's console ended" : "console error: " + last_error());
+      virStreamEventRemoveCallback(st);
+      return;
+    }
+  }
+  if ((events & (VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR)) != 0) {
+    state.finish("the guest's console hung up");
+    virStreamEventRemoveCallback(st);
+  }
+}
+
+class LibvirtConsole final : public ConsoleStream {
+ public:
+  LibvirtConsole(virStreamPtr st, StateRef state) : st_(st), state_(std::move(state)) {}
+  ~LibvirtConsole() override { close(); }
+
+  Status write(std::string_view bytes) override {
+    std::lock_guard lock(mu_);
+    if (st_ == nullptr) return conflict("the console is closed");
+    std::size_t sent = 0;
+    for (int tries = 0; sent < bytes.size() && tries < 100; ++tries) {
+      int n = virStreamSend(st_, bytes.data() + sent, bytes.size() - sent);
+      if (n > 0) {
+        sent += static_cast<std::size_t>(n);
+      } else if (n == -2) {
+        // The guest's side is full (a fast paste): wait a little, bounded.
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      } else {
+        return engine_error("writing to the console");
+      }
+    }
+    if (sent < bytes.size()) return conflict("the guest does not read its console");
+    return ok_status();
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(mu_);
+      if (st_ != nullptr) {
+        virStreamEventRemoveCallback(st_);
+        virStreamAbort(st_);
+        virStreamFree(st_);
+        st_ = nullptr;
+      }
+    }
+    state_->finish("closed");
+  }
+
+ private:
+  std::mutex mu_;
+  virStreamPtr st_;
+  StateRef state_;
+};
+
+void run_event_loop() {
+  for (;;)
+    if (virEventRunDefaultImpl() < 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+}  // namespace
+
+void LibvirtComputeDriver::start_event_loop() {
+  // Registered once per process, before any connection opens, so streams and domain events
+  // of every connection are served by one thread.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (virEventRegisterDefaultImpl() == 0) std::thread(run_event_loop).detach();
+  });
+}
+
+Result<std::unique_ptr<ConsoleStream>> LibvirtComputeDriver::open_console(const Host& host,
+                                                                          const std::string& name,
+                                                                          ConsoleSink sink) {
+  GC_ASSIGN_OR_RETURN(auto conn, connect(host.uri));
+  Domain dom(virDomainLookupByName(conn, name.c_str()));
+  if (!dom) return not_found("guest " + name);
+  int state = 0;
+  int reason = 0;
+  if (virDomainGetState(dom.get(), &state, &reason, 0) < 0 || state != VIR_DOMAIN_RUNNING)
+    return conflict("guest " + name + " is not running");
+  virStreamPtr st = virStreamNew(conn, VIR_STREAM_NONBLOCK);
+  if (st == nullptr) return engine_error("opening a stream");
+  if (virDomainOpenConsole(dom.get(), nullptr, st, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
+    auto err = engine_error("opening the console of " + name);
+    virStreamFree(st);
+    return err;
+  }
+  auto state_ref = std::make_shared<ConsoleState>();
+  state_ref->sink = std::move(sink);
+  auto* holder = new StateRef(state_ref);
+  int watched = VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR | VIR_STREAM_EVENT_HANGUP;
+  if (virStreamEventAddCallback(st, watched, on_stream_event, holder, free_state) < 0) {
+    auto err = engine_error("watching the console of " + name);
+    delete holder;
+    virStreamAbort(st);
+    virStreamFree(st);
+    return err;
+  }
+  return std::unique_ptr<ConsoleStream>(std::make_unique<LibvirtConsole>(st, state_ref));
+}
+
+}  // namespace govcloud

@@ -1,0 +1,61 @@
+// The sim twin's serial console: a line terminal that echoes what is typed and answers each
+// line with a prompt, so console plumbing (tickets, WebSocket, rights) is tested without QEMU.
+#include <mutex>
+
+#include "drivers/sim/sim_compute.h"
+
+namespace govcloud {
+
+namespace {
+
+class SimConsole final : public ConsoleStream {
+ public:
+  explicit SimConsole(ConsoleSink sink) : sink_(std::move(sink)) {}
+  ~SimConsole() override { close(); }
+
+  Status write(std::string_view bytes) override {
+    std::lock_guard lock(mu_);
+    if (closed_) return conflict("the console is closed");
+    std::string echo;
+    for (char c : bytes) {
+      if (c == '\r' || c == '\n') {
+        echo += "\r\n# ";
+      } else {
+        echo += c;
+      }
+    }
+    if (sink_.output) sink_.output(std::move(echo));
+    return ok_status();
+  }
+
+  void close() override {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    closed_ = true;
+    if (sink_.closed) sink_.closed("closed");
+  }
+
+ private:
+  std::mutex mu_;
+  bool closed_ = false;
+  ConsoleSink sink_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ConsoleStream>> SimComputeDriver::open_console(const Host& host,
+                                                                      const std::string& name,
+                                                                      ConsoleSink sink) {
+  {
+    std::lock_guard lock(mu_);
+    SimHost* h = nullptr;
+    GC_TRY(reach(host, h));
+    auto it = h->states.find(name);
+    if (it == h->states.end()) return not_found("guest " + name);
+    if (it->second != DomainState::kRunning) return conflict("guest " + name + " is not running");
+  }
+  if (sink.output) sink.output("sim guest " + name + " console\r\n# ");
+  return std::unique_ptr<ConsoleStream>(std::make_unique<SimConsole>(std::move(sink)));
+}
+
+}  // namespace govcloud
