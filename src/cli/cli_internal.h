@@ -60,6 +60,8 @@ void register_contract(CLI::App& app);
 void register_request(CLI::App& app);
 void register_host(CLI::App& app);
 void register_vm(CLI::App& app);
+// govcloud vm console (cmd_console.cc)
+void add_vm_console(CLI::App* vm);
 void register_image(CLI::App& app);
 void register_workorder(CLI::App& app);
 // Writes an export to `file`, saying what it wrote, or to standard output when file is empty.

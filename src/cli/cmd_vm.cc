@@ -1,4 +1,4 @@
-// govcloud vm create | list | show | start | stop | reboot | delete | tag | ops, and
+// govcloud vm create | list | show | start | stop | reboot | delete | tag | ops | console, and
 // govcloud image list | import | delete (CMP-01–04). `vm create` wraps the request flow: one
 // command asks for the VM, and if no approval is needed, waits for it to run.
 #include <unistd.h>
@@ -262,6 +262,7 @@ void register_vm(CLI::App& app) {
       print(call("GET", "/api/v1/vms/" + text(op, "target_id")), kVmColumns);
     });
   }
+  add_vm_console(vm);
   auto snaps_id = std::make_shared<std::string>();
   auto* snaps = vm->add_subcommand("snapshots", "A VM's snapshots");
   snaps->add_option("vm", *snaps_id, "id or name")->required()->transform(id_or_name("vm"));

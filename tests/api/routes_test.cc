@@ -1155,6 +1155,23 @@ TEST(Routes, SerialConsoleOverWebSocket) {
   EXPECT_NE(ws.read_until("echo hi", 5000).find("echo hi"), std::string::npos);
   WsClient again;
   EXPECT_EQ(again.open(server->port(), path), 404);  // once only
+  // The CLI: piped keystrokes reach the console and its answer is printed.
+  std::string out;
+  ASSERT_EQ(
+      run_cli({"--server", server->base_url(), "login", "-u", "a-member", "-p", kAdminPassword},
+              &out),
+      0)
+      << out;
+  std::string cmd = "printf 'echo from-cli\\r' | " + std::string(GOVCLOUD_BINARY) +
+                    " vm console a-console --seconds 20 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[4096];
+  std::size_t n = 0;
+  out.clear();
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  EXPECT_EQ(::pclose(p), 0) << out;
+  EXPECT_NE(out.find("echo from-cli"), std::string::npos) << out;
   WsClient forged;
   EXPECT_EQ(forged.open(server->port(), "/api/v1/consoles/not-a-ticket"), 404);
   auto stop = server->call("POST", "/api/v1/vms/" + vm + "/stop", a.tokens["member"],
