@@ -54,6 +54,7 @@ const std::map<std::string, std::string>& route_owner_rules() {
       {"PUT /api/v1/vms/{id:vm}/tags", "vm.operate at the VM's system; audited"},
       {"GET /api/v1/vms/{id:vm}/operations", "vm.read at the VM's system"},
       {"GET /api/v1/operations/{id:op}", "vm.read at the operation's system; others get 404"},
+      {"GET /api/v1/vms/{id:vm}/events", "vm.read at the VM's system; others get 404"},
       {"POST /api/v1/vms/{id:vm}/console",
        "vm.operate at the VM's system (a console is a keyboard on the guest); the VM runs; "
        "audited; the ticket is random, single-use and lives a minute, in memory only"},

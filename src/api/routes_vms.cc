@@ -194,6 +194,23 @@ void add_vm_routes(std::vector<Route>& routes, Services& s) {
                                              {"created_at", format_iso8601(sn.created_at)}});
               return json_reply(json::object{{"items", std::move(items)}});
             }});
+  routes.push_back(Route{
+      "GET",
+      "/api/v1/vms/{id:vm}/events",
+      Access::Requires(Action::kVmRead),
+      "compute",
+      "What the engine reported about a VM on its own, newest first: guest watchdog "
+      "firings and the action taken (CMP-15)",
+      {},
+      {},
+      [&s](Call& c) -> Result<Reply> {
+        GC_ASSIGN_OR_RETURN(auto events, s.vms.events_of(*c.who, VmId{c.params["id"]}));
+        json::array items;
+        for (const auto& e : events)
+          items.push_back(json::object{
+              {"id", e.id}, {"kind", e.kind}, {"detail", e.detail}, {"at", format_iso8601(e.at)}});
+        return json_reply(json::object{{"items", std::move(items)}});
+      }});
   routes.push_back(Route{"DELETE",
                          "/api/v1/vms/{id:vm}/snapshots/{sid:snap}",
                          Access::Requires(Action::kVmOperate),

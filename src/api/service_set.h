@@ -15,7 +15,10 @@ class ServiceSet {
  public:
   ServiceSet(Store& store, const Clock& clock, const Config& config, const std::string& data_dir);
   // Lets queued engine work finish before the services it calls go away.
-  ~ServiceSet() { workers.wait_idle(); }
+  ~ServiceSet() {
+    vms.stop_events();
+    workers.wait_idle();
+  }
   ServiceSet(const ServiceSet&) = delete;
   ServiceSet& operator=(const ServiceSet&) = delete;
 

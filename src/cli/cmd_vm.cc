@@ -1,6 +1,6 @@
-// govcloud vm create | list | show | start | stop | reboot | delete | tag | ops | console, and
-// govcloud image list | import | delete (CMP-01–04). `vm create` wraps the request flow: one
-// command asks for the VM, and if no approval is needed, waits for it to run.
+// govcloud vm create | list | show | start | stop | reboot | delete | tag | ops | events |
+// console …, and govcloud image list | import | delete (CMP-01–04). `vm create` wraps the request
+// flow: one command asks for the VM, and if no approval is needed, waits for it to run.
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -272,6 +272,14 @@ void register_vm(CLI::App& app) {
                                                                    {"STATE", "state"},
                                                                    {"MEMORY", "with_memory"},
                                                                    {"CREATED", "created_at"}});
+  });
+
+  auto events_id = std::make_shared<std::string>();
+  auto* events = vm->add_subcommand("events", "What the engine reported: watchdog firings");
+  events->add_option("vm", *events_id, "id or name")->required()->transform(id_or_name("vm"));
+  events->callback([events_id] {
+    print(call("GET", "/api/v1/vms/" + *events_id + "/events"),
+          {{"AT", "at"}, {"KIND", "kind"}, {"ACTION", "detail"}, {"ID", "id"}});
   });
 
   auto tf = std::make_shared<std::pair<std::string, std::string>>();

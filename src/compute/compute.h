@@ -68,6 +68,14 @@ struct ConsoleSink {
   std::function<void(std::string reason)> closed;
 };
 
+// Something an engine reports on its own about a guest (CMP-15).
+struct DomainEvent {
+  std::string domain;  // the guest's name
+  std::string kind;    // "watchdog"
+  std::string detail;  // the action the engine took: reset, poweroff, shutdown, pause, none …
+};
+using DomainEventSink = std::function<void(const DomainEvent&)>;
+
 // An open serial console of a running guest: bytes typed go in through write().
 class ConsoleStream {
  public:
@@ -126,6 +134,9 @@ class ComputeDriver {
   virtual Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host,
                                                               const std::string& name,
                                                               ConsoleSink sink) = 0;
+  // Where guest events go from now on (called on the engine's thread; empty: nowhere). Once
+  // this returns, the previous sink is called no more.
+  virtual void set_event_sink(DomainEventSink sink) = 0;
 };
 
 // A host to register: where it sits and how to reach it. What it has (architecture, CPU,
@@ -163,6 +174,7 @@ class ComputeService {
 
   Scheduler& scheduler() { return scheduler_; }
   ComputeDriver* driver(const std::string& kind);
+  std::vector<ComputeDriver*> drivers() const;
 
  private:
   Status check(Tx& tx, const Principal& who, Action action);

@@ -29,6 +29,12 @@ ComputeDriver* ComputeService::driver(const std::string& kind) {
   return it == drivers_.end() ? nullptr : it->second;
 }
 
+std::vector<ComputeDriver*> ComputeService::drivers() const {
+  std::vector<ComputeDriver*> out;
+  for (const auto& kv : drivers_) out.push_back(kv.second);
+  return out;
+}
+
 Status ComputeService::start() {
   GC_ASSIGN_OR_RETURN(auto hosts, store_.read([&](Tx& tx) -> Result<std::vector<Host>> {
     return tx.compute().all_hosts();

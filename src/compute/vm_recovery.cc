@@ -15,6 +15,7 @@ using namespace vm_detail;
 namespace json = boost::json;
 
 Status VmService::start() {
+  listen_to_engines();
   GC_ASSIGN_OR_RETURN(
       auto state, store_.read([&](Tx& tx) -> Result<std::pair<std::vector<Host>, std::vector<Vm>>> {
         return std::pair{tx.compute().all_hosts(), tx.compute().live_vms()};

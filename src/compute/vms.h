@@ -87,6 +87,9 @@ class VmService final : public Provisioner {
   // are kept for the hypervisor to read.
   VmService(Store& store, const Clock& clock, ComputeService& compute, Workers& workers,
             std::string data_dir, std::string storage_dir);
+  ~VmService() override;  // stops taking engine events
+  VmService(const VmService&) = delete;
+  VmService& operator=(const VmService&) = delete;
 
   // CMP-07: the platform's CPU frequency floor per architecture (MHz; absent or 0: none).
   void set_cpu_floors(std::map<Arch, int> floors) { cpu_floors_ = std::move(floors); }
@@ -106,6 +109,11 @@ class VmService final : public Provisioner {
   Result<Operation> get_operation(const Principal& who, const std::string& id);
   Result<std::vector<Operation>> operations_of(const Principal& who, const VmId& id);
   Result<std::vector<Snapshot>> snapshots_of(const Principal& who, const VmId& id);
+
+  // Engine events reach this service from start() until this (or the destructor).
+  void stop_events();
+  // What engines reported about the VM (CMP-15 watchdog firings), newest first; vm.read.
+  Result<std::vector<VmEvent>> events_of(const Principal& who, const VmId& id);
 
   // The serial console (vm_console.cc): a ticket for a running VM (vm.operate: a console is a
   // keyboard on the guest), then the console itself for whoever presents the ticket in time.
@@ -171,6 +179,9 @@ class VmService final : public Provisioner {
                  std::optional<std::pair<HostId, Vm>>& released);
   Result<DomainSpec> domain_spec(Tx& tx, const Vm& vm);
   void progress(const std::string& op_id, int percent, const std::string& step);
+  // A guest event from an engine (vm_events.cc): kept on the VM, audited, shown in its reason.
+  void record_engine_event(const DomainEvent& e);
+  void listen_to_engines();
   void fail_request(const std::string& request_id, const std::string& reason);
 
   Store& store_;
@@ -180,6 +191,12 @@ class VmService final : public Provisioner {
   std::string data_dir_;
   std::string storage_dir_;
   std::map<Arch, int> cpu_floors_;
+  // Shared with the drivers' event sinks, which may outlive this service: cleared when it stops.
+  struct EventGate {
+    std::mutex mu;
+    VmService* service = nullptr;
+  };
+  std::shared_ptr<EventGate> events_ = std::make_shared<EventGate>();
   std::mutex console_mu_;
   std::map<std::string, ConsoleTicket> console_tickets_;  // by ticket, until redeemed or expired
   mutable std::mutex drift_mu_;

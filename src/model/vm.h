@@ -105,6 +105,17 @@ struct Snapshot {
   TimeMs created_at = 0;
 };
 
+// Something the engine reported about a VM, kept on the VM (CMP-15): a guest watchdog firing
+// (with the action the hypervisor took) is the first kind.
+struct VmEvent {
+  std::string id;
+  std::string vm_id;
+  std::string org_path;
+  std::string kind;    // "watchdog"
+  std::string detail;  // "reset", "poweroff", …
+  TimeMs at = 0;
+};
+
 // The one isolated network of a VDC until VPCs arrive (issue 9 §7): a bridge with DHCP.
 struct GuestNetwork {
   std::string id;

@@ -50,6 +50,10 @@ class ComputeTx {
   // A VM's snapshots, oldest first.
   virtual std::vector<Snapshot> snapshots_of(const std::string& vm_id) = 0;
 
+  virtual void insert_vm_event(const VmEvent& e) = 0;
+  // Newest first, at most `limit`.
+  virtual std::vector<VmEvent> events_of(const std::string& vm_id, int limit) = 0;
+
   virtual void insert_image(const Image& img) = 0;
   virtual void delete_image(const std::string& id) = 0;
   virtual std::optional<Image> find_image(const std::string& id) = 0;

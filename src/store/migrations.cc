@@ -482,6 +482,17 @@ CREATE INDEX vms_live_path_name ON vms(org_path, name, id) WHERE state != 'delet
       {15, "A VM's CPU frequency floor (CMP-07)", R"SQL(
 ALTER TABLE vms ADD COLUMN min_cpu_mhz INTEGER NOT NULL DEFAULT 0;
 )SQL"},
+      {16, "What engines report about VMs: watchdog firings (CMP-15)", R"SQL(
+CREATE TABLE vm_events (
+  id TEXT PRIMARY KEY,
+  vm_id TEXT NOT NULL,
+  org_path TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX vm_events_vm_at ON vm_events(vm_id, at);
+)SQL"},
   };
   return kMigrations;
 }

@@ -1,6 +1,6 @@
 // The SQLite compute facet, declared here because its tables live in two files: hosts in
 // sqlite_tx_compute.cc; VMs, images, guest networks and addresses in sqlite_tx_vms.cc;
-// snapshots in sqlite_tx_snapshots.cc.
+// snapshots and VM events in sqlite_tx_snapshots.cc.
 #pragma once
 
 #include "store/sqlite_tx.h"
@@ -23,6 +23,8 @@ class SqliteComputeTx final : public ComputeTx {
   void delete_snapshot(const std::string& id) override;
   std::optional<Snapshot> find_snapshot(const std::string& id) override;
   std::vector<Snapshot> snapshots_of(const std::string& vm_id) override;
+  void insert_vm_event(const VmEvent& e) override;
+  std::vector<VmEvent> events_of(const std::string& vm_id, int limit) override;
 
   void insert_vm(const Vm& vm) override;
   void update_vm(const Vm& vm) override;

@@ -1,4 +1,4 @@
-// The compute facet, continued: VM snapshots (CMP-05).
+// The compute facet, continued: VM snapshots (CMP-05) and engine events on VMs (CMP-15).
 #include "store/sqlite_compute_tx.h"
 
 namespace govcloud::sqlite {
@@ -53,6 +53,28 @@ std::vector<Snapshot> SqliteComputeTx::snapshots_of(const std::string& vm_id) {
   s.bind(vm_id);
   std::vector<Snapshot> out;
   while (s.step()) out.push_back(snapshot_from(s));
+  return out;
+}
+
+void SqliteComputeTx::insert_vm_event(const VmEvent& e) {
+  db_.prepare("INSERT INTO vm_events (id, vm_id, org_path, kind, detail, at) VALUES (?,?,?,?,?,?)")
+      .bind(e.id)
+      .bind(e.vm_id)
+      .bind(e.org_path)
+      .bind(e.kind)
+      .bind(e.detail)
+      .bind(e.at)
+      .run();
+}
+
+std::vector<VmEvent> SqliteComputeTx::events_of(const std::string& vm_id, int limit) {
+  auto s = db_.prepare(
+      "SELECT id, vm_id, org_path, kind, detail, at FROM vm_events WHERE vm_id = ? "
+      "ORDER BY at DESC, id DESC LIMIT ?");
+  s.bind(vm_id).bind(static_cast<std::int64_t>(limit));
+  std::vector<VmEvent> out;
+  while (s.step())
+    out.push_back(VmEvent{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.i64(5)});
   return out;
 }
 

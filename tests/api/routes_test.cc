@@ -1181,6 +1181,16 @@ TEST(Routes, SerialConsoleOverWebSocket) {
   auto stopped = server->call("POST", base, a.tokens["member"], obj({}));
   EXPECT_EQ(stopped.status, 409);
   EXPECT_EQ(stopped.error_field(), "state");
+  // Engine events (CMP-15): none here (the sim's watchdog is fired in tests/compute); a viewer
+  // reads them, another tenant does not.
+  auto events = server->call("GET", "/api/v1/vms/" + vm + "/events", a.tokens["viewer"]);
+  ASSERT_EQ(events.status, 200) << events.body;
+  EXPECT_TRUE(events.json.at("items").as_array().empty());
+  std::string listed;
+  EXPECT_EQ(run_cli({"vm", "events", "a-console"}, &listed), 0) << listed;
+  EXPECT_EQ(
+      server->call("GET", "/api/v1/vms/" + vm + "/events", world->b.tokens["tenant-admin"]).status,
+      404);
 }
 
 TEST(Routes, ZzEveryRouteWasExercised) {

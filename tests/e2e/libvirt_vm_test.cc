@@ -4,7 +4,8 @@
 // takes the address IPAM chose over DHCP on the VDC's bridge and answers HTTP from the host;
 // snapshot and revert bring back what the guest wrote, resize and clone are seen in virsh and in
 // the guest; stop and start are seen in virsh; a secure delete leaves no trace of the marker
-// the guest wrote on its disk; its serial console answers over the API's WebSocket. Needs root:
+// the guest wrote on its disk; its serial console answers over the API's WebSocket; its
+// watchdog fires and the firing is kept on the VM (CMP-15). Needs root:
 // the test setup starts libvirtd and virtlogd.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -182,6 +183,37 @@ TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
     std::string seen = ws.read_until("CONSOLE-42", 30000);
     EXPECT_NE(seen.find("CONSOLE-42"), std::string::npos) << seen;
   }
+
+  // CMP-15: the guest arms its i6300esb watchdog and never feeds it; QEMU resets the guest,
+  // libvirt reports the firing, and it is kept on the VM. The guest then boots again.
+  EXPECT_NE(run("curl -s -m 10 http://" + ip + "/cgi-bin/watchdog").find("armed"),
+            std::string::npos);
+  Resp events;
+  ASSERT_TRUE(eventually(
+      [&] {
+        events = s.call("GET", "/api/v1/vms/" + vm + "/events", member);
+        return events.status == 200 && !events.json.at("items").as_array().empty();
+      },
+      std::chrono::seconds(120)))
+      << events.body;
+  EXPECT_EQ(events.json.at("items").at(0).at("kind").as_string(), "watchdog");
+  EXPECT_EQ(events.json.at("items").at(0).at("detail").as_string(), "reset");
+  auto ready_lines = [&] {
+    std::string text = slurp(console);
+    int n = 0;
+    for (auto at = text.find("GOVCLOUD-GUEST-READY"); at != std::string::npos;
+         at = text.find("GOVCLOUD-GUEST-READY", at + 1))
+      ++n;
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return ready_lines() >= 2; }, std::chrono::seconds(180)))
+      << slurp(console);
+  EXPECT_TRUE(eventually(
+      [&] {
+        return run("curl -s -m 3 http://" + ip + "/").find("hello from govcloud guest") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(60)));
 
   auto guest = [&](const std::string& at, const std::string& path) {
     return run("curl -s -m 5 http://" + at + path);

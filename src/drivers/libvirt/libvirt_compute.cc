@@ -108,6 +108,7 @@ Result<virConnectPtr> LibvirtComputeDriver::connect(const std::string& uri) {
   }
   virConnectPtr c = virConnectOpen(uri.c_str());
   if (c == nullptr) return engine_error("cannot reach libvirt at " + uri);
+  watch_events(c);
   conns_[uri] = c;
   return c;
 }

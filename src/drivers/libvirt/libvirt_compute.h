@@ -51,6 +51,9 @@ class LibvirtComputeDriver final : public ComputeDriver {
   // In libvirt_console.cc.
   Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host, const std::string& name,
                                                       ConsoleSink sink) override;
+  void set_event_sink(DomainEventSink sink) override;
+  // Hands a guest event to the sink (libvirt's event thread calls it).
+  void deliver(const DomainEvent& e);
 
   // The serial console log of a guest on this machine (tests read the ready line from it).
   std::string console_log(const std::string& name) const;
@@ -60,6 +63,8 @@ class LibvirtComputeDriver final : public ComputeDriver {
  private:
   // libvirt's event loop (streams, domain events) on one thread per process.
   static void start_event_loop();
+  // Domain events of a new connection go to the sink (libvirt_console.cc).
+  void watch_events(_virConnect* conn);
   Result<_virConnect*> connect(const std::string& uri);
   Status ensure_pool(_virConnect* conn);
   // Defines the domain of `spec` over the volume `volume`, which exists in the pool.
@@ -70,6 +75,8 @@ class LibvirtComputeDriver final : public ComputeDriver {
   LibvirtOptions options_;
   std::mutex mu_;
   std::map<std::string, _virConnect*> conns_;
+  std::mutex sink_mu_;
+  DomainEventSink sink_;
 };
 
 }  // namespace govcloud

@@ -1,5 +1,6 @@
-// The serial console of a libvirt guest: virDomainOpenConsole on a non-blocking stream whose
-// output is read on libvirt's event loop thread (one per process, started with the driver).
+// What runs on libvirt's event loop thread (one per process, started with the driver): guest
+// events (CMP-15 watchdog firings) and the serial console, virDomainOpenConsole on a
+// non-blocking stream.
 #include <libvirt/libvirt.h>
 
 #include <chrono>
@@ -103,6 +104,36 @@ class LibvirtConsole final : public ConsoleStream {
   StateRef state_;
 };
 
+const char* watchdog_action(int action) {
+  switch (action) {
+    case VIR_DOMAIN_EVENT_WATCHDOG_NONE:
+      return "none";
+    case VIR_DOMAIN_EVENT_WATCHDOG_PAUSE:
+      return "pause";
+    case VIR_DOMAIN_EVENT_WATCHDOG_RESET:
+      return "reset";
+    case VIR_DOMAIN_EVENT_WATCHDOG_POWEROFF:
+      return "poweroff";
+    case VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN:
+      return "shutdown";
+    case VIR_DOMAIN_EVENT_WATCHDOG_DEBUG:
+      return "debug";
+    case VIR_DOMAIN_EVENT_WATCHDOG_INJECTNMI:
+      return "inject-nmi";
+    default:
+      return "unknown";
+  }
+}
+
+// Installed with the driver as opaque: the connection is closed (and the callback gone) before
+// the driver is destroyed.
+void on_watchdog(virConnectPtr, virDomainPtr dom, int action, void* opaque) {
+  const char* name = virDomainGetName(dom);
+  if (name == nullptr) return;
+  static_cast<LibvirtComputeDriver*>(opaque)->deliver(
+      DomainEvent{name, "watchdog", watchdog_action(action)});
+}
+
 void run_event_loop() {
   for (;;)
     if (virEventRunDefaultImpl() < 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -117,6 +148,21 @@ void LibvirtComputeDriver::start_event_loop() {
   std::call_once(once, [] {
     if (virEventRegisterDefaultImpl() == 0) std::thread(run_event_loop).detach();
   });
+}
+
+void LibvirtComputeDriver::set_event_sink(DomainEventSink sink) {
+  std::lock_guard lock(sink_mu_);
+  sink_ = std::move(sink);
+}
+
+void LibvirtComputeDriver::deliver(const DomainEvent& e) {
+  std::lock_guard lock(sink_mu_);
+  if (sink_) sink_(e);
+}
+
+void LibvirtComputeDriver::watch_events(virConnectPtr conn) {
+  virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_WATCHDOG,
+                                   VIR_DOMAIN_EVENT_CALLBACK(on_watchdog), this, nullptr);
 }
 
 Result<std::unique_ptr<ConsoleStream>> LibvirtComputeDriver::open_console(const Host& host,

@@ -39,6 +39,9 @@ class SimComputeDriver final : public ComputeDriver {
   // In sim_console.cc: a line terminal that echoes (no guest OS behind it).
   Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host, const std::string& name,
                                                       ConsoleSink sink) override;
+  void set_event_sink(DomainEventSink sink) override;
+  // The guest's watchdog fires and the engine takes `action` (CMP-15).
+  void fire_watchdog(const HostId& host, const std::string& name, const std::string& action);
   // The snapshots a guest has, as the engine holds them.
   std::vector<std::string> snapshots_of(const HostId& host, const std::string& name) const;
 
@@ -81,6 +84,8 @@ class SimComputeDriver final : public ComputeDriver {
   mutable std::mutex mu_;
   std::unordered_map<std::string, SimHost> hosts_;
   std::map<std::string, bool> removed_;  // name → wiped
+  std::mutex sink_mu_;
+  DomainEventSink sink_;
 };
 
 }  // namespace govcloud

@@ -1,5 +1,6 @@
-// The sim twin's serial console: a line terminal that echoes what is typed and answers each
-// line with a prompt, so console plumbing (tickets, WebSocket, rights) is tested without QEMU.
+// The sim twin's guest events (CMP-15) and serial console: a line terminal that echoes what is
+// typed and answers each line with a prompt, so console plumbing (tickets, WebSocket, rights) is
+// tested without QEMU.
 #include <mutex>
 
 #include "drivers/sim/sim_compute.h"
@@ -42,6 +43,23 @@ class SimConsole final : public ConsoleStream {
 };
 
 }  // namespace
+
+void SimComputeDriver::set_event_sink(DomainEventSink sink) {
+  std::lock_guard lock(sink_mu_);
+  sink_ = std::move(sink);
+}
+
+void SimComputeDriver::fire_watchdog(const HostId& host, const std::string& name,
+                                     const std::string& action) {
+  {
+    std::lock_guard lock(mu_);
+    auto h = hosts_.find(host.value);
+    if (h == hosts_.end() || h->second.states.count(name) == 0) return;
+    if (action == "poweroff") h->second.states[name] = DomainState::kShutOff;
+  }
+  std::lock_guard lock(sink_mu_);
+  if (sink_) sink_(DomainEvent{name, "watchdog", action});
+}
 
 Result<std::unique_ptr<ConsoleStream>> SimComputeDriver::open_console(const Host& host,
                                                                       const std::string& name,
