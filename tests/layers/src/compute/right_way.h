@@ -1,0 +1,2 @@
+// Right way: compute may include store.
+#include "store/store.h"
