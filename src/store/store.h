@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "model/audit.h"
+#include "model/billing.h"
 #include "model/catalog.h"
 #include "model/iam.h"
 #include "model/org.h"
