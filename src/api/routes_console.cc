@@ -1,5 +1,5 @@
-// A VM's serial console over a WebSocket on the API (CMP-02, issue 9 §5): a ticket from a
-// signed-in caller with vm.operate, then the socket that presents it (decision 0010).
+// A VM's consoles, serial line and screen (VNC), over a WebSocket on the API (CMP-02, §5): a ticket
+// from a signed-in caller with vm.operate, then the socket that presents it (decision 0010).
 #include <boost/json.hpp>
 #include <mutex>
 
@@ -86,20 +86,26 @@ void add_console_routes(std::vector<Route>& routes, Services& s) {
       "/api/v1/vms/{id:vm}/console",
       Access::Requires(Action::kVmOperate),
       "compute",
-      "A one-time ticket to a running VM's serial console: open the WebSocket at `path` within "
-      "a minute (browsers cannot send the Authorization header on a WebSocket); audited",
+      "A one-time ticket to a running VM's serial console or screen (VNC): open the WebSocket "
+      "at `path` within a minute (browsers cannot send the Authorization header on a "
+      "WebSocket); audited",
       BodySchema{{{"type",
                    FieldType::kString,
                    false,
-                   "serial (VNC is not offered yet)",
+                   "serial (default): the serial line; vnc: the screen as raw RFB for noVNC",
                    0,
                    0,
                    10,
-                   {"serial"}}}},
+                   {"serial", "vnc"}}}},
       {},
       [&s](Call& c) -> Result<Reply> {
-        GC_ASSIGN_OR_RETURN(auto t, s.vms.console_ticket(*c.who, VmId{c.params["id"]}, c.ctx));
-        return json_reply(json::object{{"type", "serial"},
+        bool vnc = false;
+        if (auto* type = c.body.if_contains("type"); type && type->is_string())
+          vnc = type->as_string() == "vnc";
+        GC_ASSIGN_OR_RETURN(
+            auto t, s.vms.console_ticket(*c.who, VmId{c.params["id"]},
+                                         vnc ? ConsoleKind::kVnc : ConsoleKind::kSerial, c.ctx));
+        return json_reply(json::object{{"type", vnc ? "vnc" : "serial"},
                                        {"ticket", t.ticket},
                                        {"path", "/api/v1/consoles/" + t.ticket},
                                        {"expires_at", format_iso8601(t.expires_at)}},
@@ -111,8 +117,9 @@ void add_console_routes(std::vector<Route>& routes, Services& s) {
       "/api/v1/consoles/{ticket}",
       Access::Public(),
       "compute",
-      "The serial console as a WebSocket (101): binary frames both ways, the guest's output in, "
-      "keystrokes out. The ticket is the credential: used once, valid a minute",
+      "The console as a WebSocket (101): binary frames both ways — the serial line's output and "
+      "keystrokes, or the screen's RFB (VNC) protocol for noVNC. The ticket is the credential: "
+      "used once, valid a minute",
       {},
       {},
       [&s](Call& c) -> Result<Reply> {

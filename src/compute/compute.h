@@ -76,7 +76,11 @@ struct DomainEvent {
 };
 using DomainEventSink = std::function<void(const DomainEvent&)>;
 
-// An open serial console of a running guest: bytes typed go in through write().
+// Which console: the serial line, or the graphical screen as a raw RFB (VNC) byte stream, which
+// noVNC in the browser speaks over the WebSocket.
+enum class ConsoleKind { kSerial, kVnc };
+
+// An open console of a running guest: bytes typed (or RFB messages) go in through write().
 class ConsoleStream {
  public:
   virtual ~ConsoleStream() = default;
@@ -130,9 +134,11 @@ class ComputeDriver {
   // guest live, without stopping; the source forgets it once the target has it. A guest already
   // on `to` and gone from `from` has moved (the call is repeated after a server stop).
   virtual Status migrate(const Host& from, const Host& to, const std::string& name) = 0;
-  // Connects to a running guest's serial console; an earlier viewer is disconnected.
+  // Connects to a running guest's console; for the serial one an earlier viewer is
+  // disconnected, the screen may be watched by several.
   virtual Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host,
                                                               const std::string& name,
+                                                              ConsoleKind kind,
                                                               ConsoleSink sink) = 0;
   // Where guest events go from now on (called on the engine's thread; empty: nowhere). Once
   // this returns, the previous sink is called no more.

@@ -1,4 +1,4 @@
-// The serial console of a VM: one-time tickets, then the driver's console stream.
+// The consoles of a VM, serial line and screen: one-time tickets, then the driver's stream.
 #include "common/digest.h"
 #include "compute/vm_internal.h"
 
@@ -7,10 +7,11 @@ namespace govcloud {
 using namespace vm_detail;
 
 Result<ConsoleTicket> VmService::console_ticket(const Principal& who, const VmId& id,
-                                                const RequestContext& ctx) {
+                                                ConsoleKind kind, const RequestContext& ctx) {
   ConsoleTicket t;
   t.ticket = base64url(random_bytes(32));
   t.vm = id;
+  t.kind = kind;
   GC_TRY(store_.transact([&](Tx& tx) -> Status {
     auto vm = tx.compute().find_vm(id);
     if (!vm || !who.can(Action::kVmRead, vm->org_path)) return not_found("VM");
@@ -21,7 +22,8 @@ Result<ConsoleTicket> VmService::console_ticket(const Principal& who, const VmId
           std::string("the console needs a running VM; this one is ") + vm_state_name(vm->state),
           "state"};
     t.expires_at = clock_.now() + kConsoleTicketMs;
-    audit_vm(tx, clock_, &who, ctx, "vm.console", *vm, "success", {});
+    audit_vm(tx, clock_, &who, ctx, "vm.console", *vm, "success",
+             {{"type", kind == ConsoleKind::kVnc ? "vnc" : "serial"}});
     return ok_status();
   }));
   std::lock_guard lock(console_mu_);
@@ -57,7 +59,7 @@ Result<std::unique_ptr<ConsoleStream>> VmService::open_console(const std::string
   if (!where.ok()) return where.error();
   ComputeDriver* driver = compute_.driver(where->second.driver);
   if (driver == nullptr) return conflict("no driver for host " + where->second.name);
-  return driver->open_console(where->second, domain_name(where->first), std::move(sink));
+  return driver->open_console(where->second, domain_name(where->first), t.kind, std::move(sink));
 }
 
 }  // namespace govcloud

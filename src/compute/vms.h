@@ -78,6 +78,7 @@ struct Drift {
 struct ConsoleTicket {
   std::string ticket;
   VmId vm;
+  ConsoleKind kind = ConsoleKind::kSerial;
   TimeMs expires_at = 0;
 };
 
@@ -115,10 +116,11 @@ class VmService final : public Provisioner {
   // What engines reported about the VM (CMP-15 watchdog firings), newest first; vm.read.
   Result<std::vector<VmEvent>> events_of(const Principal& who, const VmId& id);
 
-  // The serial console (vm_console.cc): a ticket for a running VM (vm.operate: a console is a
-  // keyboard on the guest), then the console itself for whoever presents the ticket in time.
+  // The consoles (vm_console.cc), serial and screen: a ticket for a running VM (vm.operate: a
+  // console is a keyboard on the guest), then the console itself for whoever presents the ticket in
+  // time.
   static constexpr TimeMs kConsoleTicketMs = 60'000;
-  Result<ConsoleTicket> console_ticket(const Principal& who, const VmId& id,
+  Result<ConsoleTicket> console_ticket(const Principal& who, const VmId& id, ConsoleKind kind,
                                        const RequestContext& ctx);
   Result<std::unique_ptr<ConsoleStream>> open_console(const std::string& ticket, ConsoleSink sink);
 

@@ -1139,9 +1139,16 @@ TEST(Routes, SerialConsoleOverWebSocket) {
   std::string base = "/api/v1/vms/" + vm + "/console";
   EXPECT_EQ(server->call("POST", base, a.tokens["viewer"], obj({})).status, 403);
   EXPECT_EQ(server->call("POST", base, world->b.tokens["tenant-admin"], obj({})).status, 404);
+  auto spice = server->call("POST", base, a.tokens["member"], obj({{"type", "spice"}}));
+  EXPECT_EQ(spice.status, 400);
+  EXPECT_EQ(spice.error_field(), "type");
+  // The screen: raw RFB over the socket, what noVNC speaks.
   auto vnc = server->call("POST", base, a.tokens["member"], obj({{"type", "vnc"}}));
-  EXPECT_EQ(vnc.status, 400);
-  EXPECT_EQ(vnc.error_field(), "type");
+  ASSERT_EQ(vnc.status, 201) << vnc.body;
+  EXPECT_EQ(vnc.json.at("type").as_string(), "vnc");
+  WsClient screen;
+  ASSERT_EQ(screen.open(server->port(), std::string(vnc.json.at("path").as_string())), 101);
+  EXPECT_EQ(screen.read_until("RFB ", 5000).substr(0, 4), "RFB ");
   auto t = server->call("POST", base, a.tokens["member"], obj({}));
   ASSERT_EQ(t.status, 201) << t.body;
   std::string path(t.json.at("path").as_string());

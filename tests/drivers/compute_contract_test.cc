@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <ostream>
+#include <thread>
 
 #include "compute/compute.h"
 #include "drivers/sim/sim_compute.h"
@@ -228,11 +231,13 @@ TEST_P(ComputeContract, ConsoleOpensOnARunningGuestOnly) {
                        },
                        [&](const std::string&) { ++ended; }};
   };
-  EXPECT_EQ(driver->open_console(host, s.name, sink()).error().code, ErrorCode::kConflict);
-  EXPECT_EQ(driver->open_console(host, "gc-never-defined", sink()).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(driver->open_console(host, s.name, ConsoleKind::kSerial, sink()).error().code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(
+      driver->open_console(host, "gc-never-defined", ConsoleKind::kSerial, sink()).error().code,
+      ErrorCode::kNotFound);
   ASSERT_TRUE(driver->start(host, s.name).ok());
-  auto console = driver->open_console(host, s.name, sink());
+  auto console = driver->open_console(host, s.name, ConsoleKind::kSerial, sink());
   ASSERT_TRUE(console.ok()) << console.error().message;
   EXPECT_TRUE((*console)->write("\r").ok());
   (*console)->close();
@@ -242,6 +247,25 @@ TEST_P(ComputeContract, ConsoleOpensOnARunningGuestOnly) {
   EXPECT_FALSE((*console)->write("x").ok());
   console->reset();
   EXPECT_EQ(late_output, 0);
+  // The screen speaks RFB from its first bytes, as noVNC expects.
+  std::mutex mu;
+  std::string screen_bytes;
+  auto screen = driver->open_console(host, s.name, ConsoleKind::kVnc,
+                                     ConsoleSink{[&](const std::string& b) {
+                                                   std::lock_guard lock(mu);
+                                                   screen_bytes += b;
+                                                 },
+                                                 [](const std::string&) {}});
+  ASSERT_TRUE(screen.ok()) << screen.error().message;
+  for (int i = 0; i < 100; ++i) {  // a real server answers in its own time: bounded, 5 s
+    {
+      std::lock_guard lock(mu);
+      if (screen_bytes.size() >= 12) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  (*screen)->close();
+  EXPECT_EQ(screen_bytes.substr(0, 4), "RFB ");
   ASSERT_TRUE(driver->stop(host, s.name, true).ok());
   ASSERT_TRUE(driver->remove(host, s.name, false).ok());
 }

@@ -183,6 +183,14 @@ TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
     std::string seen = ws.read_until("CONSOLE-42", 30000);
     EXPECT_NE(seen.find("CONSOLE-42"), std::string::npos) << seen;
   }
+  // The screen: QEMU's VNC server greets in RFB through the same kind of socket.
+  auto vnc = s.call("POST", "/api/v1/vms/" + vm + "/console", member, obj({{"type", "vnc"}}));
+  ASSERT_EQ(vnc.status, 201) << vnc.body;
+  {
+    WsClient screen;
+    ASSERT_EQ(screen.open(s.port(), std::string(vnc.json.at("path").as_string())), 101);
+    EXPECT_EQ(screen.read_until("RFB 003.008", 10000).substr(0, 11), "RFB 003.008");
+  }
 
   // CMP-15: the guest arms its i6300esb watchdog and never feeds it; QEMU resets the guest,
   // libvirt reports the firing, and it is kept on the VM. The guest then boots again.

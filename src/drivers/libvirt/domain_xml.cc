@@ -47,7 +47,9 @@ std::string hex(unsigned v, int width) {
   return buf;
 }
 
-const char* machine_arch(Arch a) { return a == Arch::kArm ? "aarch64" : "x86_64"; }
+const char* machine_arch(Arch a) {
+  return a == Arch::kArm ? "aarch64" : "x86_64";
+}
 
 }  // namespace
 
@@ -82,7 +84,8 @@ std::string domain_xml(const DomainSpec& spec, const std::string& virt_type,
   }
   // The serial console, also kept in a log file the platform can read back.
   x += "    <serial type='pty'>\n      <target port='0'/>\n";
-  if (!console_log.empty()) x += "      <log file='" + xml_escape(console_log) + "' append='on'/>\n";
+  if (!console_log.empty())
+    x += "      <log file='" + xml_escape(console_log) + "' append='on'/>\n";
   x += "    </serial>\n";
   x += "    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n";
   x += "    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>\n";
@@ -106,8 +109,7 @@ std::string volume_xml(const std::string& name, std::int64_t disk_gb,
   x += "  <target><format type='qcow2'/></target>\n";
   if (!backing_path.empty())
     x += "  <backingStore><path>" + xml_escape(backing_path) + "</path><format type='" +
-         xml_escape(backing_format.empty() ? "qcow2" : backing_format) +
-         "'/></backingStore>\n";
+         xml_escape(backing_format.empty() ? "qcow2" : backing_format) + "'/></backingStore>\n";
   return x + "</volume>\n";
 }
 

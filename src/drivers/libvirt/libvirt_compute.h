@@ -50,7 +50,7 @@ class LibvirtComputeDriver final : public ComputeDriver {
   Status migrate(const Host& from, const Host& to, const std::string& name) override;
   // In libvirt_console.cc.
   Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host, const std::string& name,
-                                                      ConsoleSink sink) override;
+                                                      ConsoleKind kind, ConsoleSink sink) override;
   void set_event_sink(DomainEventSink sink) override;
   // Hands a guest event to the sink (libvirt's event thread calls it).
   void deliver(const DomainEvent& e);

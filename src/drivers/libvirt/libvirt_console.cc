@@ -1,7 +1,9 @@
 // What runs on libvirt's event loop thread (one per process, started with the driver): guest
 // events (CMP-15 watchdog firings) and the serial console, virDomainOpenConsole on a
-// non-blocking stream.
+// non-blocking stream. Also the screen: a socket to the guest's VNC server, on its own thread.
 #include <libvirt/libvirt.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <mutex>
@@ -134,6 +136,60 @@ void on_watchdog(virConnectPtr, virDomainPtr dom, int action, void* opaque) {
       DomainEvent{name, "watchdog", watchdog_action(action)});
 }
 
+// The guest's screen: a socket to its VNC server, read on a thread of its own.
+class SocketConsole final : public ConsoleStream {
+ public:
+  SocketConsole(int fd, ConsoleSink sink) : fd_(fd), state_(std::make_shared<ConsoleState>()) {
+    state_->sink = std::move(sink);
+    reader_ = std::thread([this] { read_loop(); });
+  }
+  ~SocketConsole() override { close(); }
+  SocketConsole(const SocketConsole&) = delete;
+  SocketConsole& operator=(const SocketConsole&) = delete;
+
+  Status write(std::string_view bytes) override {
+    std::lock_guard lock(mu_);
+    if (fd_ < 0) return conflict("the console is closed");
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return conflict("the guest's screen went away");
+      sent += static_cast<std::size_t>(n);
+    }
+    return ok_status();
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(mu_);
+      if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);  // wakes the reader
+    }
+    if (reader_.joinable()) reader_.join();
+    {
+      std::lock_guard lock(mu_);
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = -1;
+    }
+    state_->finish("closed");
+  }
+
+ private:
+  void read_loop() {
+    char buf[16384];
+    for (;;) {
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      state_->deliver(std::string(buf, static_cast<std::size_t>(n)));
+    }
+    state_->finish("the guest's screen closed");
+  }
+
+  std::mutex mu_;
+  int fd_;
+  StateRef state_;
+  std::thread reader_;
+};
+
 void run_event_loop() {
   for (;;)
     if (virEventRunDefaultImpl() < 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -167,6 +223,7 @@ void LibvirtComputeDriver::watch_events(virConnectPtr conn) {
 
 Result<std::unique_ptr<ConsoleStream>> LibvirtComputeDriver::open_console(const Host& host,
                                                                           const std::string& name,
+                                                                          ConsoleKind kind,
                                                                           ConsoleSink sink) {
   GC_ASSIGN_OR_RETURN(auto conn, connect(host.uri));
   Domain dom(virDomainLookupByName(conn, name.c_str()));
@@ -175,6 +232,12 @@ Result<std::unique_ptr<ConsoleStream>> LibvirtComputeDriver::open_console(const 
   int reason = 0;
   if (virDomainGetState(dom.get(), &state, &reason, 0) < 0 || state != VIR_DOMAIN_RUNNING)
     return conflict("guest " + name + " is not running");
+  if (kind == ConsoleKind::kVnc) {
+    // A socket straight to the guest's VNC server, with no listening port involved.
+    int fd = virDomainOpenGraphicsFD(dom.get(), 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+    if (fd < 0) return engine_error("opening the screen of " + name);
+    return std::unique_ptr<ConsoleStream>(std::make_unique<SocketConsole>(fd, std::move(sink)));
+  }
   virStreamPtr st = virStreamNew(conn, VIR_STREAM_NONBLOCK);
   if (st == nullptr) return engine_error("opening a stream");
   if (virDomainOpenConsole(dom.get(), nullptr, st, VIR_DOMAIN_CONSOLE_FORCE) < 0) {

@@ -38,7 +38,7 @@ class SimComputeDriver final : public ComputeDriver {
   Status migrate(const Host& from, const Host& to, const std::string& name) override;
   // In sim_console.cc: a line terminal that echoes (no guest OS behind it).
   Result<std::unique_ptr<ConsoleStream>> open_console(const Host& host, const std::string& name,
-                                                      ConsoleSink sink) override;
+                                                      ConsoleKind kind, ConsoleSink sink) override;
   void set_event_sink(DomainEventSink sink) override;
   // The guest's watchdog fires and the engine takes `action` (CMP-15).
   void fire_watchdog(const HostId& host, const std::string& name, const std::string& action);

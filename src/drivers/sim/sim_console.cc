@@ -63,6 +63,7 @@ void SimComputeDriver::fire_watchdog(const HostId& host, const std::string& name
 
 Result<std::unique_ptr<ConsoleStream>> SimComputeDriver::open_console(const Host& host,
                                                                       const std::string& name,
+                                                                      ConsoleKind kind,
                                                                       ConsoleSink sink) {
   {
     std::lock_guard lock(mu_);
@@ -72,7 +73,13 @@ Result<std::unique_ptr<ConsoleStream>> SimComputeDriver::open_console(const Host
     if (it == h->states.end()) return not_found("guest " + name);
     if (it->second != DomainState::kRunning) return conflict("guest " + name + " is not running");
   }
-  if (sink.output) sink.output("sim guest " + name + " console\r\n# ");
+  // The screen starts as a VNC server does, with its protocol version; the serial line with
+  // a banner and a prompt.
+  if (kind == ConsoleKind::kVnc) {
+    if (sink.output) sink.output("RFB 003.008\n");
+  } else if (sink.output) {
+    sink.output("sim guest " + name + " console\r\n# ");
+  }
   return std::unique_ptr<ConsoleStream>(std::make_unique<SimConsole>(std::move(sink)));
 }
 
