@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "drivers/libvirt/libvirt_compute.h"
@@ -37,8 +38,32 @@ struct ConsoleState {
 };
 using StateRef = std::shared_ptr<ConsoleState>;
 
+// What libvirt holds for a stream callback, until it calls free_state. libvirt may free it
+// later, on its event thread, after the console is gone (a callback mid-dispatch), or not before
+// the process exits: the holders are kept in a registry meanwhile, so none is ever lost.
+std::mutex& holders_mu() {
+  static std::mutex mu;
+  return mu;
+}
+std::set<StateRef*>& holders() {
+  static auto* all = new std::set<StateRef*>;  // never destroyed: the event thread outlives exit
+  return *all;
+}
+
+StateRef* hold(const StateRef& state) {
+  auto* h = new StateRef(state);
+  std::lock_guard lock(holders_mu());
+  holders().insert(h);
+  return h;
+}
+
 void free_state(void* opaque) {
-  delete static_cast<StateRef*>(opaque);
+  auto* h = static_cast<StateRef*>(opaque);
+  {
+    std::lock_guard lock(holders_mu());
+    holders().erase(h);
+  }
+  delete h;
 }
 
 void on_stream_event(virStreamPtr st, int events, void* opaque) {
@@ -247,11 +272,11 @@ Result<std::unique_ptr<ConsoleStream>> LibvirtComputeDriver::open_console(const 
   }
   auto state_ref = std::make_shared<ConsoleState>();
   state_ref->sink = std::move(sink);
-  auto* holder = new StateRef(state_ref);
+  StateRef* holder = hold(state_ref);
   int watched = VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR | VIR_STREAM_EVENT_HANGUP;
   if (virStreamEventAddCallback(st, watched, on_stream_event, holder, free_state) < 0) {
     auto err = engine_error("watching the console of " + name);
-    delete holder;
+    free_state(holder);
     virStreamAbort(st);
     virStreamFree(st);
     return err;
