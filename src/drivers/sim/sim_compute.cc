@@ -190,8 +190,12 @@ Status SimComputeDriver::reboot(const Host& host, const std::string& name) {
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
-  auto it = h->states.find(name);
-  if (it == h->states.end()) return not_found("guest " + name);
+  return require_running(*h, name);
+}
+
+Status SimComputeDriver::require_running(const SimHost& h, const std::string& name) {
+  auto it = h.states.find(name);
+  if (it == h.states.end()) return not_found("guest " + name);
   if (it->second != DomainState::kRunning) return conflict("guest " + name + " is not running");
   return ok_status();
 }

@@ -71,6 +71,8 @@ class SimComputeDriver final : public ComputeDriver {
     std::map<std::string, std::map<std::string, DomainState>> snapshots;
   };
   Status reach(const Host& host, SimHost*& out);
+  // A guest the host has and runs: not_found or conflict otherwise.
+  static Status require_running(const SimHost& h, const std::string& name);
   // The host's inventory: from its uri ("sim://?arch=arm&cores=64&memory_gb=256&mhz=2600&
   // gpu=gpu-16g:2"), else from the host record, else a small x86 server.
   static Result<HostReport> inventory(const Host& host);

@@ -69,9 +69,7 @@ Result<std::unique_ptr<ConsoleStream>> SimComputeDriver::open_console(const Host
     std::lock_guard lock(mu_);
     SimHost* h = nullptr;
     GC_TRY(reach(host, h));
-    auto it = h->states.find(name);
-    if (it == h->states.end()) return not_found("guest " + name);
-    if (it->second != DomainState::kRunning) return conflict("guest " + name + " is not running");
+    GC_TRY(require_running(*h, name));
   }
   // The screen starts as a VNC server does, with its protocol version; the serial line with
   // a banner and a prompt.
