@@ -61,6 +61,35 @@ const std::map<std::string, std::string>& route_owner_rules() {
       {"GET /api/v1/consoles/{ticket}",
        "public: the ticket is the credential, redeemed once within its minute; unknown, used "
        "and expired tickets all get 404"},
+      // Volumes: the business system's, with the VM rights (vm.read to see, vm.operate to act);
+      // created only by an approved cloud-disk request, their quota released only by their
+      // own deletion; attached only to VMs of the same tenant
+      {"GET /api/v1/volumes", "volumes in the caller's vm.read subtrees (narrowed grants)"},
+      {"GET /api/v1/volumes/{id:vol}", "vm.read at the volume's system; others get 404"},
+      {"POST /api/v1/volumes/{id:vol}/attach",
+       "vm.operate at the volume's system and the VM's; the VM of the same tenant (else 404); a "
+       "non-shareable volume on one VM, enforced by a unique index; audited"},
+      {"POST /api/v1/volumes/{id:vol}/detach", "as attach"},
+      {"POST /api/v1/volumes/{id:vol}/expand",
+       "vm.operate and quota.hold at the volume's system (it takes quota without a request); "
+       "the volume's reservation is resized in the same transaction; audited"},
+      {"POST /api/v1/volumes/{id:vol}/snapshots", "vm.operate at the volume's system; audited"},
+      {"GET /api/v1/volumes/{id:vol}/snapshots", "vm.read at the volume's system"},
+      {"POST /api/v1/volumes/{id:vol}/restore",
+       "vm.operate at the volume's system; only its own snapshots; detached only"},
+      {"DELETE /api/v1/volumes/{id:vol}/snapshots/{sid:vsn}",
+       "vm.operate at the volume's system; only its own snapshots"},
+      {"DELETE /api/v1/volumes/{id:vol}",
+       "vm.operate at the volume's system; detached only; the deletion is the only release of "
+       "its quota; audited"},
+      {"GET /api/v1/volumes/{id:vol}/operations", "vm.read at the volume's system"},
+      {"GET /api/v1/storage/tiers", "any signed-in caller: tiers are part of the catalog"},
+      {"PUT /api/v1/storage/tiers/{name}",
+       "host.manage at the platform root (ops, sysadmin); re-applied to every attached disk; "
+       "audited"},
+      {"GET /api/v1/storage/online-expansion", "any signed-in caller: published facts"},
+      {"POST /api/v1/storage/reconcile",
+       "host.manage at the platform root (it probes every host); reports, never fixes"},
       // Images: global ones the platform's (image.manage), private ones an org's subtree's
       {"GET /api/v1/images", "global images, and private ones of orgs the caller reads VMs in"},
       {"GET /api/v1/images/{id:img}", "as GET /api/v1/images; others get 404"},

@@ -20,8 +20,9 @@ ServiceSet::ServiceSet(Store& store, const Clock& clock, const Config& config,
       workflow(store, clock, data_dir),
       compute(store, clock),
       vms(store, clock, compute, workers, data_dir, storage_dir(data_dir)),
+      volumes(store, clock, compute, vms, workers),
       view_{store,   clock,   config,  checkpoints, iam,     tenancy, audit,
-            metrics, catalog, billing, workflow,    compute, vms} {
+            metrics, catalog, billing, workflow,    compute, vms,     volumes} {
   vms.set_cpu_floors({{Arch::kX86, config.cpu_floor_mhz_x86},
                       {Arch::kArm, config.cpu_floor_mhz_arm},
                       {Arch::kC86, config.cpu_floor_mhz_c86}});
@@ -37,8 +38,11 @@ Status ServiceSet::start() {
   GC_TRY(checkpoints.start());
   GC_TRY(compute.start());
   GC_TRY(vms.start());
-  // Approved cloud-host requests become VMs; those a stop interrupted are taken up again.
+  GC_TRY(volumes.start());
+  // Approved cloud-host requests become VMs, cloud-disk requests volumes; those a stop
+  // interrupted are taken up again.
   workflow.set_provisioner(kCloudHostService, vms);
+  workflow.set_provisioner(kCloudDiskService, volumes);
   workflow.resume_provisioning();
   // The reconciler: engines against the store, every minute (drift is shown, never "fixed").
   jobs.every("reconcile", kMinuteMs, [this] { vms.reconcile(); });

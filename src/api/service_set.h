@@ -46,6 +46,8 @@ class ServiceSet {
   // The engine half of operations runs here, outside requests and transactions.
   Workers workers{2};
   VmService vms;
+  // Drivers are added by the caller (src/server) before start(), like compute's.
+  VolumeService volumes;
 
  private:
   Services view_;

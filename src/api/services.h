@@ -8,6 +8,7 @@
 #include "compute/compute.h"
 #include "compute/vms.h"
 #include "iam/iam.h"
+#include "storage/storage.h"
 #include "tenancy/tenancy.h"
 #include "workflow/workflow.h"
 
@@ -29,6 +30,7 @@ struct Services {
   Workflow& workflow;
   ComputeService& compute;
   VmService& vms;
+  VolumeService& volumes;
   // Set only by a test build started with --test-clock: exposes POST /api/v1/test/clock.
   AdjustableClock* test_clock = nullptr;
 };

@@ -41,6 +41,7 @@ std::string builtin_resource(const std::string& code) {
       {"storage-normal", "storage_normal_gb"},
       {"storage-high-perf", "storage_performance_gb"},
       {"storage-backup-local", "storage_backup_gb"},
+      {"storage-backup-space", "storage_backup_gb"},
       {"storage-backup-offsite", "storage_backup_gb"},
       {"network-internet-ip", "public_ip"},
       {"network-internet-bandwidth", "bandwidth_mbps"},
@@ -128,8 +129,25 @@ Status validate_service(const CatalogService& s) {
     std::string field = "quota." + std::string(kv.key());
     if (find_resource_kind(std::string(kv.key())) == nullptr)
       return invalid(field, "unknown resource '" + std::string(kv.key()) + "'");
-    if (!kv.value().is_string()) return invalid(field, "must name an integer parameter");
-    std::string p(kv.value().as_string());
+    std::string p;
+    if (kv.value().is_string()) {
+      p = kv.value().as_string();
+    } else if (kv.value().is_object() && kv.value().as_object().contains("param") &&
+               kv.value().at("param").is_string()) {
+      p = kv.value().at("param").as_string();
+      if (const auto* when = kv.value().as_object().if_contains("when")) {
+        if (!when->is_object()) return invalid(field + ".when", "when maps parameters to values");
+        for (const auto& cond : when->as_object()) {
+          bool known = false;
+          for (const auto& spec : params) known |= spec.name == cond.key();
+          if (!known)
+            return invalid(field + ".when",
+                           "unknown parameter '" + std::string(cond.key()) + "' in when");
+        }
+      }
+    } else {
+      return invalid(field, "must name an integer parameter");
+    }
     bool found = false;
     for (const auto& spec : params) found |= spec.name == p && spec.type == "integer";
     if (!found) return invalid(field, "must name an integer parameter; '" + p + "' is not one");
@@ -230,23 +248,120 @@ static CatalogService cloud_host_service(TimeMs now) {
   return s;
 }
 
+// 云硬盘 (STO-01–05, 12): volumes provisioned automatically in a tier's pool (issue 10). The
+// tier and purpose decide which quota a request draws and which catalog code meters it.
+static CatalogService cloud_disk_service(TimeMs now) {
+  CatalogService s;
+  s.code = "cloud-disk";
+  s.category = "storage";
+  s.name_zh = "云硬盘";
+  s.name_en = "Cloud disk (block storage volume)";
+  s.unit = "gb";
+  s.period = "month";
+  s.origin = "builtin";
+  json::array params{
+      json::object{{"name", "name"},
+                   {"type", "string"},
+                   {"required", true},
+                   {"description", "名称 / name (letters, digits, '-')"}},
+      json::object{{"name", "size_gb"},
+                   {"type", "integer"},
+                   {"min", 1},
+                   {"max", 32768},
+                   {"required", true},
+                   {"unit", "gb"},
+                   {"description", "容量 / size in whole GB (STO-02: 1 GB steps)"}},
+      json::object{{"name", "tier"},
+                   {"type", "enum"},
+                   {"enum", json::array{"normal", "performance"}},
+                   {"default", "normal"},
+                   {"description", "性能类型 / tier: 普通性能 or 高性能 (STO-01)"}},
+      json::object{
+          {"name", "purpose"},
+          {"type", "enum"},
+          {"enum", json::array{"business", "backup"}},
+          {"default", "business"},
+          {"description", "用途 / business storage or backup space, billed apart (STO-12)"}},
+      json::object{{"name", "shareable"},
+                   {"type", "boolean"},
+                   {"default", false},
+                   {"description", "共享盘 / may be attached to several VMs at once (STO-03)"}},
+      json::object{{"name", "snapshot"},
+                   {"type", "string"},
+                   {"default", ""},
+                   {"description", "从快照创建 / a snapshot id to copy the data from (STO-05)"}},
+      json::object{{"name", "tags"},
+                   {"type", "string"},
+                   {"default", ""},
+                   {"description", "标签 / tags, comma separated"}}};
+  s.params_json = json::serialize(params);
+  s.policy_json = default_policy();
+  s.fulfilment = "auto";
+  auto when = [](const char* tier, const char* purpose) {
+    return json::object{{"param", "size_gb"},
+                        {"when", json::object{{"tier", tier}, {"purpose", purpose}}}};
+  };
+  s.quota_json = json::serialize(json::object{
+      {"storage_normal_gb", when("normal", "business")},
+      {"storage_performance_gb", when("performance", "business")},
+      {"storage_backup_gb",
+       json::object{{"param", "size_gb"}, {"when", json::object{{"purpose", "backup"}}}}}});
+  s.details_json = json::serialize(json::object{
+      {"notes",
+       "provisioned in the tier's storage pool (libvirt, or the sim driver) with the tier's IOPS "
+       "and throughput limits; metered as storage-normal, storage-high-perf or "
+       "storage-backup-space, snapshots as storage-snapshot"}});
+  s.created_by = "system";
+  s.created_at = now;
+  s.updated_at = now;
+  return s;
+}
+
+// Catalog items the platform meters that the procurement catalog has no code for.
+static constexpr const char* kPlatformItemsYaml = R"YAML(
+services:
+- code: storage-backup-space
+  category: storage
+  name_zh: 备份存储空间
+  name_en: Backup storage space
+  unit: gb
+  period: month
+  free: false
+  specs:
+    description: 普通性能存储（备份）：备份数据所占空间，与业务存储、备份服务分开计费 (STO-12)
+- code: storage-snapshot
+  category: storage
+  name_zh: 快照存储空间
+  name_en: Snapshot storage space
+  unit: gb
+  period: month
+  free: false
+  specs:
+    description: 云硬盘快照占用的空间，单独计量 (STO-05)
+)YAML";
+
 Result<int> Catalog::seed_builtin() {
   GC_ASSIGN_OR_RETURN(int n, seed_from_yaml(builtin_catalog_yaml()));
+  GC_ASSIGN_OR_RETURN(int platform_items, seed_from_yaml(kPlatformItemsYaml));
+  n += platform_items;
   return store_.transact([&](Tx& tx) -> Result<int> {
-    auto s = cloud_host_service(clock_.now());
-    if (auto have = tx.find_service("cloud-host")) {
-      // An upgrade brings the service's new parameters; everything a sysadmin sets (approval
-      // chain, names, retirement) is kept.
-      if (have->params_json != s.params_json) {
-        have->params_json = s.params_json;
-        have->updated_at = s.updated_at;
-        tx.update_service(*have);
+    for (auto s : {cloud_host_service(clock_.now()), cloud_disk_service(clock_.now())}) {
+      if (auto have = tx.find_service(s.code)) {
+        // An upgrade brings the service's new parameters; everything a sysadmin sets (approval
+        // chain, names, retirement) is kept.
+        if (have->params_json != s.params_json || have->quota_json != s.quota_json) {
+          have->params_json = s.params_json;
+          have->quota_json = s.quota_json;
+          have->updated_at = s.updated_at;
+          tx.update_service(*have);
+        }
+        continue;
       }
-      return n;
+      GC_TRY(validate_service(s));
+      tx.insert_service(s);
+      ++n;
     }
-    GC_TRY(validate_service(s));
-    tx.insert_service(s);
-    return n + 1;
+    return n;
   });
 }
 

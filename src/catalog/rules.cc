@@ -159,7 +159,22 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> quota_amounts(
   std::int64_t quantity = 1;
   if (auto* q = params.if_contains("quantity"); q && q->is_int64()) quantity = q->as_int64();
   for (const auto& kv : quota.as_object()) {
-    std::string param(kv.value().as_string());
+    std::string param;
+    if (kv.value().is_string()) {
+      param = kv.value().as_string();
+    } else {
+      // {"param": "size_gb", "when": {"tier": "normal"}}: drawn only when the request's
+      // parameters have those values (a volume's tier decides which quota it takes).
+      const auto& o = kv.value().as_object();
+      param = o.at("param").as_string();
+      bool applies = true;
+      if (const auto* when = o.if_contains("when"))
+        for (const auto& cond : when->as_object()) {
+          const auto* have = params.if_contains(cond.key());
+          applies &= have != nullptr && *have == cond.value();
+        }
+      if (!applies) continue;
+    }
     auto* v = params.if_contains(param);
     if (v == nullptr || !v->is_int64()) continue;
     std::int64_t amount = v->as_int64();

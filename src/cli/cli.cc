@@ -269,11 +269,13 @@ std::string resolve(const std::string& kind, const std::string& value) {
       {"ct", {"/api/v1/contracts", {"package_id", "name"}, "contract"}},
       {"host", {"/api/v1/hosts?limit=1000", {"name"}, "host"}},
       {"vm", {"/api/v1/vms?limit=500&name=", {"name"}, "VM"}},
-      {"img", {"/api/v1/images?limit=500", {"name"}, "image"}}};
+      {"img", {"/api/v1/images?limit=500", {"name"}, "image"}},
+      {"vol", {"/api/v1/volumes?limit=500&name=", {"name"}, "volume"}}};
   auto src = kSources.find(kind);
   if (src == kSources.end()) return value;
   std::string target = src->second.target;
-  if (kind == "vm") target += query_escape(value);  // a name prefix narrows the list
+  if (kind == "vm" || kind == "vol")
+    target += query_escape(value);  // a name prefix narrows the list
   auto list = call("GET", target);
   std::vector<std::string> found;
   std::string described;
@@ -394,6 +396,7 @@ void register_cli_commands(CLI::App& app) {
   cli::register_workorder(app);
   cli::register_host(app);
   cli::register_vm(app);
+  cli::register_volume(app);
   cli::register_image(app);
 }
 

@@ -63,6 +63,10 @@ void register_vm(CLI::App& app);
 // govcloud vm console (cmd_console.cc)
 void add_vm_console(CLI::App* vm);
 void register_image(CLI::App& app);
+// govcloud volume … (cmd_volume.cc)
+void register_volume(CLI::App& app);
+// Follows an operation to its end, with a progress bar on a terminal; fails if it failed.
+boost::json::value wait_for_operation(const std::string& op_id);
 void register_workorder(CLI::App& app);
 // Writes an export to `file`, saying what it wrote, or to standard output when file is empty.
 void emit(const std::string& file, const std::string& text);

@@ -66,6 +66,10 @@ void act(const std::string& vm, const std::string& method, const std::string& ta
 
 }  // namespace
 
+json::value wait_for_operation(const std::string& op_id) {
+  return wait_for(op_id);
+}
+
 void register_vm(CLI::App& app) {
   auto* vm = app.add_subcommand("vm", "云主机 (VMs): create, list, start, stop, delete …");
   vm->require_subcommand(1);

@@ -45,16 +45,7 @@ Demand demand_of(const Vm& vm) {
 }
 
 std::string tenant_of(Tx& tx, const Vm& vm) {
-  // The path is "/<root>/<unit>/<tenant>/…/<system>/": the first node of type tenant.
-  std::size_t start = 1;
-  while (start < vm.org_path.size()) {
-    std::size_t end = vm.org_path.find('/', start);
-    if (end == std::string::npos) break;
-    std::string id = vm.org_path.substr(start, end - start);
-    if (auto org = tx.find_org(OrgId{id}); org && org->type == OrgType::kTenant) return id;
-    start = end + 1;
-  }
-  return "";
+  return tenant_of_path(tx, vm.org_path);
 }
 
 void record_usage(Tx& tx, const Vm& vm, const std::string& what, TimeMs now) {

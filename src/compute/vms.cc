@@ -172,6 +172,7 @@ Result<Operation> VmService::act(const Principal& who, const VmId& id, const VmA
     if (tx.operations().target_busy(vm->id.value))
       return conflict("the VM has an operation running; wait for it to finish");
     GC_ASSIGN_OR_RETURN(VmState during, vm_transition(vm->state, in.action));
+    for (const auto& guard : guards_) GC_TRY(guard(tx, *vm, in.action));
     TimeMs now = clock_.now();
     Operation op;
     op.id = new_id("op");
@@ -291,6 +292,7 @@ void VmService::finish(const std::string& op_id, const std::string& failure) {
         GC_TRY(release_in_tx(tx, ReservationId{vm->reservation_id},
                              {ReservationOwner::kVm, vm->id.value}));
       tx.compute().delete_addresses_of_vm(vm->id.value);
+      for (const auto& hook : deletion_hooks_) hook(tx, *vm, now);
       for (const auto& snap : tx.compute().snapshots_of(vm->id.value))  // gone with the disk
         tx.compute().delete_snapshot(snap.id);
       if (!vm->host_id.empty()) released = std::pair{HostId{vm->host_id}, *vm};

@@ -95,6 +95,14 @@ class VmService final : public Provisioner {
   // CMP-07: the platform's CPU frequency floor per architecture (MHz; absent or 0: none).
   void set_cpu_floors(std::map<Arch, int> floors) { cpu_floors_ = std::move(floors); }
 
+  // Other modules' part in a VM's life (storage, decision 0011): a guard may refuse an action
+  // in its begin transaction; a deletion hook runs in the finish transaction of a deletion.
+  // Wired before start().
+  using ActionGuard = std::function<Status(Tx&, const Vm&, VmAction)>;
+  using DeletionHook = std::function<void(Tx&, const Vm&, TimeMs)>;
+  void add_action_guard(ActionGuard g) { guards_.push_back(std::move(g)); }
+  void add_deletion_hook(DeletionHook h) { deletion_hooks_.push_back(std::move(h)); }
+
   // At start: every operation a stop interrupted is finished or failed with a reason.
   Status start();
   // Provisioner: an approved cloud-host request becomes a VM (begin here, engine on a worker).
@@ -193,6 +201,8 @@ class VmService final : public Provisioner {
   std::string data_dir_;
   std::string storage_dir_;
   std::map<Arch, int> cpu_floors_;
+  std::vector<ActionGuard> guards_;
+  std::vector<DeletionHook> deletion_hooks_;
   // Shared with the drivers' event sinks, which may outlive this service: cleared when it stops.
   struct EventGate {
     std::mutex mu;

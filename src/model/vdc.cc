@@ -46,13 +46,15 @@ const char* reservation_owner_name(ReservationOwner o) {
       return "contract";
     case ReservationOwner::kVm:
       return "vm";
+    case ReservationOwner::kVolume:
+      return "volume";
   }
   return "hold";
 }
 
 bool parse_reservation_owner(std::string_view s, ReservationOwner& out) {
   for (auto o : {ReservationOwner::kHold, ReservationOwner::kRequest, ReservationOwner::kResource,
-                 ReservationOwner::kContract, ReservationOwner::kVm}) {
+                 ReservationOwner::kContract, ReservationOwner::kVm, ReservationOwner::kVolume}) {
     if (s == reservation_owner_name(o)) {
       out = o;
       return true;

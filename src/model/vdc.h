@@ -54,6 +54,7 @@ enum class ReservationOwner {
   kResource,  // a delivered resource, until it is reclaimed, changed or deleted
   kContract,  // a contract's grant, until the contract ends
   kVm,        // a virtual machine, from its creation until it is deleted (issue 9)
+  kVolume,    // a volume (云硬盘), from its creation until it is deleted (issue 10)
 };
 const char* reservation_owner_name(ReservationOwner o);
 bool parse_reservation_owner(std::string_view s, ReservationOwner& out);

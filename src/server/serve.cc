@@ -18,7 +18,9 @@
 #include "api/router.h"
 #include "api/service_set.h"
 #include "drivers/libvirt/libvirt_compute.h"
+#include "drivers/libvirt/libvirt_storage.h"
 #include "drivers/sim/sim_compute.h"
+#include "drivers/sim/sim_storage.h"
 #include "server/demo.h"
 
 namespace govcloud {
@@ -93,9 +95,13 @@ int serve_checked(const Config& config) {
   libvirt_options.pool_dir = storage + "/disks";
   libvirt_options.console_dir = storage + "/consoles";
   LibvirtComputeDriver libvirt_compute(libvirt_options);
+  SimStorageDriver sim_storage(sim_compute);
+  LibvirtStorageDriver libvirt_storage(libvirt_compute);
   ServiceSet set(*store, clock, config, config.data_dir);
   set.compute.add_driver(sim_compute);
   set.compute.add_driver(libvirt_compute);
+  set.volumes.add_driver(sim_storage);
+  set.volumes.add_driver(libvirt_storage);
 #ifdef GOVCLOUD_TEST_HOOKS
   if (config.test_clock) set.view().test_clock = &clock;
 #endif

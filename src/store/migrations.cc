@@ -493,6 +493,79 @@ CREATE TABLE vm_events (
 );
 CREATE INDEX vm_events_vm_at ON vm_events(vm_id, at);
 )SQL"},
+      {17, "Block storage: volumes, attachments, snapshots and tier limits (issue 10, STO-01–05)",
+       R"SQL(
+CREATE TABLE volumes (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  org_path TEXT NOT NULL,
+  vdc_id TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  host_id TEXT NOT NULL DEFAULT '',
+  tier TEXT NOT NULL CHECK (tier IN ('normal', 'performance')),
+  purpose TEXT NOT NULL CHECK (purpose IN ('business', 'backup')),
+  shareable INTEGER NOT NULL DEFAULT 0,
+  size_gb INTEGER NOT NULL CHECK (size_gb > 0),
+  state TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '',
+  reservation_id TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX volumes_path_name ON volumes(org_path, name, id);
+CREATE INDEX volumes_request ON volumes(request_id) WHERE request_id != '';
+CREATE UNIQUE INDEX volumes_live_name ON volumes(org_id, name) WHERE state != 'deleted';
+CREATE TABLE volume_attachments (
+  volume_id TEXT NOT NULL REFERENCES volumes(id),
+  vm_id TEXT NOT NULL REFERENCES vms(id),
+  target TEXT NOT NULL,
+  shareable INTEGER NOT NULL,
+  since INTEGER NOT NULL,
+  PRIMARY KEY (volume_id, vm_id)
+);
+CREATE UNIQUE INDEX volume_attachments_one_writer ON volume_attachments(volume_id)
+  WHERE shareable = 0;
+CREATE UNIQUE INDEX volume_attachments_target ON volume_attachments(vm_id, target);
+CREATE TABLE volume_snapshots (
+  id TEXT PRIMARY KEY,
+  volume_id TEXT NOT NULL REFERENCES volumes(id),
+  name TEXT NOT NULL,
+  org_path TEXT NOT NULL,
+  group_id TEXT NOT NULL DEFAULT '',
+  size_gb INTEGER NOT NULL,
+  used_bytes INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL CHECK (state IN ('creating', 'ready', 'deleting')),
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX volume_snapshots_name ON volume_snapshots(volume_id, name);
+CREATE TABLE reservations_new (
+  id TEXT PRIMARY KEY,
+  vdc_id TEXT NOT NULL REFERENCES vdcs(id),
+  ref TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  owner_kind TEXT NOT NULL DEFAULT 'hold'
+    CHECK (owner_kind IN ('hold', 'request', 'resource', 'contract', 'vm', 'volume')),
+  owner_id TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO reservations_new (id, vdc_id, ref, created_by, created_at, owner_kind, owner_id,
+                              reason)
+  SELECT id, vdc_id, ref, created_by, created_at, owner_kind, owner_id, reason FROM reservations;
+DROP TABLE reservations;
+ALTER TABLE reservations_new RENAME TO reservations;
+CREATE INDEX reservations_vdc ON reservations(vdc_id);
+CREATE INDEX reservations_owner ON reservations(owner_kind, owner_id);
+CREATE TABLE storage_tiers (
+  name TEXT PRIMARY KEY,
+  iops INTEGER NOT NULL CHECK (iops > 0),
+  bytes_per_sec INTEGER NOT NULL CHECK (bytes_per_sec > 0),
+  updated_at INTEGER NOT NULL
+);
+)SQL"},
   };
   return kMigrations;
 }

@@ -3,6 +3,7 @@
 
 #include "store/compute_tx.h"
 #include "store/operations_tx.h"
+#include "store/storage_tx.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 
@@ -22,6 +23,7 @@ class SqliteTx final : public Tx {
 
   ComputeTx& compute() override;
   OperationsTx& operations() override;
+  StorageTx& storage() override;
 
   // What this transaction did to the audit chain, if it appended.
   std::optional<AuditCommit> audit_commit() const {
@@ -131,10 +133,14 @@ class SqliteTx final : public Tx {
   std::optional<AuditHead> purged_anchor_;
   std::unique_ptr<ComputeTx> compute_;
   std::unique_ptr<OperationsTx> operations_;
+  std::unique_ptr<StorageTx> storage_;
 };
 
 // Appends "(col LIKE ?||'%' OR …)" for each path; an empty list matches nothing.
 std::string paths_clause(const std::string& column, const std::vector<std::string>& paths);
 std::int64_t count_of(Db& db, const std::string& sql, const std::vector<std::string>& args);
+// Tags kept in one column as ",a,b," (so instr(tags, ',a,') finds one), and back.
+std::string tags_text(const std::vector<std::string>& tags);
+std::vector<std::string> tags_from(const std::string& text);
 
 }  // namespace govcloud::sqlite

@@ -42,28 +42,6 @@ std::string prefix_ranges(const std::string& column, const std::vector<std::stri
   return out + ")";
 }
 
-std::string tags_text(const std::vector<std::string>& tags) {
-  if (tags.empty()) return "";
-  std::string out = ",";
-  for (const auto& t : tags) out += t + ",";
-  return out;
-}
-
-std::vector<std::string> tags_from(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : text) {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 Vm vm_from(const Stmt& s) {
   Vm v;
   v.id = VmId{s.text(0)};
@@ -149,6 +127,29 @@ GuestNetwork network_from(const Stmt& s) {
 }
 
 }  // namespace
+
+std::string tags_text(const std::vector<std::string>& tags) {
+  if (tags.empty()) return "";
+  std::string out = ",";
+  for (const auto& t : tags) out += t + ",";
+  return out;
+}
+
+std::vector<std::string> tags_from(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : text) {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
 
 // The tag index mirrors a live VM's tags; a deleted VM leaves it.
 void SqliteComputeTx::write_tags(const Vm& vm) {

@@ -78,6 +78,8 @@ std::string describe_owner(const Reservation& r) {
       return "owned by contract " + r.owner_id + "; it is released when the contract ends";
     case ReservationOwner::kVm:
       return "owned by VM " + r.owner_id + "; it is released when the VM is deleted";
+    case ReservationOwner::kVolume:
+      return "owned by volume " + r.owner_id + "; it is released when the volume is deleted";
   }
   return "owned";
 }

@@ -47,6 +47,8 @@ using Amounts = std::vector<std::pair<std::string, std::int64_t>>;
 // schedules (TEN-06), which decide limits themselves.
 Status set_limit_checked(Tx& tx, const Vdc& vdc, const std::string& resource, std::int64_t limit);
 QuotaLine quota_line_of(Tx& tx, const Vdc& vdc, const std::string& resource);
+// The tenant (委办局) an org path lies in (the first node of type tenant), or "" above one.
+std::string tenant_of_path(Tx& tx, const std::string& org_path);
 // The org's own top VDC: one the org owns whose parent (if any) belongs to another org.
 std::optional<Vdc> top_vdc_of(Tx& tx, const Org& org);
 // Reserve / release inside the caller's transaction, for the workflow that owns the

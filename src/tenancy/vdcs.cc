@@ -87,6 +87,19 @@ Status TenancyService::delete_vdc(const Principal& who, const VdcId& id,
   });
 }
 
+std::string tenant_of_path(Tx& tx, const std::string& org_path) {
+  // The path is "/<root>/<unit>/<tenant>/…/<system>/".
+  std::size_t start = 1;
+  while (start < org_path.size()) {
+    std::size_t end = org_path.find('/', start);
+    if (end == std::string::npos) break;
+    std::string id = org_path.substr(start, end - start);
+    if (auto org = tx.find_org(OrgId{id}); org && org->type == OrgType::kTenant) return id;
+    start = end + 1;
+  }
+  return "";
+}
+
 std::optional<Vdc> top_vdc_of(Tx& tx, const Org& org) {
   VdcQuery q;
   q.org = org.id;

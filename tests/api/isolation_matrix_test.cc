@@ -65,6 +65,12 @@ std::map<std::string, json::value> bodies(const World& w) {
       {"POST /api/v1/vms/{id:vm}/clone", json::object{{"name", "implant"}}},
       {"POST /api/v1/vms/{id:vm}/migrate", json::object{}},
       {"POST /api/v1/vms/{id:vm}/console", json::object{{"type", "serial"}}},
+      {"POST /api/v1/volumes/{id:vol}/attach", json::object{{"vm", w.a.vm}}},
+      {"POST /api/v1/volumes/{id:vol}/detach", json::object{{"force", true}}},
+      {"POST /api/v1/volumes/{id:vol}/expand", json::object{{"size_gb", 2}}},
+      {"POST /api/v1/volumes/{id:vol}/snapshots", json::object{{"name", "implant"}}},
+      {"POST /api/v1/volumes/{id:vol}/restore", json::object{{"snapshot", b.volume_snapshot}}},
+      {"PUT /api/v1/storage/tiers/{name}", json::object{{"iops", 100}, {"bytes_per_sec", 1 << 20}}},
       {"POST /api/v1/images",
        json::object{
            {"name", "implant"}, {"source", "tiny.qcow2"}, {"scope", "private"}, {"org_id", b.org}}},
@@ -120,7 +126,9 @@ const std::set<std::string> kSelfRoutes = {
     // Shared, not tenant-owned: the catalog every tenant orders from, and the price list of the
     // management unit both A and B sit under (tenants must see what they will be charged).
     "GET /api/v1/catalog/{code}", "GET /api/v1/price-lists/{list}/prices",
-    "GET /api/v1/price-lists/{list}/export"};
+    "GET /api/v1/price-lists/{list}/export",
+    // Published facts: the tiers' limits and which guest OSes grow disks online.
+    "GET /api/v1/storage/tiers", "GET /api/v1/storage/online-expansion"};
 
 // Operations staff deliver fulfilment orders and handle work orders of every tenant by design
 // (CAT-09, OPS-22); for ops these routes are its job, not a breach.
@@ -128,6 +136,8 @@ const std::set<std::string> kOpsDuties = {"GET /api/v1/fulfilments",
                                           "POST /api/v1/hosts",
                                           "POST /api/v1/hosts/{id:host}/state",
                                           "POST /api/v1/compute/reconcile",
+                                          "POST /api/v1/storage/reconcile",
+                                          "PUT /api/v1/storage/tiers/{name}",
                                           "POST /api/v1/vms/{id:vm}/migrate",
                                           "POST /api/v1/images",
                                           "DELETE /api/v1/images/{id:img}",
@@ -158,7 +168,9 @@ std::string substitute(const std::string& path, const TenantObjects& b,
       {"vm", &TenantObjects::vm},
       {"op", &TenantObjects::operation},
       {"img", &TenantObjects::image},
-      {"snap", &TenantObjects::snapshot}};
+      {"snap", &TenantObjects::snapshot},
+      {"vol", &TenantObjects::volume},
+      {"vsn", &TenantObjects::volume_snapshot}};
   std::string out;
   std::size_t i = 0;
   while (i < path.size()) {
@@ -194,7 +206,7 @@ std::string snapshot(TestServer& s, const World& w) {
            "/api/v1/vdcs/" + w.b.vdc + "/reservations", "/api/v1/contracts", "/api/v1/requests",
            "/api/v1/resources", "/api/v1/workorders", "/api/v1/notifications",
            "/api/v1/catalog?limit=1000", "/api/v1/price-lists", "/api/v1/vms?state=running",
-           "/api/v1/images"}) {
+           "/api/v1/images", "/api/v1/volumes", "/api/v1/volumes/" + w.b.volume + "/snapshots"}) {
     auto r = s.call("GET", target, t);
     EXPECT_EQ(r.status, 200) << target;
     out += target + " " + r.body + "\n";
@@ -230,17 +242,14 @@ TEST(IsolationMatrix, TenantAReachesNothingOfTenantB) {
   std::string before = snapshot(s, w);
   auto doc = s.call("GET", "/api/v1/openapi.json");
   auto body_for = bodies(w);
-  std::vector<std::string> b_secrets = {w.b.org,          w.b.system,
-                                        w.b.vdc,          w.b.reservation,
-                                        w.b.admin_user,   w.b.member_user,
-                                        w.b.viewer_user,  w.b.admin_binding,
-                                        w.b.api_key,      w.b.contract,
-                                        w.b.request,      w.b.fulfilment,
-                                        w.b.resource,     w.b.workorder,
-                                        w.b.notification, w.b.vm,
-                                        w.b.image,        w.b.operation,
-                                        w.b.snapshot,     "b-admin",
-                                        "b-member",       "b局"};
+  std::vector<std::string> b_secrets = {w.b.org,         w.b.system,        w.b.vdc,
+                                        w.b.reservation, w.b.admin_user,    w.b.member_user,
+                                        w.b.viewer_user, w.b.admin_binding, w.b.api_key,
+                                        w.b.contract,    w.b.request,       w.b.fulfilment,
+                                        w.b.resource,    w.b.workorder,     w.b.notification,
+                                        w.b.vm,          w.b.image,         w.b.operation,
+                                        w.b.snapshot,    w.b.volume,        w.b.volume_snapshot,
+                                        "b-admin",       "b-member",        "b局"};
   std::vector<std::string> tenant_data = b_secrets;
   for (const auto& x : {w.a.org, w.a.system, w.a.vdc, w.a.reservation, w.a.admin_user,
                         std::string("a-admin"), std::string("a局")})

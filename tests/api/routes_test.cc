@@ -408,7 +408,8 @@ TEST(Routes, CatalogBrowseAndCustomServices) {
   const std::string& viewer = world->a.tokens["viewer"];
   auto list = server->call("GET", "/api/v1/catalog?category=storage&limit=3", viewer);
   ASSERT_EQ(list.status, 200);
-  EXPECT_EQ(list.json.at("total").as_int64(), 6);
+  // The catalog's 6, 云硬盘 (cloud-disk), backup space and snapshot space (issue 10).
+  EXPECT_EQ(list.json.at("total").as_int64(), 9);
   EXPECT_EQ(list.json.at("items").as_array().size(), 3u);
   auto en = server->call("GET", "/api/v1/catalog?q=" + std::string("bandwidth"), viewer);
   EXPECT_GE(en.json.at("total").as_int64(), 1);
@@ -1198,6 +1199,85 @@ TEST(Routes, SerialConsoleOverWebSocket) {
   EXPECT_EQ(
       server->call("GET", "/api/v1/vms/" + vm + "/events", world->b.tokens["tenant-admin"]).status,
       404);
+}
+
+// Issue 10 (STO-01–05, 12): a volume through the API, every volume and storage route.
+TEST(Routes, VolumesThroughTheApi) {
+  auto& a = world->a;
+  const std::string& member = a.tokens["member"];
+  const std::string& admin = a.tokens["tenant-admin"];
+  const std::string& ops = world->tokens["ops"];
+  auto rq = request_vm(*server, a, "a-vol", "tiny-global");
+  ASSERT_EQ(rq.status, 200) << rq.body;
+  std::string vm(rq.json.at("ref").as_string());
+  settled_vm(*server, member, vm);
+  auto vol = request_volume(*server, a, json::object{{"name", "a-disk"}, {"size_gb", 3}});
+  ASSERT_TRUE(vol.json.is_object() && vol.json.as_object().contains("state")) << vol.body;
+  ASSERT_EQ(vol.json.at("state").as_string(), "available") << vol.body;
+  std::string id(vol.json.at("id").as_string());
+  std::string base = "/api/v1/volumes/" + id;
+  // 1.5 GB and an unknown tier are refused at the request, naming the parameter.
+  auto bad = server->call("POST", "/api/v1/requests", member,
+                          obj({{"service", "cloud-disk"},
+                               {"org_id", a.system},
+                               {"params", json::object{{"name", "x"}, {"size_gb", 1.5}}}}));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("params.size_gb"), std::string::npos) << bad.body;
+
+  auto att = server->call("POST", base + "/attach", member, obj({{"vm", "a-vol"}}));
+  ASSERT_EQ(att.status, 202) << att.body;
+  EXPECT_EQ(settled_volume(*server, member, id).json.at("state").as_string(), "in_use");
+  auto shown = server->call("GET", base, member);
+  EXPECT_EQ(shown.json.at("attachments").at(0).at("vm_id").as_string(), vm);
+  auto on_vm = server->call("GET", "/api/v1/volumes?vm=" + vm, member);
+  EXPECT_EQ(on_vm.json.at("total").as_int64(), 1);
+  EXPECT_EQ(server->call("POST", base + "/expand", member, obj({{"size_gb", 4}})).status, 403);
+  EXPECT_EQ(server->call("POST", base + "/expand", admin, obj({{"size_gb", 2}})).status, 400);
+  EXPECT_EQ(server->call("POST", base + "/expand", admin, obj({{"size_gb", 4}})).status, 202);
+  EXPECT_EQ(settled_volume(*server, member, id).json.at("size_gb").as_int64(), 4);
+  EXPECT_EQ(server->call("POST", base + "/snapshots", member, obj({{"name", "s1"}})).status, 202);
+  settled_volume(*server, member, id);
+  auto snaps = server->call("GET", base + "/snapshots", member);
+  ASSERT_EQ(snaps.json.at("items").as_array().size(), 1U) << snaps.body;
+  std::string snap(snaps.json.at("items").at(0).at("id").as_string());
+  EXPECT_EQ(server->call("POST", base + "/restore", member, obj({{"snapshot", "s1"}})).status,
+            409);  // attached
+  EXPECT_EQ(server->call("POST", base + "/detach", member, obj({})).status, 202);
+  EXPECT_EQ(settled_volume(*server, member, id).json.at("state").as_string(), "available");
+  EXPECT_EQ(server->call("POST", base + "/restore", member, obj({{"snapshot", "s1"}})).status, 202);
+  settled_volume(*server, member, id);
+  EXPECT_EQ(server->call("DELETE", base + "/snapshots/" + snap, member).status, 202);
+  settled_volume(*server, member, id);
+  EXPECT_TRUE(server->call("GET", base + "/snapshots", member).json.at("items").as_array().empty());
+  EXPECT_EQ(server->call("DELETE", base + "?secure=true", member).status, 202);
+  EXPECT_EQ(settled_volume(*server, member, id).json.at("state").as_string(), "deleted");
+  auto ops_list = server->call("GET", base + "/operations", member);
+  EXPECT_EQ(ops_list.json.at("items").at(0).at("kind").as_string(), "volume.delete");
+  EXPECT_EQ(ops_list.json.at("items").at(0).at("state").as_string(), "succeeded");
+
+  auto tiers = server->call("GET", "/api/v1/storage/tiers", member);
+  ASSERT_EQ(tiers.json.at("items").as_array().size(), 2U) << tiers.body;
+  EXPECT_EQ(server
+                ->call("PUT", "/api/v1/storage/tiers/normal", admin,
+                       obj({{"iops", 4000}, {"bytes_per_sec", 1 << 27}}))
+                .status,
+            403);
+  EXPECT_EQ(server
+                ->call("PUT", "/api/v1/storage/tiers/gold", ops,
+                       obj({{"iops", 4000}, {"bytes_per_sec", 1 << 27}}))
+                .status,
+            404);
+  EXPECT_EQ(server
+                ->call("PUT", "/api/v1/storage/tiers/normal", ops,
+                       obj({{"iops", 3000}, {"bytes_per_sec", 150 << 20}}))
+                .status,
+            200);
+  auto os = server->call("GET", "/api/v1/storage/online-expansion", member);
+  EXPECT_NE(os.body.find("Linux"), std::string::npos);
+  auto drift = server->call("POST", "/api/v1/storage/reconcile", ops);
+  EXPECT_EQ(drift.status, 200) << drift.body;
+  EXPECT_TRUE(drift.json.at("items").as_array().empty()) << drift.body;
+  EXPECT_EQ(server->call("POST", "/api/v1/storage/reconcile", admin).status, 403);
 }
 
 TEST(Routes, ZzEveryRouteWasExercised) {

@@ -21,7 +21,7 @@ namespace json = boost::json;
 struct TenantObjects {
   std::string org, system, vdc, reservation, admin_user, member_user, viewer_user, admin_binding,
       api_key, contract, request, fulfilment, resource, workorder, notification, image, vm,
-      operation, snapshot;
+      operation, snapshot, volume, volume_snapshot;
   std::map<std::string, std::string> tokens;  // role → token
 };
 
@@ -159,6 +159,50 @@ inline Resp settled_vm(TestServer& s, const std::string& token, const std::strin
   return r;
 }
 
+// As settled_vm, for a volume (issue 10).
+inline Resp settled_volume(TestServer& s, const std::string& token, const std::string& volume,
+                           int attempts = 2000) {
+  Resp r;
+  for (int i = 0; i < attempts; ++i) {
+    r = s.call("GET", "/api/v1/volumes/" + volume, token);
+    if (r.status != 200) return r;
+    std::string st(r.json.at("state").as_string());
+    if (st != "creating" && st != "attaching" && st != "detaching" && st != "resizing" &&
+        st != "snapshotting" && st != "restoring" && st != "deleting") {
+      // A snapshot deletion leaves the state alone: wait for its operation too.
+      auto ops = s.call("GET", "/api/v1/volumes/" + volume + "/operations", token);
+      if (ops.status != 200 || ops.json.at("items").as_array().empty() ||
+          ops.json.at("items").at(0).at("state").as_string() != "running")
+        return r;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the engine's own time
+  }
+  return r;
+}
+
+// Requests a cloud-disk as the member, has the tenant admin approve it, and returns the
+// settled volume.
+inline Resp request_volume(TestServer& s, TenantObjects& t, json::object params) {
+  auto rq = s.call("POST", "/api/v1/requests", t.tokens["member"],
+                   json::value(json::object{
+                       {"service", "cloud-disk"}, {"org_id", t.system}, {"params", params}}));
+  if (rq.status != 201) return rq;
+  std::string id = id_of(rq);
+  auto ok = s.call("POST", "/api/v1/requests/" + id + "/approve", t.tokens["tenant-admin"],
+                   json::value(json::object{{"comment", "ok"}}));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  for (int i = 0; i < 2000; ++i) {
+    auto r = s.call("GET", "/api/v1/requests/" + id, t.tokens["member"]);
+    if (r.json.at("state").as_string() != "fulfilling" || !r.json.at("ref").as_string().empty()) {
+      std::string ref(r.json.at("ref").as_string());
+      if (ref.empty()) return r;
+      return settled_volume(s, t.tokens["member"], ref);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return rq;
+}
+
 // Requests a cloud-host as the member, has the tenant admin approve it and returns the request;
 // the VM it becomes is the request's "ref".
 inline Resp request_vm(TestServer& s, TenantObjects& t, const std::string& name,
@@ -198,6 +242,16 @@ inline void build_vm(TestServer& s, World& w, TenantObjects& t, const std::strin
   settled_vm(s, t.tokens["member"], t.vm);
   auto snaps = s.call("GET", "/api/v1/vms/" + t.vm + "/snapshots", t.tokens["member"]);
   t.snapshot = std::string(snaps.json.at("items").at(0).at("id").as_string());
+  // A volume with a snapshot (issue 10).
+  auto vol = request_volume(s, t, json::object{{"name", name + "-data"}, {"size_gb", 1}});
+  EXPECT_EQ(vol.json.at("state").as_string(), "available") << vol.body;
+  t.volume = std::string(vol.json.at("id").as_string());
+  auto vsnap = s.call("POST", "/api/v1/volumes/" + t.volume + "/snapshots", t.tokens["member"],
+                      json::value(json::object{{"name", "base"}}));
+  EXPECT_EQ(vsnap.status, 202) << vsnap.body;
+  settled_volume(s, t.tokens["member"], t.volume);
+  auto vsnaps = s.call("GET", "/api/v1/volumes/" + t.volume + "/snapshots", t.tokens["member"]);
+  t.volume_snapshot = std::string(vsnaps.json.at("items").at(0).at("id").as_string());
 }
 
 // Puts a small qcow2 file in the server's image import folder.

@@ -17,11 +17,23 @@ TEST(Catalog, LoadsEveryServiceOfTheProcurementCatalogOnce) {
   Env env;
   env.build_tree();
   auto all = must(env.catalog->list(env.a_member, CatalogQuery{"", "", "", false, Page{1000, 0}}));
-  EXPECT_EQ(all.total, 100);  // the 99 of the procurement catalog and 云主机 (cloud-host)
+  // The 99 of the procurement catalog, 云主机 (cloud-host), 云硬盘 (cloud-disk), and the two
+  // items the platform meters that the catalog has no code for: backup space and snapshots.
+  EXPECT_EQ(all.total, 103);
   EXPECT_EQ(must(env.catalog->seed_builtin()), 0);  // not twice
   auto vm = must(env.catalog->get(env.a_member, "cloud-host"));
   EXPECT_EQ(vm.fulfilment, "auto");
   EXPECT_NE(vm.quota_json.find("storage_normal_gb"), std::string::npos);
+  // A volume's tier and purpose decide which quota its request draws (STO-12).
+  auto disk = must(env.catalog->get(env.a_member, "cloud-disk"));
+  auto perf = must(quota_amounts(disk, json::object{{"size_gb", 7}, {"tier", "performance"},
+                                                    {"purpose", "business"}}));
+  ASSERT_EQ(perf.size(), 1U);
+  EXPECT_EQ(perf[0], (std::pair<std::string, std::int64_t>{"storage_performance_gb", 7}));
+  auto backup = must(quota_amounts(disk, json::object{{"size_gb", 3}, {"tier", "normal"},
+                                                      {"purpose", "backup"}}));
+  ASSERT_EQ(backup.size(), 1U);
+  EXPECT_EQ(backup[0].first, "storage_backup_gb");
   auto vcpu = must(env.catalog->get(env.a_member, "compute-vcpu"));
   EXPECT_EQ(vcpu.name_zh, "vCPU");
   EXPECT_EQ(vcpu.period, "month");

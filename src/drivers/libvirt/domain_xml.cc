@@ -103,14 +103,40 @@ std::string domain_xml(const DomainSpec& spec, const std::string& virt_type,
 }
 
 std::string volume_xml(const std::string& name, std::int64_t disk_gb,
-                       const std::string& backing_path, const std::string& backing_format) {
+                       const std::string& backing_path, const std::string& backing_format,
+                       const std::string& format) {
   std::string x = "<volume>\n  <name>" + xml_escape(name) + "</name>\n";
   x += "  <capacity unit='G'>" + std::to_string(disk_gb) + "</capacity>\n";
-  x += "  <target><format type='qcow2'/></target>\n";
+  x += "  <allocation>0</allocation>\n";
+  x += "  <target><format type='" + xml_escape(format) + "'/></target>\n";
   if (!backing_path.empty())
     x += "  <backingStore><path>" + xml_escape(backing_path) + "</path><format type='" +
          xml_escape(backing_format.empty() ? "qcow2" : backing_format) + "'/></backingStore>\n";
   return x + "</volume>\n";
+}
+
+std::string disk_xml(const DiskSpec& disk, const std::string& pool, const std::string& file) {
+  const bool shared = disk.volume.shareable;
+  std::string x = "<disk type='volume' device='disk'>\n";
+  x += std::string("  <driver name='qemu' type='") + (shared ? "raw' cache='none'" : "qcow2'") +
+       "/>\n";
+  x += "  <source pool='" + xml_escape(pool) + "' volume='" + xml_escape(file) + "'/>\n";
+  x += "  <target dev='" + xml_escape(disk.target) + "' bus='virtio'/>\n";
+  // virtio-blk serials hold 20 bytes: the volume id ("vol-" and 16 hex digits) fits.
+  std::string serial =
+      disk.volume.name.rfind("gcv-", 0) == 0 ? disk.volume.name.substr(4) : disk.volume.name;
+  x += "  <serial>" + xml_escape(serial.substr(0, 20)) + "</serial>\n";
+  if (disk.limits.iops > 0 || disk.limits.bytes_per_sec > 0) {
+    x += "  <iotune>\n";
+    if (disk.limits.iops > 0)
+      x += "    <total_iops_sec>" + std::to_string(disk.limits.iops) + "</total_iops_sec>\n";
+    if (disk.limits.bytes_per_sec > 0)
+      x += "    <total_bytes_sec>" + std::to_string(disk.limits.bytes_per_sec) +
+           "</total_bytes_sec>\n";
+    x += "  </iotune>\n";
+  }
+  if (shared) x += "  <shareable/>\n";
+  return x + "</disk>\n";
 }
 
 std::string network_xml(const NetworkSpec& net) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compute/compute.h"
+#include "storage/storage.h"
 
 namespace govcloud::libvirt {
 
@@ -15,7 +16,11 @@ std::string domain_xml(const DomainSpec& spec, const std::string& virt_type,
                        const std::string& pool, const std::string& volume,
                        const std::string& console_log);
 std::string volume_xml(const std::string& name, std::int64_t disk_gb,
-                       const std::string& backing_path, const std::string& backing_format);
+                       const std::string& backing_path, const std::string& backing_format,
+                       const std::string& format = "qcow2");
+// A data volume on a guest (issue 10): virtio, the volume's serial, the tier's iotune, and
+// <shareable/> with the host cache off for volumes several guests write.
+std::string disk_xml(const DiskSpec& disk, const std::string& pool, const std::string& file);
 // An isolated network: a bridge, the host's address on it, DHCP for .10–.254.
 std::string network_xml(const NetworkSpec& net);
 // One static DHCP entry: the address IPAM gave this MAC.

@@ -13,6 +13,7 @@
 
 #include "drivers/libvirt/domain_xml.h"
 #include "drivers/libvirt/libvirt_handles.h"
+#include "drivers/libvirt/wipe.h"
 
 namespace govcloud {
 
@@ -46,32 +47,6 @@ std::string between(const std::string& text, const std::string& open, const std:
   return b == std::string::npos ? "" : text.substr(a, b - a);
 }
 
-bool is_local(const std::string& uri) {
-  return uri.find("://") != std::string::npos && uri.find(":///") != std::string::npos;
-}
-
-// Overwrites a file in place with zeros, then flushes it: the same blocks, not a new file.
-Status overwrite_with_zeros(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY);
-  if (fd < 0) return Error{ErrorCode::kConflict, "cannot open " + path + " to wipe it", {}};
-  struct stat st {};
-  fstat(fd, &st);
-  std::vector<char> zeros(1 << 20, 0);
-  off_t left = st.st_size;
-  while (left > 0) {
-    auto n = static_cast<std::size_t>(std::min<off_t>(left, static_cast<off_t>(zeros.size())));
-    ssize_t w = ::write(fd, zeros.data(), n);
-    if (w <= 0) {
-      ::close(fd);
-      return Error{ErrorCode::kConflict, "wiping " + path + " failed", {}};
-    }
-    left -= w;
-  }
-  fsync(fd);
-  ::close(fd);
-  return ok_status();
-}
-
 }  // namespace
 
 LibvirtComputeDriver::LibvirtComputeDriver(LibvirtOptions options) : options_(std::move(options)) {
@@ -89,6 +64,10 @@ LibvirtComputeDriver::LibvirtComputeDriver(LibvirtOptions options) : options_(st
 
 LibvirtComputeDriver::~LibvirtComputeDriver() {
   for (auto& [uri, c] : conns_) virConnectClose(c);
+}
+
+bool LibvirtComputeDriver::is_local(const std::string& uri) {
+  return uri.find("://") != std::string::npos && uri.find(":///") != std::string::npos;
 }
 
 bool LibvirtComputeDriver::reachable(const std::string& uri) {

@@ -59,6 +59,10 @@ class LibvirtComputeDriver final : public ComputeDriver {
   std::string console_log(const std::string& name) const;
   // Whether libvirtd answers at `uri` (scripts/run falls back to sim when it does not).
   static bool reachable(const std::string& uri);
+  // The storage driver shares the connections and the options (libvirt_storage.cc).
+  Result<_virConnect*> connection(const std::string& uri) { return connect(uri); }
+  const LibvirtOptions& options() const { return options_; }
+  static bool is_local(const std::string& uri);
 
  private:
   // libvirt's event loop (streams, domain events) on one thread per process.
