@@ -142,4 +142,17 @@ json::value to_json(const Principal& p) {
       {"totp_enrolment_only", p.totp_enrolment_only}};
 }
 
+json::value to_json(const Operation& o) {
+  return json::object{{"id", o.id},
+                      {"kind", o.kind},
+                      {"target_id", o.target_id},
+                      {"state", op_state_name(o.state)},
+                      {"progress", o.progress},
+                      {"step", o.step},
+                      {"error", o.error},
+                      {"created_at", format_iso8601(o.created_at)},
+                      {"updated_at", format_iso8601(o.updated_at)},
+                      {"finished_at", o.finished_at ? format_iso8601(o.finished_at) : ""}};
+}
+
 }  // namespace govcloud

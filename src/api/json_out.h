@@ -7,6 +7,7 @@
 #include "iam/authz.h"
 #include "model/audit.h"
 #include "model/iam.h"
+#include "model/operation.h"
 #include "model/org.h"
 #include "model/vdc.h"
 #include "store/store.h"
@@ -22,6 +23,8 @@ boost::json::value to_json(const QuotaLine& q);
 boost::json::value to_json(const Reservation& r);
 boost::json::value to_json(const AuditRecord& r);
 boost::json::value to_json(const Principal& p);
+// A long action's state, progress %, current step and why it failed (VMs, volumes).
+boost::json::value to_json(const Operation& o);
 
 template <typename T>
 boost::json::value listing_json(const Listing<T>& l, const Page& page) {

@@ -15,6 +15,7 @@
 #include "api/schema.h"
 #include "iam/authz.h"
 #include "iam/context.h"
+#include "model/operation.h"
 
 namespace govcloud {
 
@@ -106,5 +107,7 @@ inline std::vector<QueryParam> with_bom(std::vector<QueryParam> q) {
 Page page_from(const Call& c);
 Reply json_reply(boost::json::value body, int status = 200);
 Reply no_content();
+// 202 with the operation a long action started, and where to follow it.
+Reply accepted(const Operation& op);
 
 }  // namespace govcloud

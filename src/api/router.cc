@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "api/access_log.h"
+#include "api/json_out.h"
 #include "api/errors.h"
 #include "api/metrics.h"
 #include "api/route_rules.h"
@@ -327,6 +328,12 @@ Reply json_reply(json::value body, int status) {
   Reply r;
   r.status = status;
   r.body = std::move(body);
+  return r;
+}
+
+Reply accepted(const Operation& op) {
+  Reply r = json_reply(to_json(op), 202);
+  r.headers.emplace_back("Location", "/api/v1/operations/" + op.id);
   return r;
 }
 

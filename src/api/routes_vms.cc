@@ -38,19 +38,6 @@ json::value vm_json(const Vm& v) {
                       {"updated_at", format_iso8601(v.updated_at)}};
 }
 
-json::value op_json(const Operation& o) {
-  return json::object{{"id", o.id},
-                      {"kind", o.kind},
-                      {"target_id", o.target_id},
-                      {"state", op_state_name(o.state)},
-                      {"progress", o.progress},
-                      {"step", o.step},
-                      {"error", o.error},
-                      {"created_at", format_iso8601(o.created_at)},
-                      {"updated_at", format_iso8601(o.updated_at)},
-                      {"finished_at", o.finished_at ? format_iso8601(o.finished_at) : ""}};
-}
-
 json::value image_json(const Image& i) {
   return json::object{{"id", i.id},
                       {"name", i.name},
@@ -66,11 +53,6 @@ json::value image_json(const Image& i) {
                       {"created_at", format_iso8601(i.created_at)}};
 }
 
-Reply accepted(const Operation& op) {
-  Reply r = json_reply(op_json(op), 202);
-  r.headers.emplace_back("Location", "/api/v1/operations/" + op.id);
-  return r;
-}
 
 void add_action(std::vector<Route>& routes, Services& s, const char* verb, VmAction action,
                 const char* summary, BodySchema body, Action needs = Action::kVmOperate) {
@@ -277,7 +259,7 @@ void add_vm_routes(std::vector<Route>& routes, Services& s) {
                            GC_ASSIGN_OR_RETURN(auto ops,
                                                s.vms.operations_of(*c.who, VmId{c.params["id"]}));
                            json::array items;
-                           for (const auto& o : ops) items.push_back(op_json(o));
+                           for (const auto& o : ops) items.push_back(to_json(o));
                            return json_reply(json::object{{"items", std::move(items)}});
                          }});
   routes.push_back(Route{"GET",
@@ -289,7 +271,7 @@ void add_vm_routes(std::vector<Route>& routes, Services& s) {
                          {},
                          [&s](Call& c) -> Result<Reply> {
                            GC_ASSIGN_OR_RETURN(auto o, s.vms.get_operation(*c.who, c.params["id"]));
-                           return json_reply(op_json(o));
+                           return json_reply(to_json(o));
                          }});
   routes.push_back(Route{"GET",
                          "/api/v1/images",

@@ -34,25 +34,6 @@ json::object volume_json(const Volume& v) {
                       {"updated_at", format_iso8601(v.updated_at)}};
 }
 
-json::value operation_json(const Operation& o) {
-  return json::object{{"id", o.id},
-                      {"kind", o.kind},
-                      {"target_id", o.target_id},
-                      {"state", op_state_name(o.state)},
-                      {"progress", o.progress},
-                      {"step", o.step},
-                      {"error", o.error},
-                      {"created_at", format_iso8601(o.created_at)},
-                      {"updated_at", format_iso8601(o.updated_at)},
-                      {"finished_at", o.finished_at ? format_iso8601(o.finished_at) : ""}};
-}
-
-Reply accepted(const Operation& op) {
-  Reply r = json_reply(operation_json(op), 202);
-  r.headers.emplace_back("Location", "/api/v1/operations/" + op.id);
-  return r;
-}
-
 json::value tier_json(const StorageTier& t) {
   return json::object{{"name", t.name},
                       {"iops", t.iops},
@@ -230,7 +211,7 @@ void add_volume_routes(std::vector<Route>& routes, Services& s) {
                            GC_ASSIGN_OR_RETURN(auto ops,
                                                s.volumes.operations_of(*c.who, c.params["id"]));
                            json::array items;
-                           for (const auto& o : ops) items.push_back(operation_json(o));
+                           for (const auto& o : ops) items.push_back(to_json(o));
                            return json_reply(json::object{{"items", std::move(items)}});
                          }});
   routes.push_back(Route{"GET",

@@ -205,15 +205,7 @@ Result<Operation> VmService::act(const Principal& who, const VmId& id, const VmA
 }
 
 void VmService::progress(const std::string& op_id, int percent, const std::string& step) {
-  (void)store_.transact([&](Tx& tx) -> Status {
-    auto op = tx.operations().find_operation(op_id);
-    if (!op || op->state != OpState::kRunning) return ok_status();
-    op->progress = percent;
-    op->step = step;
-    op->updated_at = clock_.now();
-    tx.operations().update_operation(*op);
-    return ok_status();
-  });
+  record_progress(store_, clock_.now(), op_id, percent, step);
 }
 
 void VmService::act_on_engine(const std::string& op_id) {

@@ -238,15 +238,7 @@ Result<Operation> VolumeService::act(const Principal& who, const std::string& id
 }
 
 void VolumeService::progress(const std::string& op_id, int percent, const std::string& step) {
-  (void)store_.transact([&](Tx& tx) -> Status {
-    auto op = tx.operations().find_operation(op_id);
-    if (!op || op->state != OpState::kRunning) return ok_status();
-    op->progress = percent;
-    op->step = step;
-    op->updated_at = clock_.now();
-    tx.operations().update_operation(*op);
-    return ok_status();
-  });
+  record_progress(store_, clock_.now(), op_id, percent, step);
 }
 
 Result<VolumeService::Work> VolumeService::load_work(const std::string& op_id) {

@@ -29,4 +29,19 @@ class OperationsTx {
   virtual std::vector<UsageEvent> usage_events_after(std::int64_t seq, int limit) = 0;
 };
 
+// An operation's progress and current step, in a transaction of its own; an operation that has
+// ended is left as it is.
+inline void record_progress(Store& store, TimeMs now, const std::string& op_id, int percent,
+                            const std::string& step) {
+  (void)store.transact([&](Tx& tx) -> Status {
+    auto op = tx.operations().find_operation(op_id);
+    if (!op || op->state != OpState::kRunning) return ok_status();
+    op->progress = percent;
+    op->step = step;
+    op->updated_at = now;
+    tx.operations().update_operation(*op);
+    return ok_status();
+  });
+}
+
 }  // namespace govcloud
