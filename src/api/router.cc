@@ -8,8 +8,8 @@
 #include <stdexcept>
 
 #include "api/access_log.h"
-#include "api/json_out.h"
 #include "api/errors.h"
+#include "api/json_out.h"
 #include "api/metrics.h"
 #include "api/route_rules.h"
 #include "common/digest.h"
