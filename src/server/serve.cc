@@ -95,7 +95,7 @@ int serve_checked(const Config& config) {
   libvirt_options.pool_dir = storage + "/disks";
   libvirt_options.console_dir = storage + "/consoles";
   LibvirtComputeDriver libvirt_compute(libvirt_options);
-  SimStorageDriver sim_storage(sim_compute);
+  SimStorageDriver sim_storage(sim_compute, storage + "/sim-storage.json");
   LibvirtStorageDriver libvirt_storage(libvirt_compute);
   ServiceSet set(*store, clock, config, config.data_dir);
   set.compute.add_driver(sim_compute);

@@ -8,132 +8,26 @@
 // watchdog fires and the firing is kept on the VM (CMP-15). Needs root:
 // the test setup starts libvirtd and virtlogd.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <thread>
 
-#include "api/world.h"
 #include "api/ws_client.h"
+#include "e2e/e2e_support.h"
 
 namespace govcloud::testing {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr int kAttempts = 30000;  // ≈ 3 minutes of polling the API for a real guest
-using Clock = std::chrono::steady_clock;
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Waits, bounded, for something a real engine does in its own time.
-template <typename F>
-bool eventually(F done, std::chrono::seconds limit) {
-  auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
-  return done();
-}
-
-std::string virsh(const std::string& args) {
-  return run("virsh -c qemu:///system " + args);
-}
-
-// The guests, networks and pool a run of this test made (and a crashed earlier run left behind).
-void remove_test_networks() {
-  std::string n;
-  std::istringstream doms(virsh("list --all --name"));
-  while (std::getline(doms, n))
-    if (n.rfind("gc-vm-", 0) == 0) {
-      virsh("destroy " + n);
-      virsh("undefine " + n + " --snapshots-metadata");
-    }
-  std::istringstream nets(virsh("net-list --all --name"));
-  while (std::getline(nets, n))
-    if (n.rfind("gc-net-", 0) == 0) {
-      virsh("net-destroy " + n);
-      virsh("net-undefine " + n);
-    }
-  std::istringstream pools(virsh("pool-list --all --name"));
-  while (std::getline(pools, n))
-    if (n.rfind("gc-pool-", 0) == 0) {
-      virsh("pool-destroy " + n);
-      virsh("pool-undefine " + n);
-    }
-}
-
-class LibvirtVm : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    // libvirtd and virtlogd, started here when they are not running (the test runs as root).
-    if (run("pgrep -x virtlogd").empty()) run("virtlogd -d");
-    if (run("pgrep -x libvirtd").empty()) run("libvirtd -d");
-    ASSERT_TRUE(eventually([] { return virsh("version").find("libvirt") != std::string::npos; },
-                           std::chrono::seconds(30)))
-        << "libvirtd does not answer at qemu:///system: " << virsh("version");
-    remove_test_networks();
-    guest_dir_ = fs::absolute(GOVCLOUD_GUEST_DIR).string();
-    std::string built =
-        run(std::string(GOVCLOUD_SOURCE_DIR) + "/tests/e2e/build-guest " + guest_dir_);
-    ASSERT_TRUE(fs::exists(guest_dir_ + "/vmlinuz")) << built;
-  }
-  static std::string guest_dir_;
-};
-std::string LibvirtVm::guest_dir_;
+using LibvirtVm = LibvirtEngine;
 
 TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
   TestServer s;
   World w = build_world(s);
   const std::string& ops = w.tokens["ops"];
-  // Only the real host takes new VMs.
-  auto sims = s.call("GET", "/api/v1/hosts", ops);
-  for (const auto& h : sims.json.at("items").as_array())
-    s.call("POST", "/api/v1/hosts/" + std::string(h.at("id").as_string()) + "/state", ops,
-           obj({{"state", "maintenance"}}));
-  auto host = s.call("POST", "/api/v1/hosts", ops,
-                     obj({{"name", "this-machine"},
-                          {"site", "dc1"},
-                          {"pool", "general"},
-                          {"domain", "egov"},
-                          {"driver", "libvirt"},
-                          {"uri", "qemu:///system"}}));
-  ASSERT_EQ(host.status, 201) << host.body;
-  EXPECT_GT(host.json.at("cores").as_int64(), 0);
-
-  std::string imports = s.data_dir() + "/image-imports";
-  fs::create_directories(imports);
-  for (const char* f : {"vmlinuz", "initrd.img", "disk.raw"})
-    fs::copy_file(guest_dir_ + "/" + f, imports + "/" + f, fs::copy_options::overwrite_existing);
-  auto image = s.call("POST", "/api/v1/images", ops,
-                      obj({{"name", "busybox-guest"},
-                           {"source", "disk.raw"},
-                           {"format", "raw"},
-                           {"kernel", "vmlinuz"},
-                           {"initrd", "initrd.img"},
-                           {"cmdline", "console=ttyS0 panic=1"}}));
-  ASSERT_EQ(image.status, 201) << image.body;
+  use_only_this_machine(s, ops);
+  import_guest_image(s, ops, guest_dir_);
 
   // The workflow: the member asks, the tenant admin approves, the VM is made.
   auto rq = request_vm(s, w.a, "e2e-web", "busybox-guest");
@@ -150,7 +44,7 @@ TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
 
   // The guest's own word, on its serial console: booted, with the address IPAM chose.
   std::string storage = s.data_dir() + "-storage";
-  std::string console = storage + "/consoles/" + domain + ".console.log";
+  std::string console = console_log(s, domain);
   ASSERT_TRUE(
       eventually([&] { return slurp(console).find("GOVCLOUD-GUEST-READY") != std::string::npos; },
                  std::chrono::seconds(180)))
@@ -320,7 +214,6 @@ TEST_F(LibvirtVm, ARequestedCloudHostBootsServesHttpAndIsSecurelyDeleted) {
   // Nothing of the VM is left on the engine; the reconciler agrees with the store.
   auto drift = s.call("POST", "/api/v1/compute/reconcile", ops);
   EXPECT_EQ(drift.json.at("items").as_array().size(), 0U) << drift.body;
-  remove_test_networks();
 }
 
 }  // namespace

@@ -60,6 +60,10 @@ class SimComputeDriver final : public ComputeDriver {
   // Whether a removed guest's disk was overwritten first (secure delete).
   bool wiped(const std::string& name) const;
 
+  // "latency_ms=N" in the host's uri: how long each guest call takes (a slow engine), spent
+  // before the driver's lock so calls to other hosts go on meanwhile.
+  static void pause(const Host& host);
+
  private:
   struct SimHost {
     bool reachable = true;
@@ -76,9 +80,6 @@ class SimComputeDriver final : public ComputeDriver {
   // The host's inventory: from its uri ("sim://?arch=arm&cores=64&memory_gb=256&mhz=2600&
   // gpu=gpu-16g:2"), else from the host record, else a small x86 server.
   static Result<HostReport> inventory(const Host& host);
-  // "latency_ms=N" in the host's uri: how long each guest call takes (a slow engine), spent
-  // before the driver's lock so calls to other hosts go on meanwhile.
-  static void pause(const Host& host);
   void load();
   void save_locked() const;
 

@@ -2,6 +2,11 @@
 
 namespace govcloud {
 
+SimStorageDriver::SimStorageDriver(SimComputeDriver& compute, std::string state_file)
+    : compute_(compute), state_file_(std::move(state_file)) {
+  if (!state_file_.empty()) load();
+}
+
 Status SimStorageDriver::reach(const Host& host, SimHost*& out) {
   SimHost& h = hosts_[host.id.value];
   if (!h.fail_next.empty()) {
@@ -22,6 +27,7 @@ Result<bool> SimStorageDriver::running(const Host& host, const std::string& doma
 Status SimStorageDriver::create_volume(const Host& host, const VolumeSpec& spec) {
   if (spec.name.empty() || spec.size_gb <= 0)
     return invalid("spec", "a volume needs a name and a size");
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -31,11 +37,13 @@ Status SimStorageDriver::create_volume(const Host& host, const VolumeSpec& spec)
     return ok_status();
   }
   h->volumes[spec.name] = SimVolume{spec, "", {}};
+  save_locked();
   return ok_status();
 }
 
 Status SimStorageDriver::create_from_snapshot(const Host& host, const VolumeSpec& source,
                                               const std::string& snapshot, const VolumeSpec& spec) {
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -44,11 +52,13 @@ Status SimStorageDriver::create_from_snapshot(const Host& host, const VolumeSpec
     return not_found("snapshot " + snapshot + " of " + source.name);
   if (h->volumes.contains(spec.name)) return ok_status();
   h->volumes[spec.name] = SimVolume{spec, src->second.snapshots.at(snapshot).first, {}};
+  save_locked();
   return ok_status();
 }
 
 Status SimStorageDriver::delete_volume(const Host& host, const VolumeSpec& spec, bool wipe,
                                        const ProgressFn& progress) {
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -65,12 +75,14 @@ Status SimStorageDriver::delete_volume(const Host& host, const VolumeSpec& spec,
   }
   removed_[spec.name] = wipe;
   h->volumes.erase(it);
+  save_locked();
   return ok_status();
 }
 
 Status SimStorageDriver::grow_volume(const Host& host, const VolumeSpec& spec,
                                      const std::vector<DiskSpec>& attached) {
   (void)attached;  // the guests see the new size at once; nothing more to do here
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -81,6 +93,7 @@ Status SimStorageDriver::grow_volume(const Host& host, const VolumeSpec& spec,
   for (auto& [domain, disks] : h->disks)
     for (auto& [target, disk] : disks)
       if (disk.volume.name == spec.name) disk.volume.size_gb = spec.size_gb;
+  save_locked();
   return ok_status();
 }
 
@@ -88,6 +101,7 @@ Result<std::int64_t> SimStorageDriver::snapshot_volume(const Host& host, const V
                                                        const std::string& snapshot,
                                                        const std::vector<DiskSpec>& attached) {
   (void)attached;
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -95,12 +109,14 @@ Result<std::int64_t> SimStorageDriver::snapshot_volume(const Host& host, const V
   if (it == h->volumes.end()) return not_found("volume " + spec.name);
   auto& snaps = it->second.snapshots;
   if (!snaps.contains(snapshot)) snaps[snapshot] = {it->second.data, it->second.spec.size_gb};
+  save_locked();
   // Space taken: the data, at least one 64 KiB cluster (as qcow2 would).
   return std::max<std::int64_t>(65536, static_cast<std::int64_t>(snaps[snapshot].first.size()));
 }
 
 Status SimStorageDriver::restore_volume(const Host& host, const VolumeSpec& spec,
                                         const std::string& snapshot) {
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -112,22 +128,26 @@ Status SimStorageDriver::restore_volume(const Host& host, const VolumeSpec& spec
     for (const auto& [target, disk] : disks)
       if (disk.volume.name == spec.name) return conflict(spec.name + " is on guest " + domain);
   it->second.data = snap->second.first;
+  save_locked();
   return ok_status();
 }
 
 Status SimStorageDriver::delete_volume_snapshot(const Host& host, const VolumeSpec& spec,
                                                 const std::string& snapshot) {
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
   if (auto it = h->volumes.find(spec.name); it != h->volumes.end())
     it->second.snapshots.erase(snapshot);
+  save_locked();
   return ok_status();
 }
 
 Status SimStorageDriver::attach(const Host& host, const DiskSpec& disk) {
   GC_ASSIGN_OR_RETURN(bool runs, running(host, disk.domain));
   (void)runs;  // live or not, the sim guest has the disk from now on
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -143,11 +163,13 @@ Status SimStorageDriver::attach(const Host& host, const DiskSpec& disk) {
         if (d.volume.name == disk.volume.name)
           return conflict(disk.volume.name + " is not shareable and is on guest " + domain);
   on_guest[disk.target] = disk;
+  save_locked();
   return ok_status();
 }
 
 Status SimStorageDriver::detach(const Host& host, const DiskSpec& disk, bool force) {
   auto runs = running(host, disk.domain);
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -158,10 +180,12 @@ Status SimStorageDriver::detach(const Host& host, const DiskSpec& disk, bool for
     return conflict("the guest did not release " + disk.target +
                     " (it may be mounted); unmount it, or detach with force");
   on_guest.erase(it);
+  save_locked();
   return ok_status();
 }
 
 Status SimStorageDriver::set_limits(const Host& host, const DiskSpec& disk) {
+  SimComputeDriver::pause(host);
   std::lock_guard lock(mu_);
   SimHost* h = nullptr;
   GC_TRY(reach(host, h));
@@ -169,6 +193,7 @@ Status SimStorageDriver::set_limits(const Host& host, const DiskSpec& disk) {
   auto it = on_guest.find(disk.target);
   if (it == on_guest.end()) return not_found(disk.volume.name + " on " + disk.domain);
   it->second.limits = disk.limits;
+  save_locked();
   return ok_status();
 }
 
@@ -186,6 +211,7 @@ void SimStorageDriver::write(const HostId& host, const std::string& volume,
                              const std::string& data) {
   std::lock_guard lock(mu_);
   hosts_[host.value].volumes[volume].data = data;
+  save_locked();
 }
 
 std::string SimStorageDriver::read(const HostId& host, const std::string& volume) const {

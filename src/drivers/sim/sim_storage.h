@@ -1,10 +1,13 @@
 // The in-process twin of the libvirt storage driver (decision 0011): volumes, their snapshots
 // and the disks on guests held in memory, with the data a guest would have written kept as a
 // string so snapshots, restores and secure deletes can be checked. Running guests are those the
-// sim compute driver runs. Passes the same contract tests as the real driver
-// (tests/drivers/storage_contract_test.cc).
+// sim compute driver runs. With a state file the volumes and disks outlive the process, as a
+// real host's files and guests do (the crash tests kill the server mid-operation); a host's
+// "latency_ms" slows its storage calls as it slows its guest calls. Passes the same contract tests
+// as the real driver (tests/drivers/storage_contract_test.cc).
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <map>
 #include <mutex>
 #include <set>
@@ -17,7 +20,7 @@ namespace govcloud {
 
 class SimStorageDriver final : public StorageDriver {
  public:
-  explicit SimStorageDriver(SimComputeDriver& compute) : compute_(compute) {}
+  explicit SimStorageDriver(SimComputeDriver& compute, std::string state_file = "");
   std::string kind() const override { return "sim"; }
   Status create_volume(const Host& host, const VolumeSpec& spec) override;
   Status create_from_snapshot(const Host& host, const VolumeSpec& source,
@@ -61,10 +64,14 @@ class SimStorageDriver final : public StorageDriver {
     std::map<std::string, std::map<std::string, DiskSpec>> disks;  // domain → target → disk
   };
   Status reach(const Host& host, SimHost*& out);
+  void load();
+  void load_from(const boost::json::value& root);
+  void save_locked() const;
   // The domain exists on the host and whether it runs (the sim compute driver says).
   Result<bool> running(const Host& host, const std::string& domain);
 
   SimComputeDriver& compute_;
+  std::string state_file_;
   mutable std::mutex mu_;
   std::map<std::string, SimHost> hosts_;
   std::map<std::string, bool> removed_;  // volume → wiped
