@@ -270,6 +270,102 @@ TEST(BadInput, CatalogContractAndRequestRoutesRefuseBadInput) {
   EXPECT_EQ(snapshot(), before);  // nothing half-written
 }
 
+// Issue 10 acceptance (STO-02–05): each bad volume input gets a clear 4xx naming what is
+// wrong, and nothing is half-made in the store or on the engine.
+TEST(BadInput, VolumeRoutesRefuseBadInputAndLeaveNothingBehind) {
+  TestServer s;
+  World w = build_world(s);
+  const std::string member = w.a.tokens["member"], ta = w.a.tokens["tenant-admin"],
+                    ops = w.tokens["ops"];
+  // Tenant A's volume, grown to 2 GB and attached to its VM; a second VM of A to aim at.
+  auto second = request_vm(s, w.a, "second-web", w.a.image);
+  std::string vm2(second.json.at("ref").as_string());
+  ASSERT_EQ(settled_vm(s, member, vm2).json.at("state").as_string(), "running");
+  std::string vol = "/api/v1/volumes/" + w.a.volume;
+  ASSERT_EQ(s.call("POST", vol + "/expand", ta, obj({{"size_gb", 2}})).status, 202);
+  settled_volume(s, member, w.a.volume);
+  ASSERT_EQ(s.call("POST", vol + "/attach", member, obj({{"vm", w.a.vm}})).status, 202);
+  ASSERT_EQ(settled_volume(s, member, w.a.volume).json.at("state").as_string(), "in_use");
+
+  auto disk = [&](const std::string& params) {
+    return R"({"service":"cloud-disk","org_id":")" + w.a.system + R"(","params":)" + params + "}";
+  };
+  struct Case {
+    std::string token, method, target, body;
+    int status;
+    std::string code, field;
+  };
+  std::vector<Case> cases = {
+      {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":0})"), 400,
+       "invalid_argument", "params.size_gb"},
+      {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":1.5})"), 400,
+       "invalid_argument", "params.size_gb"},
+      {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":-3})"), 400,
+       "invalid_argument", "params.size_gb"},
+      {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":5000})"), 409,
+       "quota_exceeded", ""},
+      {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":1,"tier":"gold"})"), 400,
+       "invalid_argument", "params.tier"},
+      {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":1,"purpose":"fun"})"),
+       400, "invalid_argument", "params.purpose"},
+      // Another tenant's volume, or another tenant's VM, does not exist for A.
+      {member, "POST", "/api/v1/volumes/" + w.b.volume + "/attach", R"({"vm":")" + w.a.vm + "\"}",
+       404, "not_found", ""},
+      {member, "GET", "/api/v1/volumes/" + w.b.volume, "", 404, "not_found", ""},
+      {member, "POST", "/api/v1/volumes/" + w.b.volume + "/snapshots", R"({"name":"x"})", 404,
+       "not_found", ""},
+      {member, "POST", vol + "/detach", R"({"vm":")" + w.b.vm + "\"}", 404, "not_found", ""},
+      // A non-shareable volume already on a VM.
+      {member, "POST", vol + "/attach", R"({"vm":")" + vm2 + "\"}", 409, "conflict", ""},
+      // Shrinking, a size that is not whole GB, a size past the quota.
+      {ta, "POST", vol + "/expand", R"({"size_gb":1})", 400, "invalid_argument", "size_gb"},
+      {ta, "POST", vol + "/expand", R"({"size_gb":2.5})", 400, "invalid_argument", "size_gb"},
+      {ta, "POST", vol + "/expand", R"({"size_gb":30000})", 409, "quota_exceeded", ""},
+      // Attached: no restore, no delete.
+      {member, "POST", vol + "/restore", R"({"snapshot":"base"})", 409, "conflict", ""},
+      {member, "DELETE", vol, "", 409, "conflict", ""},
+      {member, "POST", vol + "/restore", R"({"snapshot":7})", 400, "invalid_argument", "snapshot"},
+      // Tiers: unknown, limits out of range, and not the tenant's to change.
+      {ops, "PUT", "/api/v1/storage/tiers/gold", R"({"iops":1000,"bytes_per_sec":1048576})", 404,
+       "not_found", ""},
+      {ops, "PUT", "/api/v1/storage/tiers/normal", R"({"iops":5,"bytes_per_sec":1048576})", 400,
+       "invalid_argument", "iops"},
+      {ta, "PUT", "/api/v1/storage/tiers/normal", R"({"iops":1000,"bytes_per_sec":1048576})", 403,
+       "permission_denied", ""},
+      {member, "GET", "/api/v1/volumes?tier=gold", "", 400, "invalid_argument", "tier"},
+  };
+  auto snapshot = [&] {
+    std::string out;
+    for (const auto& [token, target] : std::vector<std::pair<std::string, std::string>>{
+             {member, "/api/v1/volumes?limit=100"},
+             {member, vol},
+             {member, vol + "/snapshots"},
+             {ta, "/api/v1/vdcs/" + w.a.vdc + "/quota"},
+             {ta, "/api/v1/vdcs/" + w.a.vdc + "/reservations?limit=1000"},
+             {ta, "/api/v1/requests?limit=1000"},
+             {ops, "/api/v1/storage/tiers"}}) {
+      auto r = s.call("GET", target, token);
+      EXPECT_EQ(r.status, 200) << target << " " << r.body;
+      out += target + " " + r.body + "\n";
+    }
+    return out;
+  };
+  std::string before = snapshot();
+  for (const auto& c : cases) {
+    auto r = s.call(c.method, c.target, c.token, c.body);
+    std::string where = c.method + " " + c.target + " " + c.body.substr(0, 160);
+    EXPECT_EQ(r.status, c.status) << where << " → " << r.body;
+    EXPECT_EQ(r.error_code(), c.code) << where << " → " << r.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(r.error_field(), c.field) << where << " → " << r.body;
+    }
+  }
+  settled_volume(s, member, w.a.volume);
+  EXPECT_EQ(snapshot(), before);  // nothing half-written in the store
+  auto drift = s.call("POST", "/api/v1/storage/reconcile", ops);
+  EXPECT_EQ(drift.json.at("items").as_array().size(), 0U) << drift.body;  // nor on the engine
+}
+
 TEST(BadInput, TheTestClockExistsOnlyWhenAskedFor) {
   TestServer s;
   auto r =
