@@ -306,8 +306,8 @@ TEST(BadInput, VolumeRoutesRefuseBadInputAndLeaveNothingBehind) {
        "quota_exceeded", ""},
       {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":1,"tier":"gold"})"), 400,
        "invalid_argument", "params.tier"},
-      {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":1,"purpose":"fun"})"),
-       400, "invalid_argument", "params.purpose"},
+      {member, "POST", "/api/v1/requests", disk(R"({"name":"d","size_gb":1,"purpose":"fun"})"), 400,
+       "invalid_argument", "params.purpose"},
       // Another tenant's volume, or another tenant's VM, does not exist for A.
       {member, "POST", "/api/v1/volumes/" + w.b.volume + "/attach", R"({"vm":")" + w.a.vm + "\"}",
        404, "not_found", ""},

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "common/process.h"
@@ -166,6 +167,8 @@ Status LibvirtStorageDriver::delete_volume(const Host& host, const VolumeSpec& s
   std::string file = file_of(spec);
   Vol vol(virStorageVolLookupByName(pool.get(), file.c_str()));
   if (!vol) return ok_status();
+  GC_ASSIGN_OR_RETURN(auto holders, guests_holding(host, spec.name));
+  if (!holders.empty()) return conflict(spec.name + " is still on guest " + holders.front());
   if (wipe) {
     // Here the file is overwritten in place, with progress; a remote host's by libvirt.
     std::string path = path_of(vol.get());
@@ -266,6 +269,8 @@ Status LibvirtStorageDriver::restore_volume(const Host& host, const VolumeSpec& 
   std::string snap_name = snapshot_file(spec, snapshot);
   Vol snap(pool ? virStorageVolLookupByName(pool.get(), snap_name.c_str()) : nullptr);
   if (!snap) return not_found("snapshot " + snap_name);
+  GC_ASSIGN_OR_RETURN(auto holders, guests_holding(host, spec.name));
+  if (!holders.empty()) return conflict(spec.name + " is on guest " + holders.front());
   // The volume's file is replaced by a copy of the snapshot, then grown to the volume's size.
   if (Vol vol(virStorageVolLookupByName(pool.get(), file.c_str())); vol)
     if (virStorageVolDelete(vol.get(), 0) != 0) return engine_error("replacing " + file);
@@ -296,6 +301,19 @@ Status LibvirtStorageDriver::attach(const Host& host, const DiskSpec& disk) {
   bool in_config = has_disk(d.get(), VIR_DOMAIN_XML_INACTIVE, disk.volume.name, disk.target);
   bool in_live = !running || has_disk(d.get(), 0, disk.volume.name, disk.target);
   if (in_config && in_live) return ok_status();  // attached before a restart
+  if (!in_config) {
+    GC_TRY(ensure_pool(conn, disk.volume.tier));
+    Pool pool(virStoragePoolLookupByName(conn, pool_name(disk.volume.tier).c_str()));
+    virStoragePoolRefresh(pool.get(), 0);
+    if (Vol vol(virStorageVolLookupByName(pool.get(), file_of(disk.volume).c_str())); !vol)
+      return not_found("volume " + disk.volume.name);
+    if (!disk.volume.shareable) {
+      GC_ASSIGN_OR_RETURN(auto holders, guests_holding(host, disk.volume.name));
+      for (const auto& g : holders)
+        if (g != disk.domain)
+          return conflict(disk.volume.name + " is not shareable and is on guest " + g);
+    }
+  }
   if (in_config) flags &= ~static_cast<unsigned>(VIR_DOMAIN_AFFECT_CONFIG);
   if (in_live) flags &= ~static_cast<unsigned>(VIR_DOMAIN_AFFECT_LIVE);
   std::string xml = disk_xml(disk, pool_name(disk.volume.tier), file_of(disk.volume));
@@ -358,6 +376,16 @@ Result<std::vector<EngineDisk>> LibvirtStorageDriver::disks(const Host& host) {
     for (auto& disk : gcv_disks(name, xml_of(d.get(), 0))) out.push_back(std::move(disk));
   }
   free(doms);  // NOLINT(cppcoreguidelines-no-malloc)
+  return out;
+}
+
+Result<std::vector<std::string>> LibvirtStorageDriver::guests_holding(const Host& host,
+                                                                      const std::string& volume) {
+  GC_ASSIGN_OR_RETURN(auto all, disks(host));
+  std::vector<std::string> out;
+  for (const auto& d : all)
+    if (d.volume == volume && std::find(out.begin(), out.end(), d.domain) == out.end())
+      out.push_back(d.domain);
   return out;
 }
 

@@ -45,6 +45,9 @@ class LibvirtStorageDriver final : public StorageDriver {
 
  private:
   Status ensure_pool(_virConnect* conn, const std::string& tier);
+  // The guests of the host whose definition or running state holds the volume (the same
+  // refusals as the sim twin: no delete or restore under a guest, one guest unless shareable).
+  Result<std::vector<std::string>> guests_holding(const Host& host, const std::string& volume);
 
   LibvirtComputeDriver& compute_;
 };

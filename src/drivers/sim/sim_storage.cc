@@ -14,6 +14,14 @@ Status SimStorageDriver::reach(const Host& host, SimHost*& out) {
     h.fail_next.clear();
     return Error{ErrorCode::kConflict, message, {}};
   }
+  // A guest that is gone took its disks with it, as an undefined libvirt domain does.
+  for (auto it = h.disks.begin(); it != h.disks.end();) {
+    auto guest = compute_.inspect(host, it->first);
+    if (!guest.ok() && guest.error().code == ErrorCode::kNotFound)
+      it = h.disks.erase(it);
+    else
+      ++it;
+  }
   out = &h;
   return ok_status();
 }
@@ -200,8 +208,10 @@ Status SimStorageDriver::set_limits(const Host& host, const DiskSpec& disk) {
 Result<std::vector<EngineDisk>> SimStorageDriver::disks(const Host& host) {
   if (auto probe = compute_.probe(host); !probe.ok()) return probe.error();
   std::lock_guard lock(mu_);
+  SimHost* h = nullptr;
+  GC_TRY(reach(host, h));
   std::vector<EngineDisk> out;
-  for (const auto& [domain, disks] : hosts_[host.id.value].disks)
+  for (const auto& [domain, disks] : h->disks)
     for (const auto& [target, d] : disks)
       out.push_back(EngineDisk{domain, d.volume.name, target, d.limits});
   return out;
