@@ -1,29 +1,15 @@
 """Times VM request → guest ready through govcloud, then `virsh start` → guest ready for the same
 domain, and prints the difference: what the platform adds to a boot (issue 9, target ≤ 1 s)."""
-import json
 import os
-import re
-import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from govcloud_bench import DemoServer, virsh  # noqa: E402
 
 BINARY, DATA, COUNT = sys.argv[1], sys.argv[2], int(sys.argv[3])
-PASSWORD = "Bench#Pass2026"
 READY = b"GOVCLOUD-GUEST-READY"
-
-
-def call(url, method, path, token=None, body=None):
-    req = urllib.request.Request(url + path, method=method,
-                                 data=json.dumps(body).encode() if body is not None else None)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.loads(r.read() or b"{}")
 
 
 def wait_for_ready(console, timeout=120):
@@ -40,65 +26,22 @@ def wait_for_ready(console, timeout=120):
     raise SystemExit(f"no ready line in {console} after {timeout} s")
 
 
-def virsh(*args):
-    return subprocess.run(["virsh", "-c", "qemu:///system", *args], check=True,
-                          capture_output=True, text=True).stdout
-
-
-def names(kind):
-    out = subprocess.run(["virsh", "-c", "qemu:///system", kind + "-list", "--all", "--name"],
-                         capture_output=True, text=True).stdout
-    return {n.strip() for n in out.splitlines() if n.strip()}
-
-
 def main():
-    networks_before, pools_before = names("net"), names("pool")
-    log = open(os.path.join(DATA, "server.log"), "w")
-    env = dict(os.environ, GOVCLOUD_BOOTSTRAP_PASSWORD=PASSWORD)
-    server = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", DATA,
-                               "--demo"], stdout=log, stderr=subprocess.STDOUT, env=env)
-    vms = []
+    server = DemoServer(BINARY, DATA)
     try:
-        url = None
-        for _ in range(600):
-            text = open(os.path.join(DATA, "server.log")).read()
-            m = re.findall(r"http://127\.0\.0\.1:\d+", text)
-            if "listening on" in text and m:
-                url = m[-1]
-                break
-            time.sleep(0.1)
-        if not url:
-            raise SystemExit("server did not start:\n" + text)
-        if "libvirtd answers" not in text:
-            raise SystemExit("the demo host is not libvirt; this benchmark needs real QEMU")
-        user = call(url, "POST", "/api/v1/auth/login",
-                    body={"username": "demo-user", "password": PASSWORD})["token"]
-        admin = call(url, "POST", "/api/v1/auth/login",
-                     body={"username": "demo-admin", "password": PASSWORD})["token"]
-        system = call(url, "GET", "/api/v1/orgs?type=business_system", user)["items"][0]["id"]
         consoles = DATA + "-storage/consoles"
         rows = []
         for i in range(COUNT):
             name = f"boot-{i}"
             t0 = time.monotonic()
-            rq = call(url, "POST", "/api/v1/requests", user,
-                      {"service": "cloud-host", "org_id": system,
-                       "params": {"name": name, "vcpu": 1, "memory_gb": 1, "disk_gb": 1,
-                                  "image": "demo-guest"}})
-            while rq.get("state") == "pending":  # the demo chain: the tenant admin approves
-                rq = call(url, "POST", f"/api/v1/requests/{rq['id']}/approve", admin,
-                          {"comment": "bench"})
-            rq = call(url, "GET", f"/api/v1/requests/{rq['id']}", user)
-            vm = rq["ref"]
-            vms.append(vm)
+            rq = server.request("cloud-host", {"name": name, "vcpu": 1, "memory_gb": 1,
+                                               "disk_gb": 1, "image": "demo-guest"})
+            vm = server.api("GET", f"/api/v1/requests/{rq['id']}")["ref"]
+            server.vms.append(vm)
             domain = "gc-" + vm
             console = f"{consoles}/{domain}.console.log"
             t_ready = wait_for_ready(console)
-            t_api = None
-            while t_api is None:
-                if call(url, "GET", f"/api/v1/vms/{vm}", user)["state"] == "running":
-                    t_api = time.monotonic()
-                time.sleep(0.01)
+            server.wait(f"/api/v1/vms/{vm}", lambda v: v["state"] == "running")
             platform = t_ready - t0
             # The same domain, started by hand: the guest's own boot.
             virsh("destroy", domain)
@@ -116,24 +59,7 @@ def main():
         print(f"{'platform time beyond the boot':48} {added:9.2f} {'<= 1.00':>8}")
         return 0 if added <= 1.0 else 1
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        for vm in vms:
-            subprocess.run(["virsh", "-c", "qemu:///system", "destroy", "gc-" + vm],
-                           capture_output=True)
-            subprocess.run(["virsh", "-c", "qemu:///system", "undefine", "gc-" + vm,
-                            "--remove-all-storage", "--snapshots-metadata"], capture_output=True)
-        for kind, before in (("net", networks_before), ("pool", pools_before)):
-            for name in names(kind) - before:  # what this run made, nothing else
-                subprocess.run(["virsh", "-c", "qemu:///system", kind + "-destroy", name],
-                               capture_output=True)
-                subprocess.run(["virsh", "-c", "qemu:///system", kind + "-undefine", name],
-                               capture_output=True)
-        shutil.rmtree(DATA, ignore_errors=True)
-        shutil.rmtree(DATA + "-storage", ignore_errors=True)
+        server.close()
 
 
 if __name__ == "__main__":

@@ -333,7 +333,7 @@ Status LibvirtStorageDriver::detach(const Host& host, const DiskSpec& disk, bool
     auto deadline = std::chrono::steady_clock::now() + release_timeout;
     while (has_disk(d.get(), 0, disk.volume.name, disk.target) &&
            std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (has_disk(d.get(), 0, disk.volume.name, disk.target) && !force)
       return conflict("the guest did not release " + disk.target +
                       " (it may be in use); unmount it in the guest, or detach with force");
