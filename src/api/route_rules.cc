@@ -83,6 +83,16 @@ const std::map<std::string, std::string>& route_owner_rules() {
        "vm.operate at the volume's system; detached only; the deletion is the only release of "
        "its quota; audited"},
       {"GET /api/v1/volumes/{id:vol}/operations", "vm.read at the volume's system"},
+      // Usage (issue 11): intervals belong to the business system they were used by
+      {"GET /api/v1/usage",
+       "usage.read: intervals of the systems in the caller's usage.read subtrees (narrowed "
+       "grants)"},
+      {"POST /api/v1/usage/events",
+       "usage.report (sysadmin, ops: the provider's metering systems) over each event's system; "
+       "a system outside the caller's reach is refused as unknown; a batch is kept whole or not "
+       "at all; deduplicated by the sender's event id per tenant; audited"},
+      {"POST /api/v1/usage/import",
+       "as POST /api/v1/usage/events, for a CSV file; every bad row is named by its line"},
       {"GET /api/v1/storage/tiers", "any signed-in caller: tiers are part of the catalog"},
       {"PUT /api/v1/storage/tiers/{name}",
        "host.manage at the platform root (ops, sysadmin); re-applied to every attached disk; "

@@ -21,8 +21,9 @@ ServiceSet::ServiceSet(Store& store, const Clock& clock, const Config& config,
       compute(store, clock),
       vms(store, clock, compute, workers, data_dir, storage_dir(data_dir)),
       volumes(store, clock, compute, vms, workers),
-      view_{store,   clock,   config,  checkpoints, iam,     tenancy, audit,
-            metrics, catalog, billing, workflow,    compute, vms,     volumes} {
+      metering(store, clock),
+      view_{store,   clock,   config,   checkpoints, iam, tenancy, audit,   metrics,
+            catalog, billing, workflow, compute,     vms, volumes, metering} {
   vms.set_cpu_floors({{Arch::kX86, config.cpu_floor_mhz_x86},
                       {Arch::kArm, config.cpu_floor_mhz_arm},
                       {Arch::kC86, config.cpu_floor_mhz_c86}});
@@ -54,6 +55,9 @@ Status ServiceSet::start() {
     vms.drain_maintenance();
   });
   jobs.every("audit-checkpoints", kSecondMs, [this] { checkpoints.tick(); });
+  // Lifecycle events become usage intervals (issue 11); reads of usage also catch up first.
+  GC_TRY(metering.collect());
+  jobs.every("metering", 10 * kSecondMs, [this] { (void)metering.collect(); });
   // Contract quota schedules (TEN-06) start and end on dates: checked every minute.
   jobs.every("quota-schedules", kMinuteMs, [this] {
     (void)billing.apply_quota_schedules(RequestContext{"local", "quota-schedule"});

@@ -48,6 +48,7 @@ class ServiceSet {
   VmService vms;
   // Drivers are added by the caller (src/server) before start(), like compute's.
   VolumeService volumes;
+  Metering metering;
 
  private:
   Services view_;

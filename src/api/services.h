@@ -8,6 +8,7 @@
 #include "compute/compute.h"
 #include "compute/vms.h"
 #include "iam/iam.h"
+#include "metering/metering.h"
 #include "storage/storage.h"
 #include "tenancy/tenancy.h"
 #include "workflow/workflow.h"
@@ -31,6 +32,7 @@ struct Services {
   ComputeService& compute;
   VmService& vms;
   VolumeService& volumes;
+  Metering& metering;
   // Set only by a test build started with --test-clock: exposes POST /api/v1/test/clock.
   AdjustableClock* test_clock = nullptr;
 };

@@ -397,6 +397,7 @@ void register_cli_commands(CLI::App& app) {
   cli::register_host(app);
   cli::register_vm(app);
   cli::register_volume(app);
+  cli::register_usage(app);
   cli::register_image(app);
 }
 

@@ -63,6 +63,24 @@ bool parse_iso8601(const std::string& text, TimeMs& out) {
   return true;
 }
 
+bool parse_iso8601_instant(const std::string& text, TimeMs& out) {
+  if (text.size() < 20) return false;
+  if (text.back() == 'Z') return parse_iso8601(text, out);
+  std::string zone = text.substr(text.size() - 6);
+  if ((zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return false;
+  int hh = 0, mm = 0, used = 0;
+  if (std::sscanf(zone.c_str() + 1, "%2d:%2d%n", &hh, &mm, &used) != 2 || used != 5 || hh > 14 ||
+      mm > 59)
+    return false;
+  for (char c : {zone[1], zone[2], zone[4], zone[5]})
+    if (c < '0' || c > '9') return false;
+  TimeMs local = 0;
+  if (!parse_iso8601(text.substr(0, text.size() - 6) + "Z", local)) return false;
+  TimeMs offset = (static_cast<TimeMs>(hh) * 60 + mm) * 60 * 1000;
+  out = zone[0] == '+' ? local - offset : local + offset;
+  return true;
+}
+
 TimeMs add_months(TimeMs t, int months) {
   std::time_t secs = static_cast<std::time_t>(t / 1000);
   std::tm tm{};

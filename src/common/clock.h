@@ -57,6 +57,9 @@ class AdjustableClock final : public Clock {
 std::string format_iso8601(TimeMs t);
 // Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" and with ".mmm"; false on anything else.
 bool parse_iso8601(const std::string& text, TimeMs& out);
+// An instant with its offset, as records from other systems carry it:
+// "YYYY-MM-DDTHH:MM:SS[.mmm]" then "Z" or "+HH:MM" / "-HH:MM". False on anything else.
+bool parse_iso8601_instant(const std::string& text, TimeMs& out);
 
 // The platform's time zone, as minutes east of UTC. China keeps one offset all year, so a fixed
 // offset is exact: Asia/Shanghai (the default), Asia/Urumqi, Asia/Hong_Kong, Asia/Macau, UTC,

@@ -72,6 +72,10 @@ const char* action_name(Action a) {
       return "vm.operate";
     case Action::kImageManage:
       return "image.manage";
+    case Action::kUsageRead:
+      return "usage.read";
+    case Action::kUsageReport:
+      return "usage.report";
   }
   return "unknown";
 }
@@ -84,7 +88,8 @@ bool role_allows(Role role, Action a) {
              a == A::kVdcWrite || a == A::kQuotaRead || a == A::kQuotaWrite || a == A::kUserRead ||
              a == A::kRoleRead || a == A::kPlatformMonitor || a == A::kCatalogWrite ||
              a == A::kPriceWrite || a == A::kContractRead || a == A::kReclaim || a == A::kApprove ||
-             a == A::kHostManage || a == A::kImageManage;
+             a == A::kHostManage || a == A::kImageManage || a == A::kUsageRead ||
+             a == A::kUsageReport;
     case Role::kSecAdmin:  // accounts and rights
       return a == A::kOrgRead || a == A::kUserRead || a == A::kUserWrite || a == A::kRoleRead ||
              a == A::kRoleGrant || a == A::kRoleGrantPlatform;
@@ -93,10 +98,10 @@ bool role_allows(Role role, Action a) {
     case Role::kOps:  // IAM-06: monitors everything, operates and reads nothing of tenants;
                       // delivers what people deliver (CAT-09) and handles work orders (OPS-22)
       return a == A::kPlatformMonitor || a == A::kFulfil || a == A::kWorkOrderHandle ||
-             a == A::kHostManage || a == A::kImageManage;
+             a == A::kHostManage || a == A::kImageManage || a == A::kUsageReport;
     case Role::kSupervisor:  // TEN-09: read-only view across tenants
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kAuditRead ||
-             a == A::kAuditExport || a == A::kContractRead || a == A::kVmRead;
+             a == A::kAuditExport || a == A::kContractRead || a == A::kVmRead || a == A::kUsageRead;
     case Role::kTenantAdmin:
       return a == A::kOrgRead || a == A::kOrgCreateChild || a == A::kOrgUpdate ||
              a == A::kVdcRead || a == A::kVdcWrite || a == A::kQuotaRead || a == A::kQuotaWrite ||
@@ -104,11 +109,12 @@ bool role_allows(Role role, Action a) {
              a == A::kRoleGrant || a == A::kAuditRead || a == A::kPriceWrite ||
              a == A::kContractRead || a == A::kContractWrite || a == A::kRequest ||
              a == A::kApprove || a == A::kReclaim || a == A::kWorkOrder || a == A::kVmRead ||
-             a == A::kVmOperate;
+             a == A::kVmOperate || a == A::kUsageRead;
     case Role::kMember:
       // A member consumes quota only through requests and their approvals.
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kRequest ||
-             a == A::kWorkOrder || a == A::kContractRead || a == A::kVmRead || a == A::kVmOperate;
+             a == A::kWorkOrder || a == A::kContractRead || a == A::kVmRead || a == A::kVmOperate ||
+             a == A::kUsageRead;
     case Role::kViewer:
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kVmRead;
   }

@@ -46,8 +46,10 @@ enum class Action {
   kVmRead,           // see VMs, their operations and images (CMP-01)
   kVmOperate,        // start, stop, reboot, delete VMs; import private images (CMP-02–04)
   kImageManage,      // global images (the platform's)
+  kUsageRead,        // usage intervals of the systems in scope (issue 11, BIL-*)
+  kUsageReport,      // report counters and import usage history (the provider's systems)
 };
-inline constexpr Action kLastAction = Action::kImageManage;
+inline constexpr Action kLastAction = Action::kUsageReport;
 
 const char* action_name(Action a);
 bool role_allows(Role role, Action action);

@@ -566,6 +566,33 @@ CREATE TABLE storage_tiers (
   updated_at INTEGER NOT NULL
 );
 )SQL"},
+      {18, "Metering: usage intervals and the cursor over metered usage events (issue 11, BIL-*)",
+       R"SQL(
+CREATE TABLE usage_intervals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL CHECK (source IN ('lifecycle', 'reported', 'imported')),
+  tenant_id TEXT NOT NULL,
+  system_id TEXT NOT NULL,
+  org_path TEXT NOT NULL,
+  vdc_id TEXT NOT NULL DEFAULT '',
+  resource_id TEXT NOT NULL DEFAULT '',
+  code TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity >= 0),
+  written TEXT NOT NULL DEFAULT '',
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER CHECK (end_ms IS NULL OR end_ms >= start_ms)
+);
+CREATE INDEX usage_intervals_tenant_start ON usage_intervals(tenant_id, start_ms);
+CREATE INDEX usage_intervals_path ON usage_intervals(org_path, start_ms);
+CREATE UNIQUE INDEX usage_intervals_open ON usage_intervals(resource_id, code)
+  WHERE end_ms IS NULL AND resource_id != '';
+CREATE TABLE metering_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  through_seq INTEGER NOT NULL
+);
+INSERT INTO metering_cursor (id, through_seq) VALUES (1, 0);
+)SQL"},
   };
   return kMigrations;
 }

@@ -2,9 +2,10 @@
 #pragma once
 
 #include "store/compute_tx.h"
+#include "store/metering_tx.h"
 #include "store/operations_tx.h"
-#include "store/storage_tx.h"
 #include "store/sqlite_db.h"
+#include "store/storage_tx.h"
 #include "store/store.h"
 
 namespace govcloud::sqlite {
@@ -24,6 +25,7 @@ class SqliteTx final : public Tx {
   ComputeTx& compute() override;
   OperationsTx& operations() override;
   StorageTx& storage() override;
+  MeteringTx& metering() override;
 
   // What this transaction did to the audit chain, if it appended.
   std::optional<AuditCommit> audit_commit() const {
@@ -134,6 +136,7 @@ class SqliteTx final : public Tx {
   std::unique_ptr<ComputeTx> compute_;
   std::unique_ptr<OperationsTx> operations_;
   std::unique_ptr<StorageTx> storage_;
+  std::unique_ptr<MeteringTx> metering_;
 };
 
 // Appends "(col LIKE ?||'%' OR …)" for each path; an empty list matches nothing.

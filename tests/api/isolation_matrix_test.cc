@@ -71,6 +71,15 @@ std::map<std::string, json::value> bodies(const World& w) {
       {"POST /api/v1/volumes/{id:vol}/snapshots", json::object{{"name", "implant"}}},
       {"POST /api/v1/volumes/{id:vol}/restore", json::object{{"snapshot", b.volume_snapshot}}},
       {"PUT /api/v1/storage/tiers/{name}", json::object{{"iops", 100}, {"bytes_per_sec", 1 << 20}}},
+      {"POST /api/v1/usage/events",
+       json::object{{"events", json::array{json::object{{"event_id", "implant"},
+                                                        {"system", b.system},
+                                                        {"code", "storage-normal"},
+                                                        {"quantity", "1000"},
+                                                        {"start", "2026-01-01T00:00:00Z"}}}}}},
+      {"POST /api/v1/usage/import",
+       json::object{{"content", "event_id,tenant,system,code,quantity,unit,start,end\nimplant,," +
+                                    b.system + ",storage-normal,1000,,2026-01-01T00:00:00Z,\n"}}},
       {"POST /api/v1/images",
        json::object{
            {"name", "implant"}, {"source", "tiny.qcow2"}, {"scope", "private"}, {"org_id", b.org}}},
@@ -137,6 +146,8 @@ const std::set<std::string> kOpsDuties = {"GET /api/v1/fulfilments",
                                           "POST /api/v1/hosts/{id:host}/state",
                                           "POST /api/v1/compute/reconcile",
                                           "POST /api/v1/storage/reconcile",
+                                          "POST /api/v1/usage/events",
+                                          "POST /api/v1/usage/import",
                                           "PUT /api/v1/storage/tiers/{name}",
                                           "POST /api/v1/vms/{id:vm}/migrate",
                                           "POST /api/v1/images",
@@ -206,7 +217,8 @@ std::string snapshot(TestServer& s, const World& w) {
            "/api/v1/vdcs/" + w.b.vdc + "/reservations", "/api/v1/contracts", "/api/v1/requests",
            "/api/v1/resources", "/api/v1/workorders", "/api/v1/notifications",
            "/api/v1/catalog?limit=1000", "/api/v1/price-lists", "/api/v1/vms?state=running",
-           "/api/v1/images", "/api/v1/volumes", "/api/v1/volumes/" + w.b.volume + "/snapshots"}) {
+           "/api/v1/images", "/api/v1/volumes", "/api/v1/volumes/" + w.b.volume + "/snapshots",
+           "/api/v1/usage?limit=1000"}) {
     auto r = s.call("GET", target, t);
     EXPECT_EQ(r.status, 200) << target;
     out += target + " " + r.body + "\n";

@@ -1280,6 +1280,71 @@ TEST(Routes, VolumesThroughTheApi) {
   EXPECT_EQ(server->call("POST", "/api/v1/storage/reconcile", admin).status, 403);
 }
 
+// Issue 11 §1, §5 (BIL-*): usage through the API and the CLI — lifecycle intervals of the
+// tenant's VMs, counters reported in a batch (a resend changes nothing), history imported from
+// CSV with every bad row named by its line and nothing kept.
+TEST(Routes, UsageThroughTheApiAndTheCli) {
+  auto& a = world->a;
+  const std::string& member = a.tokens["member"];
+  const std::string& ops = world->tokens["ops"];
+  auto mine = server->call("GET", "/api/v1/usage?code=compute-vcpu&limit=1000", member);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  bool vm_seen = false;
+  for (const auto& i : mine.json.at("items").as_array()) {
+    EXPECT_EQ(i.at("tenant_id").as_string(), a.org) << i;
+    vm_seen |= i.at("resource_id").as_string() == a.vm;
+  }
+  EXPECT_TRUE(vm_seen) << mine.body;  // the world's running VM bills its vCPU from its start
+  json::object event{{"event_id", "traffic-2026-03"},
+                     {"system", a.system},
+                     {"code", "network-internet-bandwidth"},
+                     {"quantity", 20},
+                     {"unit", "Mbps"},
+                     {"start", "2026-03-01T00:00:00+08:00"},
+                     {"end", "2026-04-01T00:00:00+08:00"}};
+  auto sent =
+      server->call("POST", "/api/v1/usage/events", ops, obj({{"events", json::array{event}}}));
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.json.at("accepted").as_int64(), 1);
+  auto resent =
+      server->call("POST", "/api/v1/usage/events", ops, obj({{"events", json::array{event}}}));
+  EXPECT_EQ(resent.json.at("duplicates").as_int64(), 1);
+  auto denied =
+      server->call("POST", "/api/v1/usage/events", member, obj({{"events", json::array{event}}}));
+  EXPECT_EQ(denied.status, 403) << denied.body;
+  auto traffic = server->call("GET", "/api/v1/usage?code=network-internet-bandwidth", member);
+  ASSERT_EQ(traffic.json.at("items").as_array().size(), 1U) << traffic.body;
+  EXPECT_EQ(traffic.json.at("items").at(0).at("quantity").as_string(), "20");
+  EXPECT_EQ(traffic.json.at("items").at(0).at("start").as_string(), "2026-02-28T16:00:00.000Z");
+
+  std::string dir = server->data_dir() + "-usage";
+  std::filesystem::create_directories(dir);
+  std::string good = dir + "/good.csv", bad = dir + "/bad.csv";
+  std::ofstream(good) << "event_id,tenant,system,code,quantity,unit,start,end\n"
+                      << "h-1,," << a.system
+                      << ",storage-normal,3,100GB,2025-06-01T00:00:00+08:00,"
+                         "2025-07-01T00:00:00+08:00\n";
+  std::ofstream(bad) << "event_id,tenant,system,code,quantity,unit,start,end\n"
+                     << "h-2,," << a.system << ",storage-normal,-3,GB,2025-06-01T00:00:00+08:00,\n";
+  std::string out;
+  const std::string url = server->base_url();
+  ::setenv("GOVCLOUD_TOKEN", ops.c_str(), 1);
+  EXPECT_EQ(run_cli({"--server", url, "usage", "import", good}, &out), 0) << out;
+  EXPECT_NE(out.find("imported 1 row(s); 0 already there"), std::string::npos) << out;
+  EXPECT_EQ(run_cli({"--server", url, "usage", "import", good}, &out), 0) << out;
+  EXPECT_NE(out.find("imported 0 row(s); 1 already there"), std::string::npos) << out;
+  EXPECT_NE(run_cli({"--server", url, "usage", "import", bad}, &out), 0);
+  EXPECT_NE(out.find("line 2 (quantity)"), std::string::npos) << out;
+  EXPECT_NE(run_cli({"--server", url, "usage", "import", dir + "/missing.csv"}, &out), 0);
+  EXPECT_NE(out.find("cannot read"), std::string::npos) << out;
+  ::setenv("GOVCLOUD_TOKEN", member.c_str(), 1);
+  EXPECT_EQ(run_cli({"--server", url, "usage", "list", "--code", "storage-normal"}, &out), 0)
+      << out;
+  ::unsetenv("GOVCLOUD_TOKEN");
+  EXPECT_NE(out.find("300"), std::string::npos) << out;  // 3 × 100GB
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Routes, ZzEveryRouteWasExercised) {
   auto doc = server->call("GET", "/api/v1/openapi.json");
   std::string metrics = server->call("GET", "/metrics").body;
