@@ -1,4 +1,4 @@
-// Rating (issue 11 §2, BIL-*; decision 0013): usage intervals × prices by effective date → the
+// Rating (issue 11 §2, BIL-*; decision 0012): usage intervals × prices by effective date → the
 // lines of a month's bill. One pro-rating rule and one rounding rule, both here:
 //   - A price per month is charged for the share of the calendar month (in the platform's time
 //     zone) the quantity was used: quantity × (milliseconds used ÷ milliseconds in that month).

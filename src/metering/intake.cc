@@ -96,7 +96,11 @@ class Resolver {
     return systems_[id_or_name] = *found;
   }
 
-  std::string tenant_of(const Org& system) { return tenant_of_path(tx_, system.path); }
+  const std::string& tenant_of(const Org& system) {
+    auto it = tenants_.find(system.id.value);
+    if (it != tenants_.end()) return it->second;
+    return tenants_[system.id.value] = tenant_of_path(tx_, system.path);
+  }
 
   bool tenant_matches(const std::string& tenant_id, const std::string& written) {
     if (written.empty() || written == tenant_id) return true;
@@ -115,6 +119,7 @@ class Resolver {
   Tx& tx_;
   const Principal& who_;
   std::map<std::string, Org> systems_;
+  std::map<std::string, std::string> tenants_;  // system → its tenant
   std::map<std::string, CatalogService> services_;
 };
 
