@@ -94,6 +94,7 @@ void add_vm_routes(std::vector<Route>& routes, Services& s);
 void add_console_routes(std::vector<Route>& routes, Services& s);
 void add_volume_routes(std::vector<Route>& routes, Services& s);
 void add_usage_routes(std::vector<Route>& routes, Services& s);
+void add_bill_routes(std::vector<Route>& routes, Services& s);
 
 // CSV replies start with a UTF-8 BOM unless the caller passes bom=false.
 inline const QueryParam kBomParam{"bom", FieldType::kBoolean,

@@ -93,6 +93,9 @@ const std::map<std::string, std::string>& route_owner_rules() {
        "at all; deduplicated by the sender's event id per tenant; audited"},
       {"POST /api/v1/usage/import",
        "as POST /api/v1/usage/events, for a CSV file; every bad row is named by its line"},
+      {"GET /api/v1/bills/{id:org}/{month}",
+       "usage.read at the tenant: its own admins and members, its management unit, the "
+       "supervision unit; others get 404"},
       {"GET /api/v1/storage/tiers", "any signed-in caller: tiers are part of the catalog"},
       {"PUT /api/v1/storage/tiers/{name}",
        "host.manage at the platform root (ops, sysadmin); re-applied to every attached disk; "

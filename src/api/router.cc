@@ -125,6 +125,7 @@ Router::Router(Services& services) : impl_(std::make_unique<Impl>(services)) {
   add_console_routes(r, services);
   add_volume_routes(r, services);
   add_usage_routes(r, services);
+  add_bill_routes(r, services);
   std::vector<std::string> labels;
   for (const auto& route : r) {
     // Every route's owner rule is reviewed by hand; a new route without one does not start.

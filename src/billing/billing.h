@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "billing/rating.h"
 #include "iam/authz.h"
 #include "iam/context.h"
 #include "store/store.h"
@@ -85,6 +86,21 @@ struct ContractPlan {
   std::vector<QuotaPlanLine> quota;
 };
 
+// A tenant's bill for one month, per business system and catalog code (月度服务明细).
+struct BillSystem {
+  std::string system_id;
+  std::string name;
+  std::vector<RatedLine> lines;
+  Money total;  // the sum of its lines
+};
+struct Bill {
+  std::string tenant_id, tenant_name, month, price_list;
+  TimeMs from = 0, to = 0;
+  std::vector<BillSystem> systems;
+  Money total;  // the sum of the systems' totals
+  int unpriced_lines = 0;
+};
+
 class Billing {
  public:
   // utc_offset_minutes: the platform's time zone; a price effective on a date applies to all
@@ -121,6 +137,11 @@ class Billing {
                                const std::string& list, TimeMs at);
   Result<Quote> quote_package(const Principal& who, const boost::json::value& package,
                               const std::string& list, TimeMs at);
+
+  // The tenant's bill for a month ("2026-03"), rated with the list named, else with the one
+  // list of the nearest unit above the tenant (usage.read at the tenant).
+  Result<Bill> bill(const Principal& who, const OrgId& tenant, const std::string& month,
+                    const std::string& price_list);
 
   // Applies contract quota schedules whose start or end has passed (TEN-06); run at start,
   // after each import and by the server's ticker.

@@ -27,6 +27,9 @@ class MeteringTx {
                                                      const std::string& code) = 0;
   virtual void close_interval(std::int64_t id, TimeMs end) = 0;
   virtual Listing<UsageInterval> list_intervals(const UsageQuery& q) = 0;
+  // Every interval of a tenant overlapping [from, to), for rating (not paged).
+  virtual std::vector<UsageInterval> tenant_intervals(const std::string& tenant_id, TimeMs from,
+                                                      TimeMs to) = 0;
 };
 
 }  // namespace govcloud

@@ -121,6 +121,17 @@ class SqliteMeteringTx final : public MeteringTx {
     return out;
   }
 
+  std::vector<UsageInterval> tenant_intervals(const std::string& tenant_id, TimeMs from,
+                                              TimeMs to) override {
+    auto s = db_.prepare(std::string("SELECT ") + kIntervalColumns +
+                         " FROM usage_intervals WHERE tenant_id = ? AND start_ms < ? AND "
+                         "(end_ms IS NULL OR end_ms > ?) ORDER BY system_id, code, start_ms, id");
+    s.bind(tenant_id).bind(to).bind(from);
+    std::vector<UsageInterval> out;
+    while (s.step()) out.push_back(interval_from(s));
+    return out;
+  }
+
  private:
   Db& db_;
 };

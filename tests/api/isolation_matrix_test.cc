@@ -198,6 +198,8 @@ std::string substitute(const std::string& path, const TenantObjects& b,
         out += price_list;
       else if (name == "n")
         out += "0";
+      else if (name == "month")
+        out += "2026-12";
       else
         out += it == kByPrefix.end() ? "unknown" : b.*(it->second);
       i = end + 1;

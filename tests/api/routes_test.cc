@@ -11,6 +11,7 @@
 #include "api/world.h"
 #include "api/ws_client.h"
 #include "common/digest.h"
+#include "common/money.h"
 #include "iam/totp.h"
 
 namespace govcloud::testing {
@@ -1343,6 +1344,36 @@ TEST(Routes, UsageThroughTheApiAndTheCli) {
   ::unsetenv("GOVCLOUD_TOKEN");
   EXPECT_NE(out.find("300"), std::string::npos) << out;  // 3 × 100GB
   std::filesystem::remove_all(dir);
+}
+
+// Issue 11 §3 (BIL-*): a tenant's month as a bill, per system and code; its systems add up to
+// its total; another tenant's bill does not exist for it; a bad month names the field.
+TEST(Routes, ABillPerSystemAndCode) {
+  auto& a = world->a;
+  const std::string& member = a.tokens["member"];
+  std::string q = "?price_list=" + world->price_list;
+  auto bill = server->call("GET", "/api/v1/bills/" + a.org + "/2026-12" + q, member);
+  ASSERT_EQ(bill.status, 200) << bill.body;
+  EXPECT_EQ(bill.json.at("month").as_string(), "2026-12");
+  EXPECT_EQ(bill.json.at("from").as_string(), "2026-11-30T16:00:00.000Z");  // Shanghai midnight
+  ASSERT_FALSE(bill.json.at("systems").as_array().empty()) << bill.body;
+  Money sum;
+  for (const auto& sys : bill.json.at("systems").as_array()) {
+    EXPECT_EQ(sys.at("system_id").as_string(), a.system);
+    sum = *sum.plus(Money::parse(sys.at("total").as_string(), "total").value());
+    for (const auto& line : sys.at("lines").as_array())
+      EXPECT_FALSE(line.at("arithmetic").as_string().empty()) << line;
+  }
+  EXPECT_EQ(sum.str(), bill.json.at("total").as_string());
+  auto again = server->call("GET", "/api/v1/bills/" + a.org + "/2026-12" + q, member);
+  EXPECT_EQ(again.body, bill.body);  // the same input rates to the same bill
+  EXPECT_EQ(server->call("GET", "/api/v1/bills/" + world->b.org + "/2026-12" + q, member).status,
+            404);
+  auto bad = server->call("GET", "/api/v1/bills/" + a.org + "/2026-13", member);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.error_field(), "month");
+  auto ops = server->call("GET", "/api/v1/bills/" + a.org + "/2026-12" + q, world->tokens["ops"]);
+  EXPECT_EQ(ops.status, 403) << ops.body;  // ops reads no tenant data
 }
 
 TEST(Routes, ZzEveryRouteWasExercised) {
