@@ -61,6 +61,7 @@ void add_bill_routes(std::vector<Route>& routes, Services& s) {
       {},
       {{"price_list", FieldType::kString, "id or name"}},
       [&s](Call& c) -> Result<Reply> {
+        GC_TRY(s.metering.collect());  // lifecycle events up to now are on the bill
         GC_ASSIGN_OR_RETURN(auto b, s.billing.bill(*c.who, OrgId{c.params["id"]}, c.params["month"],
                                                    c.query["price_list"]));
         return json_reply(bill_json(b));

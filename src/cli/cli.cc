@@ -398,6 +398,7 @@ void register_cli_commands(CLI::App& app) {
   cli::register_vm(app);
   cli::register_volume(app);
   cli::register_usage(app);
+  cli::register_bill(app);
   cli::register_image(app);
 }
 

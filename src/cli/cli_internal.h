@@ -66,6 +66,7 @@ void register_image(CLI::App& app);
 // govcloud volume … (cmd_volume.cc)
 void register_volume(CLI::App& app);
 void register_usage(CLI::App& app);
+void register_bill(CLI::App& app);
 // Follows an operation to its end, with a progress bar on a terminal; fails if it failed.
 boost::json::value wait_for_operation(const std::string& op_id);
 void register_workorder(CLI::App& app);

@@ -1374,6 +1374,19 @@ TEST(Routes, ABillPerSystemAndCode) {
   EXPECT_EQ(bad.error_field(), "month");
   auto ops = server->call("GET", "/api/v1/bills/" + a.org + "/2026-12" + q, world->tokens["ops"]);
   EXPECT_EQ(ops.status, 403) << ops.body;  // ops reads no tenant data
+  // The CLI shows the same bill, line by line, with the systems' and the tenant's totals.
+  std::string out;
+  ::setenv("GOVCLOUD_TOKEN", member.c_str(), 1);
+  EXPECT_EQ(run_cli({"--server", server->base_url(), "bill", "show", a.org, "2026-12",
+                     "--price-list", world->price_list},
+                    &out),
+            0)
+      << out;
+  EXPECT_NE(out.find(std::string(bill.json.at("total").as_string()) + " 元 ("), std::string::npos)
+      << out;
+  EXPECT_NE(run_cli({"--server", server->base_url(), "bill", "show", a.org, "March"}, &out), 0);
+  EXPECT_NE(out.find("month"), std::string::npos) << out;
+  ::unsetenv("GOVCLOUD_TOKEN");
 }
 
 TEST(Routes, ZzEveryRouteWasExercised) {
