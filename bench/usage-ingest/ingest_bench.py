@@ -14,19 +14,11 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from govcloud_bench import PASSWORD, call  # noqa: E402
+
 BINARY, BATCHES = sys.argv[1], int(sys.argv[2])
-PASSWORD = "Bench#Pass2026"
 SIZE = 1000
-
-
-def call(url, method, path, token=None, body=None):
-    req = urllib.request.Request(url + path, method=method,
-                                 data=json.dumps(body).encode() if body is not None else None)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(req, timeout=120) as r:
-        return json.loads(r.read() or b"{}")
 
 
 def batch(system, n):

@@ -2,10 +2,9 @@
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
+
+#include "drivers/sim/state_file.h"
 
 namespace govcloud {
 
@@ -16,13 +15,9 @@ SimComputeDriver::SimComputeDriver(std::string state_file) : state_file_(std::mo
 }
 
 void SimComputeDriver::load() {
-  std::ifstream in(state_file_);
-  if (!in) return;
-  std::stringstream text;
-  text << in.rdbuf();
-  boost::system::error_code ec;
-  json::value root = json::parse(text.str(), ec);
-  if (ec || !root.is_object()) return;
+  auto state = sim::read_state(state_file_);
+  if (!state) return;
+  const json::value& root = *state;
   for (const auto& [host_id, v] : root.as_object()) {
     SimHost& h = hosts_[std::string(host_id)];
     for (const auto& d : v.at("domains").as_array()) {
@@ -39,7 +34,6 @@ void SimComputeDriver::load() {
   }
 }
 
-// Written whole and renamed into place, so a kill never leaves half a file.
 void SimComputeDriver::save_locked() const {
   if (state_file_.empty()) return;
   json::object root;
@@ -56,13 +50,7 @@ void SimComputeDriver::save_locked() const {
     for (const auto& [name, net] : h.networks) networks.emplace_back(name);
     root[host_id] = json::object{{"domains", domains}, {"networks", networks}};
   }
-  std::string tmp = state_file_ + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << json::serialize(root);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, state_file_, ec);
+  sim::write_state(state_file_, root);
 }
 
 void SimComputeDriver::pause(const Host& host) {

@@ -2,11 +2,9 @@
 // guests and the removed volumes, written whole and renamed into place so a kill never leaves
 // half a file.
 #include <boost/json.hpp>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "drivers/sim/sim_storage.h"
+#include "drivers/sim/state_file.h"
 
 namespace govcloud {
 
@@ -49,23 +47,13 @@ void SimStorageDriver::save_locked() const {
     root[host_id] = json::object{{"volumes", volumes}, {"disks", disks}};
   }
   for (const auto& [name, wiped] : removed_) removed[name] = wiped;
-  std::string tmp = state_file_ + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << json::serialize(json::object{{"hosts", root}, {"removed", removed}});
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, state_file_, ec);
+  sim::write_state(state_file_, json::object{{"hosts", root}, {"removed", removed}});
 }
 
 void SimStorageDriver::load() {
-  std::ifstream in(state_file_);
-  if (!in) return;
-  std::stringstream text;
-  text << in.rdbuf();
-  boost::system::error_code ec;
-  json::value root = json::parse(text.str(), ec);
-  if (ec || !root.is_object()) return;
+  auto state = sim::read_state(state_file_);
+  if (!state) return;
+  const json::value& root = *state;
   try {
     load_from(root);
   } catch (const std::exception&) {  // not a file this twin wrote: start empty
