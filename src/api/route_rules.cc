@@ -95,7 +95,18 @@ const std::map<std::string, std::string>& route_owner_rules() {
        "as POST /api/v1/usage/events, for a CSV file; every bad row is named by its line"},
       {"GET /api/v1/bills/{id:org}/{month}",
        "usage.read at the tenant: its own admins and members, its management unit, the "
-       "supervision unit; others get 404"},
+       "supervision unit; others get 404; an issued month is served as issued"},
+      {"GET /api/v1/bills/closed", "usage.read or bill.manage anywhere: which months are closed"},
+      {"POST /api/v1/bills/close",
+       "bill.manage at the platform root (sysadmin): a month closes for every tenant at once, "
+       "in order, once ended; issued bills never change (store triggers); audited"},
+      {"POST /api/v1/bills/{id:org}/adjustments",
+       "bill.manage at the tenant's management unit (its unit's admins, sysadmin), never the "
+       "tenant's own admins: a tenant cannot credit itself; open months only; audited"},
+      {"GET /api/v1/contracts/{id:ct}/settlement",
+       "contract.read at the contract's tenant; others get 404"},
+      {"POST /api/v1/price-lists/{list}/default",
+       "price.write at the list's unit; one default per unit; audited"},
       {"GET /api/v1/storage/tiers", "any signed-in caller: tiers are part of the catalog"},
       {"PUT /api/v1/storage/tiers/{name}",
        "host.manage at the platform root (ops, sysadmin); re-applied to every attached disk; "

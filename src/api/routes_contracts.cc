@@ -28,6 +28,7 @@ json::value contract_json(const Contract& c) {
                       {"months", c.months ? json::value(*c.months) : json::value(nullptr)},
                       {"starts_at", format_iso8601(c.starts_at)},
                       {"free_headroom_pct", c.free_headroom_pct},
+                      {"price_list_id", c.price_list_id},
                       {"payment", parsed(c.payment_json)},
                       {"uninterpreted", parsed(c.uninterpreted_json)},
                       {"created_at", format_iso8601(c.created_at)}};
@@ -118,6 +119,9 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
             100},
            {"batch_starts", FieldType::kJson, false, "batch number → start date"},
            {"system_starts", FieldType::kJson, false, "system name → start date"},
+           {"price_list", FieldType::kString, false,
+            "the list its usage is billed with (id or name); default: the unit's default", 0, 0,
+            100},
            {"dry_run", FieldType::kBoolean, false,
             "show the quota plan (needed, available, at which level) and change nothing"}}},
       {},
@@ -137,6 +141,7 @@ void add_contract_routes(std::vector<Route>& routes, Services& s) {
         in.free_headroom_pct = static_cast<int>(int_field(c.body, "free_headroom_pct", 20));
         GC_ASSIGN_OR_RETURN(in.batch_starts, date_map(c.body, "batch_starts"));
         GC_ASSIGN_OR_RETURN(in.system_starts, date_map(c.body, "system_starts"));
+        in.price_list = str_field(c.body, "price_list");
         if (c.body.contains("dry_run") && c.body.at("dry_run").is_bool() &&
             c.body.at("dry_run").as_bool()) {
           GC_ASSIGN_OR_RETURN(auto plan, s.billing.plan_contract(*c.who, in));

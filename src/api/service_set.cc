@@ -62,6 +62,11 @@ Status ServiceSet::start() {
   jobs.every("quota-schedules", kMinuteMs, [this] {
     (void)billing.apply_quota_schedules(RequestContext{"local", "quota-schedule"});
   });
+  // Contract budget alerts at 80% and 100% of the contract's value, each sent once.
+  jobs.every("budget-alerts", 10 * kMinuteMs, [this] {
+    (void)metering.collect();
+    (void)billing.send_budget_alerts(RequestContext{"local", "budget-alerts"});
+  });
   return ok_status();
 }
 

@@ -32,6 +32,7 @@ struct ContractImport {
   int free_headroom_pct = 20;
   std::map<std::string, TimeMs> batch_starts;   // batch number → start, overriding the default
   std::map<std::string, TimeMs> system_starts;  // system name → start
+  std::string price_list;                       // id or name; empty: the unit's default
 };
 
 struct QuoteLine {
@@ -86,7 +87,9 @@ struct ContractPlan {
   std::vector<QuotaPlanLine> quota;
 };
 
-// A tenant's bill for one month, per business system and catalog code (月度服务明细).
+// A tenant's bill for one month, per business system and catalog code (月度服务明细), with its
+// adjustments section. An open month's bill is rated afresh on each read; an issued one is the
+// document kept when the month closed.
 struct BillSystem {
   std::string system_id;
   std::string name;
@@ -95,10 +98,71 @@ struct BillSystem {
 };
 struct Bill {
   std::string tenant_id, tenant_name, month, price_list;
+  std::string price_list_basis;  // why this list: named, contract, unit default, unit's only list
   TimeMs from = 0, to = 0;
+  std::string state = "open";  // open, issued
+  std::string issued_by;
+  TimeMs issued_at = 0;
   std::vector<BillSystem> systems;
-  Money total;  // the sum of the systems' totals
+  Money usage_total;  // the sum of the systems' totals
+  std::vector<BillAdjustment> adjustments;
+  Money adjustments_total;
+  Money total;  // usage_total + adjustments_total
   int unpriced_lines = 0;
+};
+
+struct AdjustmentInput {
+  std::string month;   // an open month; default: the current one
+  std::string kind;    // credit, penalty, correction
+  std::string amount;  // yuan, signed
+  std::string reason;
+  std::string refers_to;
+};
+
+struct ClosedMonthResult {
+  ClosedMonth month;
+  int bills = 0;
+  Money total;
+};
+
+// Settlement of a contract by actual usage (据实结算, issue 11 §4).
+struct SettlementItem {
+  std::string code;
+  std::string name;
+  Decimal contracted;          // in the catalog unit, summed over the contract's lines for the code
+  Decimal peak;                // the highest quantity in use at once
+  Decimal average;             // over the months settled so far
+  Money rated;                 // usage rated at the price, before the headroom
+  Money cost;                  // what is charged: headroom use at zero
+  bool over_headroom = false;  // some month's use went past contracted + headroom
+  std::vector<std::string> notes;
+};
+struct SettlementMonth {
+  std::string month;
+  std::string state;  // open, issued
+  Money cost;
+};
+struct Milestone {
+  int number = 0;
+  std::string condition;
+  std::string basis;  // "70% of the contract total", "actual usage − paid, capped at the total"
+  Money amount;
+  bool final_payment = false;
+};
+struct Settlement {
+  Contract contract;
+  std::string price_list;
+  TimeMs from = 0, to = 0;  // the contract's service period
+  TimeMs settled_to = 0;    // usage counted up to here (now, or the period's end)
+  Money contract_total;     // the quote of its lines at the list
+  std::optional<Money> budget;
+  std::vector<SettlementItem> items;
+  std::vector<SettlementMonth> months;
+  Money cost_to_date;
+  Money forecast;  // at the current run rate to the period's end
+  int budget_used_pct = 0;
+  std::vector<Milestone> milestones;
+  std::vector<std::string> notes;
 };
 
 class Billing {
@@ -138,10 +202,27 @@ class Billing {
   Result<Quote> quote_package(const Principal& who, const boost::json::value& package,
                               const std::string& list, TimeMs at);
 
-  // The tenant's bill for a month ("2026-03"), rated with the list named, else with the one
-  // list of the nearest unit above the tenant (usage.read at the tenant).
+  // The tenant's bill for a month ("2026-03"), rated with the list named, else its contract's,
+  // else its unit's default, else the unit's only list (usage.read at the tenant). An issued
+  // month gives the bill as issued; rerate gives it rated afresh instead (it must not differ).
   Result<Bill> bill(const Principal& who, const OrgId& tenant, const std::string& month,
-                    const std::string& price_list);
+                    const std::string& price_list, bool rerate = false);
+  // Issues every tenant's bill for an ended month, after the one before it (bill.manage at the
+  // platform). From then on its usage and prices are frozen.
+  Result<ClosedMonthResult> close_month(const Principal& who, const std::string& month,
+                                        const RequestContext& ctx);
+  Result<std::vector<ClosedMonth>> closed_months(const Principal& who);
+  // An adjustment on an open month's bill (bill.manage at the tenant's management unit).
+  Result<BillAdjustment> adjust(const Principal& who, const OrgId& tenant,
+                                const AdjustmentInput& in, const RequestContext& ctx);
+  // Marks a list its unit's default (price.write at the unit).
+  Result<PriceList> set_default_price_list(const Principal& who, const std::string& list,
+                                           const RequestContext& ctx);
+
+  // A contract settled by actual usage so far (contract.read at its tenant).
+  Result<Settlement> settlement(const Principal& who, const std::string& contract_id);
+  // Sends the 80% and 100% budget alerts of every contract once each; run by the server's ticker.
+  Result<int> send_budget_alerts(const RequestContext& ctx);
 
   // Applies contract quota schedules whose start or end has passed (TEN-06); run at start,
   // after each import and by the server's ticker.
@@ -154,6 +235,13 @@ class Billing {
   const Clock& clock_;
   int utc_offset_minutes_;
 };
+
+// Bill rendering: the JSON is also the issued bill's stored form, read back by bill_from_json.
+boost::json::object bill_json(const Bill& b);
+Result<Bill> bill_from_json(const std::string& body);
+std::string bill_csv(const Bill& b);
+Result<std::string> bill_xlsx(const Bill& b);
+boost::json::object settlement_json(const Settlement& s);
 
 // Quote rendering.
 boost::json::value quote_json(const Quote& q);

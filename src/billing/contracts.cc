@@ -271,6 +271,13 @@ Result<ContractPlan> Billing::import_in_tx(Tx& tx, const Principal& who, const C
   c.starts_at = in.starts_at ? in.starts_at : now;
   c.free_headroom_pct = in.free_headroom_pct;
   c.payment_json = pkg.payment_json;
+  if (!in.price_list.empty()) {
+    auto list = tx.find_price_list(in.price_list);
+    if (!list)
+      return Error{ErrorCode::kNotFound, "price list '" + in.price_list + "' not found",
+                   "price_list"};
+    c.price_list_id = list->id;
+  }
   c.created_by = who.user.value;
   c.created_at = now;
   // Lines end together; shorter ones (a later batch, a later system) start later, unless a

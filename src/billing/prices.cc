@@ -6,6 +6,7 @@
 
 #include "billing/billing.h"
 #include "common/csv.h"
+#include "store/bills_tx.h"
 
 namespace govcloud {
 namespace {
@@ -23,7 +24,8 @@ Money per_unit_in_service_period(const Price& p, const CatalogService& svc) {
 }
 
 // A price takes effect on a date: from the start of that day in the platform's time zone. A
-// past date is taken, since no issued bill covers it yet (bills land with BIL-*; decision 0007).
+// past date is taken as long as no issued bill covers it: closing a month freezes the prices
+// it used (decision 0012).
 Status check_price(Tx& tx, Price& p, int utc_offset) {
   p.effective_from = start_of_local_day(p.effective_from, utc_offset);
   auto svc = tx.find_service(p.service_code);
@@ -48,6 +50,12 @@ Status check_price(Tx& tx, Price& p, int utc_offset) {
                                    " per " + svc->period + " exceeds the ceiling (最高限价) of " +
                                    svc->price_ceiling->str() + " (" + svc->ceiling_basis + ")");
   }
+  if (auto closed = tx.bills().last_closed_month(); closed && p.effective_from < closed->end)
+    return conflict("bills are issued through " + closed->month +
+                        "; a price can take effect from " +
+                        format_local_date(closed->end, utc_offset) +
+                        " on (correct an issued bill with an adjustment)",
+                    "effective_from");
   if (tx.price_at(p.price_list_id, p.service_code, p.effective_from)
           .value_or(Price{})
           .effective_from == p.effective_from)

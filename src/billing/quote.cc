@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "billing/billing.h"
+#include "billing/bills_internal.h"
 #include "catalog/catalog.h"
 
 namespace govcloud {
@@ -136,18 +137,23 @@ Result<PriceList> find_list(Tx& tx, const std::string& list) {
 
 }  // namespace
 
+Result<Quote> bills::quote_contract_in(Tx& tx, const Contract& c,
+                                       const std::vector<ContractItem>& items,
+                                       const PriceList& list, TimeMs at, int utc_offset) {
+  std::vector<LineInput> lines;
+  for (const auto& it : items) {
+    GC_ASSIGN_OR_RETURN(Decimal q, Decimal::parse(it.quantity, "quantity"));
+    lines.push_back(LineInput{it, q});
+  }
+  return build_quote(tx, c.package_id, c.name, c.budget, c.months, lines, list, at, utc_offset);
+}
+
 Result<Quote> Billing::quote_contract(const Principal& who, const std::string& contract_id,
                                       const std::string& list, TimeMs at) {
   GC_ASSIGN_OR_RETURN(auto pair, get_contract(who, contract_id));
   return store_.read([&](Tx& tx) -> Result<Quote> {
     GC_ASSIGN_OR_RETURN(PriceList pl, find_list(tx, list));
-    std::vector<LineInput> lines;
-    for (const auto& it : pair.second) {
-      GC_ASSIGN_OR_RETURN(Decimal q, Decimal::parse(it.quantity, "quantity"));
-      lines.push_back(LineInput{it, q});
-    }
-    return build_quote(tx, pair.first.package_id, pair.first.name, pair.first.budget,
-                       pair.first.months, lines, pl, at, utc_offset_minutes_);
+    return bills::quote_contract_in(tx, pair.first, pair.second, pl, at, utc_offset_minutes_);
   });
 }
 

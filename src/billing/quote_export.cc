@@ -1,17 +1,11 @@
 // Quote exports: CSV and XLSX (libxlsxwriter), the forms procurement offices exchange.
-#include <unistd.h>
 #include <xlsxwriter.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <optional>
-#include <sstream>
+#include <algorithm>
 
 #include "billing/billing.h"
+#include "billing/sheet.h"
 #include "common/csv.h"
-#include "common/digest.h"
 
 namespace govcloud {
 
@@ -44,39 +38,6 @@ enum Col : lxw_col_t {
   kColumns
 };
 
-// Display width of text in a spreadsheet column: CJK characters take two.
-double text_width(const std::string& s) {
-  double width = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : 4;
-    width += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return width;
-}
-
-// A number written as the decimal text it is; nullopt when the text is not a plain number.
-std::optional<double> number_of(const std::string& text) {
-  if (text.empty() || text.size() > 30) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  return v;
-}
-
-// An exact decimal as a formula ("=1437620.00"), with its value cached, so that viewers that do
-// not recalculate (WPS preview, pandas, openpyxl data_only) read the same number.
-void write_decimal(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::string& text,
-                   lxw_format* format) {
-  auto v = number_of(text);
-  if (!v) {
-    worksheet_write_string(ws, row, col, text.c_str(), format);
-    return;
-  }
-  worksheet_write_formula_num(ws, row, col, ("=" + text).c_str(), format, *v);
-}
-
 }  // namespace
 
 std::string quote_csv(const Quote& q) {
@@ -98,86 +59,76 @@ std::string quote_csv(const Quote& q) {
 }
 
 Result<std::string> quote_xlsx(const Quote& q) {
-  auto path = std::filesystem::temp_directory_path() /
-              ("govcloud-quote-" + to_hex(random_bytes(8)) + ".xlsx");
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (wb == nullptr) return Error{ErrorCode::kInternal, "cannot create the workbook", {}};
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "分项报价表");
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  lxw_format* header = workbook_add_format(wb);
-  format_set_bold(header);
-  format_set_bg_color(header, 0xDDEBF7);
-  format_set_bottom(header, LXW_BORDER_THIN);
-  lxw_format* money = workbook_add_format(wb);
-  format_set_num_format(money, "#,##0.00");
-  lxw_format* money_bold = workbook_add_format(wb);
-  format_set_num_format(money_bold, "#,##0.00");
-  format_set_bold(money_bold);
-  lxw_format* flagged = workbook_add_format(wb);
-  format_set_num_format(flagged, "#,##0.00");
-  format_set_font_color(flagged, LXW_COLOR_RED);
-  format_set_bold(flagged);
-  lxw_format* amount = workbook_add_format(wb);
-  format_set_num_format(amount, "#,##0.######");
-  std::vector<double> widths(kColumns, 8);
-  auto fit = [&](lxw_col_t col, const std::string& text) {
-    widths[col] = std::min(60.0, std::max(widths[col], text_width(text) + 2));
-  };
-  worksheet_write_string(ws, 0, 0, (q.package_id + " " + q.name).c_str(), bold);
-  worksheet_write_string(ws, 1, 0,
-                         ("price list: " + q.price_list + "  prices in force on " + q.date).c_str(),
-                         nullptr);
-  if (!q.note.empty()) worksheet_write_string(ws, 2, 0, q.note.c_str(), nullptr);
-  const lxw_row_t kHeaderRow = 3;
-  for (std::size_t i = 0; i < std::size(kHeaders); ++i) {
-    worksheet_write_string(ws, kHeaderRow, static_cast<lxw_col_t>(i), kHeaders[i], header);
-    fit(static_cast<lxw_col_t>(i), kHeaders[i]);
-  }
-  lxw_row_t row = kHeaderRow + 1;
-  for (const auto& l : q.lines) {
-    worksheet_write_number(ws, row, kLine, l.line, nullptr);
-    worksheet_write_string(ws, row, kService, l.service_code.c_str(), nullptr);
-    worksheet_write_string(ws, row, kName, l.name_zh.c_str(), nullptr);
-    write_decimal(ws, row, kQuantity, l.quantity, amount);
-    worksheet_write_string(ws, row, kUnit, l.unit.c_str(), nullptr);
-    write_decimal(ws, row, kConverted, l.catalog_quantity.str(), amount);
-    write_decimal(ws, row, kMonths, l.months, nullptr);
-    worksheet_write_string(ws, row, kBatch, l.batch_or_system.c_str(), nullptr);
-    if (l.unit_price)
-      write_decimal(ws, row, kUnitPrice, l.unit_price->str(), l.over_ceiling ? flagged : money);
-    worksheet_write_string(ws, row, kBasis, l.price_basis.c_str(), nullptr);
-    // Amounts go in as decimal text (a formula), never computed through a binary float.
-    write_decimal(ws, row, kTotal, l.total.str(), money);
-    worksheet_write_string(ws, row, kNotes, joined(l.notes).c_str(), nullptr);
-    for (auto [col, text] :
-         {std::pair{kService, l.service_code}, std::pair{kName, l.name_zh},
-          std::pair{kQuantity, l.quantity}, std::pair{kUnit, l.unit},
-          std::pair{kConverted, l.catalog_quantity.str()}, std::pair{kBatch, l.batch_or_system},
-          std::pair{kUnitPrice, l.unit_price ? l.unit_price->str() : ""},
-          std::pair{kBasis, l.price_basis}, std::pair{kTotal, l.total.str() + "  "}})
-      fit(col, text);
-    fit(kNotes, joined(l.notes));
-    ++row;
-  }
-  worksheet_write_string(ws, row, kName, "合计 total", bold);
-  write_decimal(ws, row, kTotal, q.total.str(), q.over_budget ? flagged : money_bold);
-  worksheet_write_string(ws, row + 1, kName, "预算 budget", bold);
-  if (q.budget)
-    write_decimal(ws, row + 1, kTotal, q.budget->str(), money_bold);
-  else
-    worksheet_write_string(ws, row + 1, kTotal, "not stated", nullptr);
-  for (lxw_col_t c = 0; c < kColumns; ++c) worksheet_set_column(ws, c, c, widths[c], nullptr);
-  worksheet_freeze_panes(ws, kHeaderRow + 1, 0);
-  if (workbook_close(wb) != LXW_NO_ERROR) {
-    std::filesystem::remove(path);
-    return Error{ErrorCode::kInternal, "cannot write the workbook", {}};
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::filesystem::remove(path);
-  return buf.str();
+  return sheet::build("quote", [&](lxw_workbook* wb) {
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "分项报价表");
+    lxw_format* bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    lxw_format* header = workbook_add_format(wb);
+    format_set_bold(header);
+    format_set_bg_color(header, 0xDDEBF7);
+    format_set_bottom(header, LXW_BORDER_THIN);
+    lxw_format* money = workbook_add_format(wb);
+    format_set_num_format(money, "#,##0.00");
+    lxw_format* money_bold = workbook_add_format(wb);
+    format_set_num_format(money_bold, "#,##0.00");
+    format_set_bold(money_bold);
+    lxw_format* flagged = workbook_add_format(wb);
+    format_set_num_format(flagged, "#,##0.00");
+    format_set_font_color(flagged, LXW_COLOR_RED);
+    format_set_bold(flagged);
+    lxw_format* amount = workbook_add_format(wb);
+    format_set_num_format(amount, "#,##0.######");
+    std::vector<double> widths(kColumns, 8);
+    auto fit = [&](lxw_col_t col, const std::string& text) {
+      widths[col] = std::min(60.0, std::max(widths[col], sheet::text_width(text) + 2));
+    };
+    worksheet_write_string(ws, 0, 0, (q.package_id + " " + q.name).c_str(), bold);
+    worksheet_write_string(
+        ws, 1, 0, ("price list: " + q.price_list + "  prices in force on " + q.date).c_str(),
+        nullptr);
+    if (!q.note.empty()) worksheet_write_string(ws, 2, 0, q.note.c_str(), nullptr);
+    const lxw_row_t kHeaderRow = 3;
+    for (std::size_t i = 0; i < std::size(kHeaders); ++i) {
+      worksheet_write_string(ws, kHeaderRow, static_cast<lxw_col_t>(i), kHeaders[i], header);
+      fit(static_cast<lxw_col_t>(i), kHeaders[i]);
+    }
+    lxw_row_t row = kHeaderRow + 1;
+    for (const auto& l : q.lines) {
+      worksheet_write_number(ws, row, kLine, l.line, nullptr);
+      worksheet_write_string(ws, row, kService, l.service_code.c_str(), nullptr);
+      worksheet_write_string(ws, row, kName, l.name_zh.c_str(), nullptr);
+      sheet::write_decimal(ws, row, kQuantity, l.quantity, amount);
+      worksheet_write_string(ws, row, kUnit, l.unit.c_str(), nullptr);
+      sheet::write_decimal(ws, row, kConverted, l.catalog_quantity.str(), amount);
+      sheet::write_decimal(ws, row, kMonths, l.months, nullptr);
+      worksheet_write_string(ws, row, kBatch, l.batch_or_system.c_str(), nullptr);
+      if (l.unit_price)
+        sheet::write_decimal(ws, row, kUnitPrice, l.unit_price->str(),
+                             l.over_ceiling ? flagged : money);
+      worksheet_write_string(ws, row, kBasis, l.price_basis.c_str(), nullptr);
+      // Amounts go in as decimal text (a formula), never computed through a binary float.
+      sheet::write_decimal(ws, row, kTotal, l.total.str(), money);
+      worksheet_write_string(ws, row, kNotes, joined(l.notes).c_str(), nullptr);
+      for (auto [col, text] :
+           {std::pair{kService, l.service_code}, std::pair{kName, l.name_zh},
+            std::pair{kQuantity, l.quantity}, std::pair{kUnit, l.unit},
+            std::pair{kConverted, l.catalog_quantity.str()}, std::pair{kBatch, l.batch_or_system},
+            std::pair{kUnitPrice, l.unit_price ? l.unit_price->str() : ""},
+            std::pair{kBasis, l.price_basis}, std::pair{kTotal, l.total.str() + "  "}})
+        fit(col, text);
+      fit(kNotes, joined(l.notes));
+      ++row;
+    }
+    worksheet_write_string(ws, row, kName, "合计 total", bold);
+    sheet::write_decimal(ws, row, kTotal, q.total.str(), q.over_budget ? flagged : money_bold);
+    worksheet_write_string(ws, row + 1, kName, "预算 budget", bold);
+    if (q.budget)
+      sheet::write_decimal(ws, row + 1, kTotal, q.budget->str(), money_bold);
+    else
+      worksheet_write_string(ws, row + 1, kTotal, "not stated", nullptr);
+    for (lxw_col_t c = 0; c < kColumns; ++c) worksheet_set_column(ws, c, c, widths[c], nullptr);
+    worksheet_freeze_panes(ws, kHeaderRow + 1, 0);
+  });
 }
 
 }  // namespace govcloud

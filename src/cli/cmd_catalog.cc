@@ -111,6 +111,14 @@ void register_catalog(CLI::App& app) {
                    {"name", nl->name}, {"org_id", nl->org}, {"description", nl->description}})),
           {});
   });
+  auto default_list = std::make_shared<std::string>();
+  auto* make_default = price->add_subcommand(
+      "default", "Make a list its unit's default (tenants whose contract names none use it)");
+  make_default->add_option("list", *default_list, "price list, by name or id")->required();
+  make_default->callback([default_list] {
+    call("POST", "/api/v1/price-lists/" + query_escape(*default_list) + "/default");
+    std::cout << *default_list << " is now its unit's default list\n";
+  });
   struct ShowFlags {
     std::string list, at, service;
     bool history = false;

@@ -67,7 +67,7 @@ void register_contract(CLI::App& app) {
   auto* contract = app.add_subcommand("contract", "Contracts from procurement packages (采购包)");
   contract->require_subcommand(1);
   struct ImportFlags {
-    std::string file, package, tenant, vdc, starts;
+    std::string file, package, tenant, vdc, starts, price_list;
     int headroom = 20;
     bool dry_run = false;
     std::vector<std::string> batch_starts, system_starts;
@@ -85,6 +85,8 @@ void register_contract(CLI::App& app) {
   import->add_option("--free-headroom", f->headroom, "免费扩展 headroom in percent (default 20)");
   import->add_option("--batch-start", f->batch_starts, "N=DATE, a batch's start");
   import->add_option("--system-start", f->system_starts, "NAME=DATE, a system's start");
+  import->add_option("--price-list", f->price_list,
+                     "the list its usage is billed with (default: the unit's default list)");
   import->add_flag("--dry-run", f->dry_run,
                    "show the quota plan (per resource: needed, available, at which level); change "
                    "nothing");
@@ -94,6 +96,7 @@ void register_contract(CLI::App& app) {
                       {"free_headroom_pct", f->headroom}};
   if (!f->vdc.empty()) body["vdc_id"] = f->vdc;
   if (!f->starts.empty()) body["starts_at"] = f->starts;
+  if (!f->price_list.empty()) body["price_list"] = f->price_list;
   for (auto [key, list] : {std::pair{"batch_starts", &f->batch_starts},
                            std::pair{"system_starts", &f->system_starts}}) {
     json::object m;

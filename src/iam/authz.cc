@@ -76,6 +76,8 @@ const char* action_name(Action a) {
       return "usage.read";
     case Action::kUsageReport:
       return "usage.report";
+    case Action::kBillManage:
+      return "bill.manage";
   }
   return "unknown";
 }
@@ -89,7 +91,7 @@ bool role_allows(Role role, Action a) {
              a == A::kRoleRead || a == A::kPlatformMonitor || a == A::kCatalogWrite ||
              a == A::kPriceWrite || a == A::kContractRead || a == A::kReclaim || a == A::kApprove ||
              a == A::kHostManage || a == A::kImageManage || a == A::kUsageRead ||
-             a == A::kUsageReport;
+             a == A::kUsageReport || a == A::kBillManage;
     case Role::kSecAdmin:  // accounts and rights
       return a == A::kOrgRead || a == A::kUserRead || a == A::kUserWrite || a == A::kRoleRead ||
              a == A::kRoleGrant || a == A::kRoleGrantPlatform;
@@ -109,7 +111,7 @@ bool role_allows(Role role, Action a) {
              a == A::kRoleGrant || a == A::kAuditRead || a == A::kPriceWrite ||
              a == A::kContractRead || a == A::kContractWrite || a == A::kRequest ||
              a == A::kApprove || a == A::kReclaim || a == A::kWorkOrder || a == A::kVmRead ||
-             a == A::kVmOperate || a == A::kUsageRead;
+             a == A::kVmOperate || a == A::kUsageRead || a == A::kBillManage;
     case Role::kMember:
       // A member consumes quota only through requests and their approvals.
       return a == A::kOrgRead || a == A::kVdcRead || a == A::kQuotaRead || a == A::kRequest ||

@@ -48,8 +48,9 @@ enum class Action {
   kImageManage,      // global images (the platform's)
   kUsageRead,        // usage intervals of the systems in scope (issue 11, BIL-*)
   kUsageReport,      // report counters and import usage history (the provider's systems)
+  kBillManage,       // close months (at the platform), post adjustments (at a tenant's unit)
 };
-inline constexpr Action kLastAction = Action::kUsageReport;
+inline constexpr Action kLastAction = Action::kBillManage;
 
 const char* action_name(Action a);
 bool role_allows(Role role, Action action);

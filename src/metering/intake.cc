@@ -9,6 +9,7 @@
 #include "catalog/catalog.h"
 #include "common/csv.h"
 #include "metering/metering.h"
+#include "store/bills_tx.h"
 #include "store/metering_tx.h"
 #include "tenancy/tenancy.h"
 
@@ -125,7 +126,8 @@ class Resolver {
 
 // One row checked and turned into an interval, or the first thing wrong with it.
 std::optional<RowError> interval_of(Resolver& r, const ReportedUsage& u, int line,
-                                    UsageSource source, UsageInterval& out) {
+                                    UsageSource source, const std::optional<ClosedMonth>& closed,
+                                    UsageInterval& out) {
   auto bad = [&](const char* field, std::string reason) {
     return RowError{line, field, std::move(reason)};
   };
@@ -160,6 +162,10 @@ std::optional<RowError> interval_of(Resolver& r, const ReportedUsage& u, int lin
   if (!u.end.empty() && !parse_iso8601_instant(u.end, end))
     return bad("end", "end '" + u.end + "' is not an ISO 8601 time with an offset");
   if (!u.end.empty() && end < start) return bad("end", "end is before start");
+  // An issued bill never changes: usage of a closed month is a matter for an adjustment.
+  if (closed && start < closed->end)
+    return bad("start", "bills are issued through " + closed->month +
+                            "; usage before its end is frozen (correct it with an adjustment)");
   out = UsageInterval{};
   out.key = tenant + ":" + u.event_id;
   out.source = source;
@@ -192,12 +198,13 @@ Result<UsageIntake> Metering::take(const Principal& who, const std::vector<Repor
   if (!who.can_anywhere(Action::kUsageReport)) return denied("not allowed: usage.report");
   return store_.transact([&](Tx& tx) -> Result<UsageIntake> {
     Resolver r(tx, who);
+    const auto closed = tx.bills().last_closed_month();
     std::vector<RowError> errors;
     std::vector<UsageInterval> intervals;
     intervals.reserve(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
       UsageInterval in;
-      if (auto e = interval_of(r, rows[i], lines[i], source, in))
+      if (auto e = interval_of(r, rows[i], lines[i], source, closed, in))
         errors.push_back(*e);
       else
         intervals.push_back(std::move(in));

@@ -19,6 +19,7 @@ struct PriceList {
   std::string description;
   TimeMs created_at = 0;
   std::string created_by;
+  bool is_default = false;  // the unit's list for tenants whose contract names none
 };
 
 // One version of one price. Never updated: a change is a new row with a later effective_from.
@@ -51,6 +52,7 @@ struct Contract {
   std::string uninterpreted_json = "[]";  // what the import could not read, kept visible
   std::string created_by;
   TimeMs created_at = 0;
+  std::string price_list_id;  // the list its usage is rated with; empty: the unit's default
 };
 
 struct ContractItem {
@@ -78,6 +80,39 @@ struct QuotaGrant {
   std::int64_t amount = 0;
   TimeMs starts_at = 0;
   TimeMs ends_at = 0;  // 0: open-ended
+};
+
+// A month whose bills are issued (decision 0012): its usage and the prices it used are frozen.
+// Months close in order, so the last closed month's end is the frontier of what may change.
+struct ClosedMonth {
+  std::string month;  // "2026-11"
+  TimeMs start = 0, end = 0;
+  std::string closed_by;
+  TimeMs closed_at = 0;
+};
+
+// An issued bill, kept as the document the tenant received; never updated.
+struct IssuedBill {
+  std::string tenant_id;
+  std::string month;
+  std::string price_list;
+  Money total;
+  std::string body;  // the bill as JSON, exactly as issued
+  std::string issued_by;
+  TimeMs issued_at = 0;
+};
+
+// A line of a bill's adjustments section: credits, SLA penalties, corrections of closed months.
+struct BillAdjustment {
+  std::string id;  // "adj-…"
+  std::string tenant_id;
+  std::string month;  // the open month whose bill carries it
+  std::string kind;   // credit, penalty, correction
+  Money amount;       // signed: negative lowers what the tenant pays
+  std::string reason;
+  std::string refers_to;  // e.g. the closed month corrected
+  std::string created_by;
+  TimeMs created_at = 0;
 };
 
 }  // namespace govcloud

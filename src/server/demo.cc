@@ -130,6 +130,8 @@ Result<std::string> seed_demo(IamService& iam, TenancyService& tenancy, Billing&
     in.effective_from = kDemoPricesFrom;
     GC_TRY(billing.set_price(installer, list.id, in, ctx));
   }
+  // The unit's default: the demo tenant's bills are rated with it unless a contract names one.
+  GC_TRY(billing.set_default_price_list(installer, list.id, ctx));
   return pw;
 }
 

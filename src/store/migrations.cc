@@ -593,6 +593,52 @@ CREATE TABLE metering_cursor (
 );
 INSERT INTO metering_cursor (id, through_seq) VALUES (1, 0);
 )SQL"},
+      {19,
+       "Bills: default price lists, a contract's list, closed months, issued bills, adjustments",
+       R"SQL(
+ALTER TABLE price_lists ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX price_lists_one_default ON price_lists(org_id) WHERE is_default = 1;
+ALTER TABLE contracts ADD COLUMN price_list_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE closed_months (
+  month TEXT PRIMARY KEY,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  closed_by TEXT NOT NULL,
+  closed_at INTEGER NOT NULL
+);
+CREATE TABLE bills (
+  tenant_id TEXT NOT NULL REFERENCES orgs(id),
+  month TEXT NOT NULL REFERENCES closed_months(month),
+  price_list TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  issued_by TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, month)
+);
+CREATE TRIGGER bills_never_change BEFORE UPDATE ON bills
+BEGIN SELECT RAISE(ABORT, 'an issued bill never changes; post an adjustment'); END;
+CREATE TRIGGER bills_never_deleted BEFORE DELETE ON bills
+BEGIN SELECT RAISE(ABORT, 'issued bills are kept'); END;
+CREATE TABLE bill_adjustments (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES orgs(id),
+  month TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('credit', 'penalty', 'correction')),
+  amount INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  refers_to TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX bill_adjustments_tenant ON bill_adjustments(tenant_id, month);
+CREATE TABLE budget_alerts (
+  contract_id TEXT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+  threshold_pct INTEGER NOT NULL,
+  sent_at INTEGER NOT NULL,
+  PRIMARY KEY (contract_id, threshold_pct)
+);
+)SQL"},
   };
   return kMigrations;
 }

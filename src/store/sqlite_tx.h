@@ -1,6 +1,7 @@
 // SQLite implementation of Tx. Internal to src/store.
 #pragma once
 
+#include "store/bills_tx.h"
 #include "store/compute_tx.h"
 #include "store/metering_tx.h"
 #include "store/operations_tx.h"
@@ -26,6 +27,7 @@ class SqliteTx final : public Tx {
   OperationsTx& operations() override;
   StorageTx& storage() override;
   MeteringTx& metering() override;
+  BillsTx& bills() override;
 
   // What this transaction did to the audit chain, if it appended.
   std::optional<AuditCommit> audit_commit() const {
@@ -137,6 +139,7 @@ class SqliteTx final : public Tx {
   std::unique_ptr<OperationsTx> operations_;
   std::unique_ptr<StorageTx> storage_;
   std::unique_ptr<MeteringTx> metering_;
+  std::unique_ptr<BillsTx> bills_;
 };
 
 // Appends "(col LIKE ?||'%' OR …)" for each path; an empty list matches nothing.

@@ -62,7 +62,7 @@ Price price_from(const Stmt& s) {
 constexpr const char* kContractColumns =
     "c.id, c.tenant_org_id, c.vdc_id, c.package_id, c.name, c.buyer, c.budget, "
     "c.service_period_text, c.months, c.starts_at, c.free_headroom_pct, c.payment, "
-    "c.uninterpreted, c.created_by, c.created_at";
+    "c.uninterpreted, c.created_by, c.created_at, c.price_list_id";
 
 Contract contract_from(const Stmt& s) {
   Contract c;
@@ -81,7 +81,13 @@ Contract contract_from(const Stmt& s) {
   c.uninterpreted_json = s.text(12);
   c.created_by = s.text(13);
   c.created_at = s.i64(14);
+  c.price_list_id = s.text(15);
   return c;
+}
+
+PriceList price_list_from(const Stmt& s) {
+  return PriceList{s.text(0), OrgId{s.text(1)}, s.text(2),    s.text(3),
+                   s.i64(5),  s.text(4),        s.i64(6) != 0};
 }
 
 }  // namespace
@@ -143,37 +149,36 @@ std::int64_t SqliteTx::count_services() {
 
 void SqliteTx::insert_price_list(const PriceList& l) {
   db_.prepare(
-         "INSERT INTO price_lists (id, org_id, name, description, created_by, created_at) "
-         "VALUES (?,?,?,?,?,?)")
+         "INSERT INTO price_lists (id, org_id, name, description, created_by, created_at, "
+         "is_default) VALUES (?,?,?,?,?,?,?)")
       .bind(l.id)
       .bind(l.org.value)
       .bind(l.name)
       .bind(l.description)
       .bind(l.created_by)
       .bind(l.created_at)
+      .bind(l.is_default ? 1 : 0)
       .run();
 }
 
 std::optional<PriceList> SqliteTx::find_price_list(const std::string& id_or_name) {
   auto s = db_.prepare(
-      "SELECT id, org_id, name, description, created_by, created_at FROM price_lists "
-      "WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1");
+      "SELECT id, org_id, name, description, created_by, created_at, is_default FROM "
+      "price_lists WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1");
   s.bind(id_or_name).bind(id_or_name).bind(id_or_name);
   if (!s.step()) return std::nullopt;
-  return PriceList{s.text(0), OrgId{s.text(1)}, s.text(2), s.text(3), s.i64(5), s.text(4)};
+  return price_list_from(s);
 }
 
 std::vector<PriceList> SqliteTx::list_price_lists(const std::vector<std::string>& within_paths) {
   std::string sql =
-      "SELECT l.id, l.org_id, l.name, l.description, l.created_by, l.created_at FROM price_lists "
-      "l JOIN orgs o ON o.id = l.org_id WHERE " +
+      "SELECT l.id, l.org_id, l.name, l.description, l.created_by, l.created_at, l.is_default "
+      "FROM price_lists l JOIN orgs o ON o.id = l.org_id WHERE " +
       paths_clause("o.path", within_paths) + " ORDER BY l.name";
   auto s = db_.prepare(sql);
   for (const auto& p : within_paths) s.bind(p).bind(p);
   std::vector<PriceList> out;
-  while (s.step())
-    out.push_back(
-        PriceList{s.text(0), OrgId{s.text(1)}, s.text(2), s.text(3), s.i64(5), s.text(4)});
+  while (s.step()) out.push_back(price_list_from(s));
   return out;
 }
 
@@ -215,7 +220,7 @@ void SqliteTx::insert_contract(const Contract& c) {
   auto s = db_.prepare(
       "INSERT INTO contracts (id, tenant_org_id, vdc_id, package_id, name, buyer, budget, "
       "service_period_text, months, starts_at, free_headroom_pct, payment, uninterpreted, "
-      "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "created_by, created_at, price_list_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(c.id).bind(c.tenant.value);
   if (c.vdc)
     s.bind(c.vdc->value);
@@ -227,7 +232,8 @@ void SqliteTx::insert_contract(const Contract& c) {
   else
     s.bind_null();
   s.bind(c.service_period_text).bind(c.months).bind(c.starts_at).bind(c.free_headroom_pct);
-  s.bind(c.payment_json).bind(c.uninterpreted_json).bind(c.created_by).bind(c.created_at).run();
+  s.bind(c.payment_json).bind(c.uninterpreted_json).bind(c.created_by).bind(c.created_at);
+  s.bind(c.price_list_id).run();
 }
 
 std::optional<Contract> SqliteTx::find_contract(const std::string& id) {

@@ -108,11 +108,12 @@ struct Listing {
 
 // One facet per module (decision 0010), each declared in its own header so a module that does
 // not use it does not see it: store/compute_tx.h, store/operations_tx.h, store/storage_tx.h,
-// store/metering_tx.h.
+// store/metering_tx.h, store/bills_tx.h.
 class ComputeTx;
 class OperationsTx;
 class StorageTx;
 class MeteringTx;
+class BillsTx;
 
 // A unit of work. Obtained only through Store::transact / Store::read.
 class Tx {
@@ -123,6 +124,7 @@ class Tx {
   virtual OperationsTx& operations() = 0;
   virtual StorageTx& storage() = 0;
   virtual MeteringTx& metering() = 0;
+  virtual BillsTx& bills() = 0;
 
   // Orgs
   virtual void insert_org(const Org& org) = 0;

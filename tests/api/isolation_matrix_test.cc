@@ -80,6 +80,9 @@ std::map<std::string, json::value> bodies(const World& w) {
       {"POST /api/v1/usage/import",
        json::object{{"content", "event_id,tenant,system,code,quantity,unit,start,end\nimplant,," +
                                     b.system + ",storage-normal,1000,,2026-01-01T00:00:00Z,\n"}}},
+      {"POST /api/v1/bills/close", json::object{{"month", "2026-10"}}},
+      {"POST /api/v1/bills/{id:org}/adjustments",
+       json::object{{"kind", "credit"}, {"amount", "-1000.00"}, {"reason", "implant"}}},
       {"POST /api/v1/images",
        json::object{
            {"name", "implant"}, {"source", "tiny.qcow2"}, {"scope", "private"}, {"org_id", b.org}}},
@@ -213,14 +216,28 @@ std::string substitute(const std::string& path, const TenantObjects& b,
 std::string snapshot(TestServer& s, const World& w) {
   const std::string& t = w.b.tokens.at("tenant-admin");
   std::string out;
-  for (const std::string& target : std::vector<std::string>{
-           "/api/v1/orgs?limit=1000", "/api/v1/users?limit=1000", "/api/v1/vdcs?limit=1000",
-           "/api/v1/role-bindings", "/api/v1/auth/api-keys", "/api/v1/vdcs/" + w.b.vdc + "/quota",
-           "/api/v1/vdcs/" + w.b.vdc + "/reservations", "/api/v1/contracts", "/api/v1/requests",
-           "/api/v1/resources", "/api/v1/workorders", "/api/v1/notifications",
-           "/api/v1/catalog?limit=1000", "/api/v1/price-lists", "/api/v1/vms?state=running",
-           "/api/v1/images", "/api/v1/volumes", "/api/v1/volumes/" + w.b.volume + "/snapshots",
-           "/api/v1/usage?limit=1000"}) {
+  for (const std::string& target :
+       std::vector<std::string>{"/api/v1/orgs?limit=1000",
+                                "/api/v1/users?limit=1000",
+                                "/api/v1/vdcs?limit=1000",
+                                "/api/v1/role-bindings",
+                                "/api/v1/auth/api-keys",
+                                "/api/v1/vdcs/" + w.b.vdc + "/quota",
+                                "/api/v1/vdcs/" + w.b.vdc + "/reservations",
+                                "/api/v1/contracts",
+                                "/api/v1/requests",
+                                "/api/v1/resources",
+                                "/api/v1/workorders",
+                                "/api/v1/notifications",
+                                "/api/v1/catalog?limit=1000",
+                                "/api/v1/price-lists",
+                                "/api/v1/vms?state=running",
+                                "/api/v1/images",
+                                "/api/v1/volumes",
+                                "/api/v1/volumes/" + w.b.volume + "/snapshots",
+                                "/api/v1/usage?limit=1000",
+                                "/api/v1/bills/closed",
+                                "/api/v1/bills/" + w.b.org + "/2026-12"}) {
     auto r = s.call("GET", target, t);
     EXPECT_EQ(r.status, 200) << target;
     out += target + " " + r.body + "\n";

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -1386,6 +1388,102 @@ TEST(Routes, ABillPerSystemAndCode) {
       << out;
   EXPECT_NE(run_cli({"--server", server->base_url(), "bill", "show", a.org, "March"}, &out), 0);
   EXPECT_NE(out.find("month"), std::string::npos) << out;
+  ::unsetenv("GOVCLOUD_TOKEN");
+}
+
+// The month before this one and this one ("2026-11", "2026-12"), in Asia/Shanghai.
+std::pair<std::string, std::string> last_and_this_month() {
+  std::time_t t = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int y = tm.tm_year + 1900, m = tm.tm_mon + 1;
+  auto name = [](int year, int month) {
+    std::string mm = std::to_string(month);
+    return std::to_string(year) + "-" + (mm.size() == 1 ? "0" + mm : mm);
+  };
+  return {m == 1 ? name(y - 1, 12) : name(y, m - 1), name(y, m)};
+}
+
+// Issue 11 §3–5 (BIL-*): closing a month issues the bills (sysadmin only, through the CLI),
+// an issued bill exports as CSV and XLSX, adjustments come from the tenant's unit, and a
+// contract's settlement is read by its tenant. Runs late: it freezes the months before this one.
+TEST(Routes, ClosingAMonthAdjustmentsSettlementAndExports) {
+  auto& a = world->a;
+  const std::string& member = a.tokens["member"];
+  const std::string url = server->base_url();
+  auto [last, current] = last_and_this_month();
+  auto mu_default = server->call("POST", "/api/v1/price-lists/" + world->price_list + "/default",
+                                 world->tokens["mu-admin"]);
+  EXPECT_EQ(mu_default.status, 200) << mu_default.body;
+  auto by_ops =
+      server->call("POST", "/api/v1/bills/close", world->tokens["ops"], obj({{"month", last}}));
+  EXPECT_EQ(by_ops.status, 403) << by_ops.body;
+  auto not_ended = server->call("POST", "/api/v1/bills/close", world->tokens["admin"],
+                                obj({{"month", current}}));
+  EXPECT_EQ(not_ended.status, 409) << not_ended.body;
+  EXPECT_EQ(not_ended.error_field(), "month");
+  std::string out;
+  ::setenv("GOVCLOUD_TOKEN", world->tokens["admin"].c_str(), 1);
+  EXPECT_EQ(run_cli({"--server", url, "bill", "close", last}, &out), 0) << out;
+  EXPECT_NE(out.find(std::string("closed ") + last), std::string::npos) << out;
+  EXPECT_NE(run_cli({"--server", url, "bill", "close", last}, &out), 0) << out;
+  EXPECT_NE(out.find("already closed"), std::string::npos) << out;
+
+  auto closed = server->call("GET", "/api/v1/bills/closed", member);
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(closed.json.at("items").at(0).at("month").as_string(), last);
+  auto issued = server->call("GET", "/api/v1/bills/" + a.org + "/" + last, member);
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  EXPECT_EQ(issued.json.at("state").as_string(), "issued");
+  auto rerated =
+      server->call("GET", "/api/v1/bills/" + a.org + "/" + last + "?rerate=true", member);
+  EXPECT_EQ(rerated.body, issued.body);  // re-rating a closed month is byte-identical
+  auto csv = server->call("GET", "/api/v1/bills/" + a.org + "/" + last + "?format=csv", member);
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF") << "CSV without a BOM";
+  auto bad_format =
+      server->call("GET", "/api/v1/bills/" + a.org + "/" + last + "?format=pdf", member);
+  EXPECT_EQ(bad_format.error_field(), "format");
+  ::setenv("GOVCLOUD_TOKEN", member.c_str(), 1);
+  std::string xlsx = server->data_dir() + "-bill.xlsx";
+  EXPECT_EQ(
+      run_cli({"--server", url, "-o", "xlsx", "bill", "show", a.org, last, "--out", xlsx}, &out), 0)
+      << out;
+  std::ifstream in(xlsx, std::ios::binary);
+  std::string head(2, '\0');
+  in.read(head.data(), 2);
+  EXPECT_EQ(head, "PK");  // a zip: an XLSX workbook
+  std::filesystem::remove(xlsx);
+
+  // Adjustments: the tenant's unit posts; the tenant itself cannot credit itself.
+  json::value credit = obj({{"kind", "credit"}, {"amount", "-12.34"}, {"reason", "SLA 未达标"}});
+  auto self = server->call("POST", "/api/v1/bills/" + a.org + "/adjustments",
+                           a.tokens["tenant-admin"], credit);
+  EXPECT_EQ(self.status, 403) << self.body;
+  auto into_closed =
+      server->call("POST", "/api/v1/bills/" + a.org + "/adjustments", world->tokens["mu-admin"],
+                   obj({{"kind", "credit"}, {"amount", "-1"}, {"reason", "x"}, {"month", last}}));
+  EXPECT_EQ(into_closed.status, 409) << into_closed.body;
+  ::setenv("GOVCLOUD_TOKEN", world->tokens["mu-admin"].c_str(), 1);
+  EXPECT_EQ(run_cli({"--server", url, "bill", "adjust", a.org, "--kind", "credit", "--amount",
+                     "-12.34", "--reason", "SLA 未达标"},
+                    &out),
+            0)
+      << out;
+  auto open = server->call("GET", "/api/v1/bills/" + a.org + "/" + current, member);
+  ASSERT_EQ(open.status, 200) << open.body;
+  EXPECT_EQ(open.json.at("adjustments_total").as_string(), "-12.34") << open.body;
+
+  // The contract's settlement, for its tenant, through the API and the CLI.
+  auto st = server->call("GET", "/api/v1/contracts/" + a.contract + "/settlement", member);
+  ASSERT_EQ(st.status, 200) << st.body;
+  EXPECT_FALSE(st.json.at("milestones").as_array().empty()) << st.body;
+  EXPECT_EQ(
+      server->call("GET", "/api/v1/contracts/" + world->b.contract + "/settlement", member).status,
+      404);
+  ::setenv("GOVCLOUD_TOKEN", member.c_str(), 1);
+  EXPECT_EQ(run_cli({"--server", url, "settlement", "show", a.contract}, &out), 0) << out;
+  EXPECT_NE(out.find("contract total"), std::string::npos) << out;
   ::unsetenv("GOVCLOUD_TOKEN");
 }
 
