@@ -11,6 +11,7 @@
 //     tenant's bill to the fen.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -51,5 +52,51 @@ struct RatedLine {
 // Rates intervals of one tenant for one month; lines ordered by system, code, start.
 std::vector<RatedLine> rate_month(const std::vector<UsageInterval>& intervals,
                                   const PriceBook& prices, const RatingPeriod& month);
+
+// The same rules at scale, over interned ids (a whole platform's year, bench/rating): one pass
+// over the intervals accumulates every month at once into dense per-(system, code, price part)
+// slots; lines() then gives a month's lines exactly as rate_month does.
+struct CompactInterval {
+  std::uint32_t system = 0;  // 0 … systems − 1
+  std::uint32_t code = 0;    // index into the price versions given to the rater
+  std::int64_t quantity_micros = 0;
+  TimeMs start = 0;
+  TimeMs end = 0;  // kStillRunning when still running
+};
+inline constexpr TimeMs kStillRunning = INT64_MAX;
+
+class MonthlyRater {
+ public:
+  // versions[code]: that code's price versions, oldest first; months: consecutive or not.
+  MonthlyRater(std::vector<std::vector<Price>> versions, std::vector<RatingPeriod> months,
+               std::uint32_t systems);
+  void add(const CompactInterval& iv);
+  // The month's lines (system and code as given by the names), ordered by system, code, start.
+  std::vector<RatedLine> lines(std::size_t month, const std::vector<std::string>& system_names,
+                               const std::vector<std::string>& code_names) const;
+  // Σ amounts of the month's lines per system, without building lines (the benchmark's output).
+  std::vector<Money> system_totals(std::size_t month) const;
+
+ private:
+  struct Part {  // a stretch of a month with one price version in force (-1: none)
+    TimeMs from = 0, to = 0;
+    int version = -1;
+    bool by_time = true;
+  };
+  struct Slot {
+    __int128 usage = 0;  // Σ quantity (micros) × ms for time-based prices, else Σ quantity
+    bool touched = false;
+  };
+  RatedLine line_of(std::size_t month, std::uint32_t code, std::size_t part,
+                    const Slot& slot) const;
+
+  std::vector<std::vector<Price>> versions_;
+  std::vector<RatingPeriod> months_;
+  std::uint32_t systems_;
+  std::vector<std::vector<std::vector<Part>>> parts_;  // [month][code] → parts
+  std::vector<std::vector<std::uint32_t>> offset_;     // [month][code] → first slot of the code
+  std::vector<std::uint32_t> stride_;                  // [month] slots per system
+  std::vector<std::vector<Slot>> slots_;               // [month][system × stride + offset + part]
+};
 
 }  // namespace govcloud

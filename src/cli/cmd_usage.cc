@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/cli_internal.h"
+#include "common/utf8.h"
 
 namespace govcloud::cli {
 
@@ -61,6 +62,13 @@ void register_usage(CLI::App& app) {
   std::ifstream in(*file, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
+  // JSON carries only UTF-8, so bytes that are not are named here, by line, as the server would.
+  std::string line;
+  for (int n = 1; std::getline(text, line); ++n)
+    if (!is_valid_utf8(line))
+      fail(*file + ": line " + std::to_string(n) + " is not UTF-8 text (save the file as UTF-8)");
+  text.clear();
+  text.seekg(0);
   auto r = call("POST", "/api/v1/usage/import", json::value(json::object{{"content", text.str()}}));
   std::cout << "imported " << r.at("accepted").as_int64() << " row(s); "
             << r.at("duplicates").as_int64() << " already there\n";

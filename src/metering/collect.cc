@@ -1,7 +1,10 @@
 // Lifecycle events → usage intervals (decision 0012). A VM's compute runs from started to
 // stopped; a disk, volume or snapshot from created to deleted; a resize closes the interval
-// and opens one with the new quantity, so a month with a resize is rated in two parts.
+// and opens one with the new quantity, so a month with a resize is rated in two parts. What
+// people deliver (security, crypto, operations services) runs from fulfilment ("created") to
+// reclamation ("deleted"); a per-time service is one closed interval when it is "performed".
 #include <map>
+#include <optional>
 
 #include "metering/metering.h"
 #include "store/metering_tx.h"
@@ -24,11 +27,17 @@ class Collector {
   explicit Collector(Tx& tx) : tx_(tx) {}
 
   void apply(const UsageEvent& e) {
+    if (e.what == "performed") return insert(e, e.at);
     if (!closes(e.what)) return;  // attached, detached: no change in what is billed
     auto& m = tx_.metering();
     if (auto open = m.open_interval(e.resource_id, e.catalog_code))
       m.close_interval(open->id, e.at);
-    if (!opens(e.what) || e.quantity <= 0) return;
+    if (opens(e.what)) insert(e, std::nullopt);
+  }
+
+ private:
+  void insert(const UsageEvent& e, std::optional<TimeMs> end) {
+    if (e.quantity <= 0) return;
     UsageInterval i;
     i.key = "ev:" + std::to_string(e.seq);
     i.source = UsageSource::kLifecycle;
@@ -40,10 +49,10 @@ class Collector {
     i.code = e.catalog_code;
     i.quantity = Decimal::from_int(e.quantity);
     i.start = e.at;
-    m.insert_interval(i);
+    i.end = end;
+    tx_.metering().insert_interval(i);
   }
 
- private:
   const std::string& path_of(const std::string& system_id) {
     auto it = paths_.find(system_id);
     if (it != paths_.end()) return it->second;

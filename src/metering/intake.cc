@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <unordered_map>
 
 #include "catalog/catalog.h"
 #include "common/csv.h"
+#include "common/utf8.h"
 #include "metering/metering.h"
 #include "store/bills_tx.h"
 #include "store/metering_tx.h"
@@ -25,26 +27,6 @@ struct RowError {
   std::string field;
   std::string reason;
 };
-
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t extra = 0;
-    if (c >= 0xC2 && c <= 0xDF)
-      extra = 1;
-    else if ((c & 0xF0) == 0xE0)
-      extra = 2;
-    else if (c >= 0xF0 && c <= 0xF4)
-      extra = 3;
-    else if (c >= 0x80)
-      return false;
-    if (i + extra >= s.size() && extra > 0) return false;
-    for (std::size_t k = 1; k <= extra; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += extra + 1;
-  }
-  return true;
-}
 
 // What a unit measures ("100GB" → bytes, "Mbps" → rate, "1 系统" → a count), so 5 Mbps is
 // never taken as 5 GB: quotes are lenient with words they do not know, metering is not.
@@ -66,8 +48,10 @@ class Resolver {
  public:
   Resolver(Tx& tx, const Principal& who) : tx_(tx), who_(who) {}
 
-  std::optional<Org> system(const std::string& id_or_name, std::string& why) {
-    if (auto it = systems_.find(id_or_name); it != systems_.end()) return it->second;
+  // Everything a batch looks up is looked up once: rows of a batch share systems, items, units
+  // and, mostly, times (a sender reports a period's counters together).
+  const Org* system(const std::string& id_or_name, std::string& why) {
+    if (auto it = systems_.find(id_or_name); it != systems_.end()) return &it->second;
     std::optional<Org> found;
     if (auto org = tx_.find_org(OrgId{id_or_name}); org) {
       found = org;
@@ -85,16 +69,16 @@ class Resolver {
         }
       if (exact > 1) {
         why = "more than one business system is named '" + id_or_name + "'; give its id";
-        return std::nullopt;
+        return nullptr;
       }
     }
     // A system the caller may not report for is as unknown as one that does not exist.
     if (!found || found->type != OrgType::kBusinessSystem ||
         !who_.can(Action::kUsageReport, found->path)) {
       why = "no business system '" + id_or_name + "'";
-      return std::nullopt;
+      return nullptr;
     }
-    return systems_[id_or_name] = *found;
+    return &(systems_[id_or_name] = *found);
   }
 
   const std::string& tenant_of(const Org& system) {
@@ -105,15 +89,38 @@ class Resolver {
 
   bool tenant_matches(const std::string& tenant_id, const std::string& written) {
     if (written.empty() || written == tenant_id) return true;
+    auto key = std::make_pair(tenant_id, written);
+    if (auto it = tenant_names_.find(key); it != tenant_names_.end()) return it->second;
     auto org = tx_.find_org(OrgId{tenant_id});
-    return org && org->name == written;
+    return tenant_names_[key] = org && org->name == written;
   }
 
-  std::optional<CatalogService> service(const std::string& code) {
-    if (auto it = services_.find(code); it != services_.end()) return it->second;
+  const CatalogService* service(const std::string& code) {
+    if (auto it = services_.find(code); it != services_.end()) return &it->second;
     auto svc = tx_.find_service(code);
-    if (svc) services_[code] = *svc;
-    return svc;
+    if (!svc) return nullptr;
+    return &(services_[code] = *svc);
+  }
+
+  // The factor from a written unit to the item's, or nullopt when it does not measure the same.
+  std::optional<std::int64_t> factor(const std::string& unit, const CatalogService& svc) {
+    auto key = std::make_pair(unit, svc.code);
+    if (auto it = factors_.find(key); it != factors_.end()) return it->second;
+    auto conv = convert_unit(unit, svc.unit);
+    std::string written_dim = dimension(unit);
+    std::optional<std::int64_t> f;
+    if (conv.understood && (written_dim == "count" || written_dim == dimension(svc.unit)))
+      f = conv.factor;
+    return factors_[key] = f;
+  }
+
+  std::optional<TimeMs> instant(const std::string& text) {
+    if (auto it = instants_.find(text); it != instants_.end()) return it->second;
+    TimeMs t = 0;
+    std::optional<TimeMs> out;
+    if (parse_iso8601_instant(text, t)) out = t;
+    if (instants_.size() < 100000) instants_[text] = out;
+    return out;
   }
 
  private:
@@ -122,6 +129,9 @@ class Resolver {
   std::map<std::string, Org> systems_;
   std::map<std::string, std::string> tenants_;  // system → its tenant
   std::map<std::string, CatalogService> services_;
+  std::map<std::pair<std::string, std::string>, bool> tenant_names_;
+  std::map<std::pair<std::string, std::string>, std::optional<std::int64_t>> factors_;
+  std::unordered_map<std::string, std::optional<TimeMs>> instants_;
 };
 
 // One row checked and turned into an interval, or the first thing wrong with it.
@@ -136,7 +146,7 @@ std::optional<RowError> interval_of(Resolver& r, const ReportedUsage& u, int lin
   std::string why;
   auto system = r.system(u.system, why);
   if (!system) return bad("system", why);
-  std::string tenant = r.tenant_of(*system);
+  const std::string& tenant = r.tenant_of(*system);
   if (!r.tenant_matches(tenant, u.tenant))
     return bad("tenant", "system '" + u.system + "' is not tenant '" + u.tenant + "''s");
   auto svc = r.service(u.code);
@@ -147,20 +157,23 @@ std::optional<RowError> interval_of(Resolver& r, const ReportedUsage& u, int lin
   Decimal in_catalog_unit = *quantity;
   std::string written = u.quantity + (u.unit.empty() ? "" : " × " + u.unit);
   if (!u.unit.empty()) {
-    auto conv = convert_unit(u.unit, svc->unit);
-    std::string written_dim = dimension(u.unit);
-    if (!conv.understood || (written_dim != "count" && written_dim != dimension(svc->unit)))
+    auto factor = r.factor(u.unit, *svc);
+    if (!factor)
       return bad("unit",
                  "unit '" + u.unit + "' does not convert to " + svc->unit + " (" + u.code + ")");
-    auto times = quantity->times(conv.factor);
+    auto times = quantity->times(*factor);
     if (!times) return bad("quantity", "quantity too large");
     in_catalog_unit = *times;
   }
-  TimeMs start = 0, end = 0;
-  if (!parse_iso8601_instant(u.start, start))
+  auto start_at = r.instant(u.start);
+  if (!start_at)
     return bad("start", "start '" + u.start + "' is not an ISO 8601 time with an offset");
-  if (!u.end.empty() && !parse_iso8601_instant(u.end, end))
-    return bad("end", "end '" + u.end + "' is not an ISO 8601 time with an offset");
+  TimeMs start = *start_at, end = 0;
+  if (!u.end.empty()) {
+    auto end_at = r.instant(u.end);
+    if (!end_at) return bad("end", "end '" + u.end + "' is not an ISO 8601 time with an offset");
+    end = *end_at;
+  }
   if (!u.end.empty() && end < start) return bad("end", "end is before start");
   // An issued bill never changes: usage of a closed month is a matter for an adjustment.
   if (closed && start < closed->end)
@@ -252,7 +265,7 @@ Result<UsageIntake> Metering::import_csv(const Principal& who, std::string_view 
     at = nl == std::string_view::npos ? csv.size() : nl + 1;
     ++line;
     if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (!valid_utf8(text)) {
+    if (!is_valid_utf8(text)) {
       errors.push_back({line, "line", "not UTF-8 text"});
       continue;
     }

@@ -639,6 +639,34 @@ CREATE TABLE budget_alerts (
   PRIMARY KEY (contract_id, threshold_pct)
 );
 )SQL"},
+      {20, "Usage intervals without AUTOINCREMENT and the unused path index (ingestion speed)",
+       R"SQL(
+-- Intervals are never deleted, so a plain rowid still only grows; AUTOINCREMENT cost a write
+-- to sqlite_sequence per interval. The (org_path, start_ms) index served no query (scoped
+-- listings match path prefixes with substr, which no index serves) yet cost every insert.
+CREATE TABLE usage_intervals_new (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL CHECK (source IN ('lifecycle', 'reported', 'imported')),
+  tenant_id TEXT NOT NULL,
+  system_id TEXT NOT NULL,
+  org_path TEXT NOT NULL,
+  vdc_id TEXT NOT NULL DEFAULT '',
+  resource_id TEXT NOT NULL DEFAULT '',
+  code TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity >= 0),
+  written TEXT NOT NULL DEFAULT '',
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER CHECK (end_ms IS NULL OR end_ms >= start_ms)
+);
+INSERT INTO usage_intervals_new SELECT id, key, source, tenant_id, system_id, org_path, vdc_id,
+  resource_id, code, quantity, written, start_ms, end_ms FROM usage_intervals;
+DROP TABLE usage_intervals;
+ALTER TABLE usage_intervals_new RENAME TO usage_intervals;
+CREATE INDEX usage_intervals_tenant_start ON usage_intervals(tenant_id, start_ms);
+CREATE UNIQUE INDEX usage_intervals_open ON usage_intervals(resource_id, code)
+  WHERE end_ms IS NULL AND resource_id != '';
+)SQL"},
   };
   return kMigrations;
 }

@@ -1,5 +1,6 @@
 // Fulfilment orders (manual delivery by operations, CAT-09), the resources they produce,
 // reclamation (回收), and in-app notifications.
+#include "store/operations_tx.h"
 #include "tenancy/tenancy.h"
 #include "workflow/documents.h"
 
@@ -35,6 +36,31 @@ Result<Listing<Doc>> Workflow::list_fulfilments(const Principal& who, const std:
     return to_listing(tx.list_documents(q));
   });
 }
+
+namespace {
+
+// What people deliver is metered like what engines deliver (issue 11 §1): a usage event in the
+// transaction of the change, turned into intervals by metering. A per-time (once) service is
+// one interval at its completion; others run from delivery to reclamation. The quantity is the
+// request's "quantity" parameter, else one.
+void record_usage(Tx& tx, const std::string& what, const std::string& resource_id,
+                  const json::object& req, const Org& org, const std::string& vdc_id, TimeMs now) {
+  std::string code = str(req, "service");
+  auto svc = tx.find_service(code);
+  if (!svc || svc->free) return;  // included services are never billed
+  std::int64_t quantity = 1;
+  if (auto* params = req.if_contains("params"); params && params->is_object())
+    if (auto* q = params->as_object().if_contains("quantity"); q && q->is_int64())
+      quantity = q->as_int64();
+  std::string event = what;
+  if (what == "created" && svc->period == "once") event = "performed";
+  if (what != "created" && svc->period == "once") return;  // done once: nothing to end
+  tx.operations().insert_usage_event(UsageEvent{0, now, event, resource_id, code, quantity,
+                                                tenant_of_path(tx, org.path), org.id.value,
+                                                vdc_id});
+}
+
+}  // namespace
 
 Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::string& id,
                                           const std::string& delivery, const RequestContext& ctx) {
@@ -77,6 +103,7 @@ Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::strin
                               {ReservationOwner::kRequest, str(req, "id")},
                               {ReservationOwner::kResource, resource_id}));
       save(tx, "resource", resource_id, org->id.value, res, now);
+      record_usage(tx, "created", resource_id, req, *org, vdc->id.value, now);
       req["ref"] = resource_id;
     } else {
       auto res = load(tx, "resource", resource_id);
@@ -100,8 +127,10 @@ Result<Doc> Workflow::complete_fulfilment(const Principal& who, const std::strin
         }
         res->body["params"] = req.at("params");
         res->body["quota"] = req.at("quota");
+        record_usage(tx, "resized", resource_id, res->body, *org, vdc->id.value, now);
       } else {
         res->body["state"] = "deleted";
+        record_usage(tx, "deleted", resource_id, res->body, *org, vdc->id.value, now);
       }
       res->body["delivery"] = delivery;
       save(tx, "resource", resource_id, org->id.value, res->body, now);
@@ -172,6 +201,7 @@ Result<Doc> Workflow::reclaim(const Principal& who, const std::string& id,
     r->body["reclaim_reason"] = reason;
     r->body["reclaimed_at"] = time_json(now);
     save(tx, "resource", id, org->id.value, r->body, now);
+    record_usage(tx, "deleted", id, r->body, *org, str(r->body, "vdc_id"), now);
     notify(tx, str(r->body, "owner"), org->id.value,
            "资源已回收 / resource reclaimed: " + id + ": " + reason, "/api/v1/resources/" + id,
            now);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "api/world.h"
@@ -459,6 +461,85 @@ TEST(BadInput, CorpusAgainstEveryRouteNeverYields5xx) {
   EXPECT_GT(sent, 2000);
   EXPECT_EQ(server_errors, 0);
   EXPECT_EQ(s.call("GET", "/healthz").status, 200);
+}
+
+// Issue 11 acceptance (BIL-*): bad usage — an unknown code, a negative quantity, an end before
+// its start, another tenant's system, a unit that does not convert, malformed UTF-8, a body or
+// a file far too large — gets a clear error naming the line (or the body), and nothing is kept.
+TEST(BadInput, UsageIntakeRefusesBadRowsAndKeepsNothing) {
+  TestServer s({"--set", "max_body_bytes=65536"});
+  World w = build_world(s);
+  const std::string ops = w.tokens["ops"], member = w.a.tokens["member"];
+  auto count = [&] {
+    return s.call("GET", "/api/v1/usage?limit=1", w.a.tokens["tenant-admin"])
+        .json.at("total")
+        .as_int64();
+  };
+  const std::int64_t before = count();
+  auto event = [&](const std::string& system, const char* code, const char* quantity,
+                   const char* unit, const char* end) {
+    return json::object{{"event_id", "bad-1"}, {"system", system},
+                        {"code", code},        {"quantity", quantity},
+                        {"unit", unit},        {"start", "2026-03-01T00:00:00+08:00"},
+                        {"end", end}};
+  };
+  const char* end = "2026-03-01T01:00:00+08:00";
+  // Tenant A named, tenant B's system given: the system is not A's.
+  json::object another_tenants = event(w.b.system, "storage-normal", "5", "GB", end);
+  another_tenants["tenant"] = w.a.org;
+  struct Case {
+    json::object bad;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {event(w.a.system, "no-such-item", "1", "GB", end), "line 2.code"},
+      {event(w.a.system, "storage-normal", "-5", "GB", end), "line 2.quantity"},
+      {event(w.a.system, "storage-normal", "5", "GB", "2026-02-01T00:00:00+08:00"), "line 2.end"},
+      {another_tenants, "line 2.tenant"},
+      {event(w.a.system, "storage-normal", "5", "Mbps", end), "line 2.unit"},
+  };
+  json::object good = event(w.a.system, "storage-normal", "1", "GB", end);
+  good["event_id"] = "good-1";
+  for (const auto& c : cases) {
+    // A good event first, then the bad one: the batch is refused whole, naming the bad line.
+    auto r = s.call("POST", "/api/v1/usage/events", ops,
+                    json::value(json::object{{"events", json::array{good, c.bad}}}));
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.error_field(), c.field) << r.body;
+    EXPECT_NE(r.body.find("line 2 ("), std::string::npos) << r.body;
+  }
+  // Malformed UTF-8 cannot even be JSON: refused as the body, before any row is looked at.
+  std::string raw = R"({"content":"event_id,tenant,system,code,quantity,unit,start,end\nx,)" +
+                    std::string("\xC3\x28") + R"(,s,c,1,,2026-03-01T00:00:00Z,\n"})";
+  auto utf8 = s.call("POST", "/api/v1/usage/import", ops, raw);
+  EXPECT_EQ(utf8.status, 400) << utf8.body;
+  EXPECT_EQ(utf8.error_field(), "body");
+  // A body past the server's limit (64 KiB here) is refused before it is read in full.
+  auto big = s.call("POST", "/api/v1/usage/import", ops, std::string(200000, 'x'));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.error_code(), "payload_too_large");
+  EXPECT_EQ(count(), before);
+
+  // Through the CLI: a 1 GB file is refused without being read; a file with bytes that are not
+  // UTF-8 is refused naming its line; neither sends anything.
+  std::string dir = s.data_dir() + "-bad-usage";
+  std::filesystem::create_directories(dir);
+  std::string huge = dir + "/huge.csv", latin = dir + "/latin1.csv";
+  std::ofstream{huge}.close();
+  std::filesystem::resize_file(huge, std::uintmax_t{1} << 30);  // sparse: nothing is written
+  std::ofstream(latin) << "event_id,tenant,system,code,quantity,unit,start,end\n"
+                       << "x-1,," << w.a.system << ",storage-normal,1,GB,2026-03-01T00:00:00Z,\n"
+                       << "x-2,\xB2\xE2\xCA\xD4\xBE\xD6," << w.a.system  // GBK, not UTF-8
+                       << ",storage-normal,1,GB,2026-03-01T00:00:00Z,\n";
+  std::string out;
+  ::setenv("GOVCLOUD_TOKEN", ops.c_str(), 1);
+  EXPECT_NE(run_cli({"--server", s.base_url(), "usage", "import", huge}, &out), 0);
+  EXPECT_NE(out.find("1024 MiB; at most 64 MiB"), std::string::npos) << out;
+  EXPECT_NE(run_cli({"--server", s.base_url(), "usage", "import", latin}, &out), 0);
+  EXPECT_NE(out.find("line 3 is not UTF-8"), std::string::npos) << out;
+  ::unsetenv("GOVCLOUD_TOKEN");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(count(), before);
 }
 
 }  // namespace

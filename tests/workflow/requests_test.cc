@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "metering/metering.h"
 #include "test_env.h"
 
 namespace govcloud {
@@ -90,8 +91,54 @@ TEST(Requests, TwoStepApprovalThenManualFulfilment) {
   q.action_prefix = "request.approve";
   EXPECT_EQ(must(env.audit->query(env.auditor, q)).total, 2);
   // Reclamation releases the quota.
+  TimeMs delivered = env.clock.now();
+  env.clock.advance(3600 * 1000);
   must(env.workflow->reclaim(env.mu_admin, res, "system retired", env.ctx));
   EXPECT_EQ(used(env, "vcpu"), 0);
+  // Issue 11 §1: what people deliver is metered from delivery to reclamation.
+  UsageQuery uq;
+  uq.code = "custom-vm";
+  auto usage = must(env.set->metering.list(env.a_member, uq));
+  ASSERT_EQ(usage.total, 1);
+  EXPECT_EQ(usage.items[0].resource_id, res);
+  EXPECT_EQ(usage.items[0].start, delivered);
+  EXPECT_EQ(usage.items[0].end, delivered + 3600 * 1000);
+  EXPECT_EQ(usage.items[0].system_id, env.system_a.id.value);
+}
+
+// Issue 11 §1: a per-time service (once) is one interval, at the completion of its delivery.
+TEST(Requests, APerTimeServiceIsMeteredOnceWhenDelivered) {
+  Env env;
+  env.build_tree();
+  ServiceInput in;
+  in.code = "custom-scan";
+  in.name_zh = "漏洞扫描（次）";
+  in.name_en = "Vulnerability scan (per time)";
+  in.unit = "time";
+  in.period = "once";
+  in.params = json::parse(R"([{"name":"quantity","type":"integer","min":1,"max":10}])");
+  in.policy = json::parse(R"({"request":{"steps":[{"role":"tenant-admin","level":"tenant"}]}})");
+  must(env.catalog->create(env.admin, in, env.ctx));
+  NewRequest r;
+  r.service = "custom-scan";
+  r.org = env.system_a.id;
+  r.params = json::object{{"quantity", 3}};
+  std::string id(must(env.workflow->create_request(env.a_member, r, env.ctx)).at("id").as_string());
+  must(env.workflow->decide(env.a_admin, id, true, "ok", env.ctx));
+  User ops_user = env.add_user(env.secadmin, "ops1", env.root);
+  env.grant(env.secadmin, ops_user, Role::kOps, env.root);
+  Principal ops = env.login("ops1");
+  auto orders = must(env.workflow->list_fulfilments(ops, "open", Page{}));
+  ASSERT_EQ(orders.total, 1);
+  must(env.workflow->complete_fulfilment(ops, std::string(orders.items[0].at("id").as_string()),
+                                         "3 scans done, reports attached", env.ctx));
+  UsageQuery uq;
+  uq.code = "custom-scan";
+  auto usage = must(env.set->metering.list(env.a_member, uq));
+  ASSERT_EQ(usage.total, 1);
+  EXPECT_EQ(usage.items[0].quantity, Decimal::from_int(3));
+  ASSERT_TRUE(usage.items[0].end.has_value());
+  EXPECT_EQ(*usage.items[0].end, usage.items[0].start);
 }
 
 TEST(Requests, RejectionAndCancellationReleaseQuota) {
