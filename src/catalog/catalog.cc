@@ -82,7 +82,7 @@ CatalogService from_yaml(const YAML::Node& n, TimeMs now) {
   if (n["price_ceiling_basis"]) s.ceiling_basis = n["price_ceiling_basis"].as<std::string>();
   json::object details;
   for (const char* k : {"specs", "spec_variants", "billing_variants", "doc_codes", "aliases_zh",
-                        "notes", "seeds", "free_in_seeds"}) {
+                        "notes", "seeds", "free_in_seeds", "bills_while_stopped"}) {
     if (n[k]) details[k] = yaml_to_json(n[k]);
   }
   s.details_json = json::serialize(details);

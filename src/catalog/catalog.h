@@ -91,6 +91,9 @@ UnitConversion convert_unit(const std::string& written, const std::string& catal
 // Joint rental (CAT-13): accelerators (GPU, NPU, GPU memory, AI compute) are sold only with a
 // host (a VM's vCPU or a physical server) for the same business system.
 bool is_accelerator(const std::string& code);
+// Whether a resource of this item bills while stopped (details.bills_while_stopped; issue 11):
+// by default a stopped VM's compute does not, its disks always do.
+bool bills_while_stopped(const CatalogService& svc);
 bool is_host(const std::string& code);
 
 std::string_view builtin_catalog_yaml();

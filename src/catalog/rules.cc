@@ -225,6 +225,14 @@ UnitConversion convert_unit(const std::string& written, const std::string& catal
   return out;
 }
 
+bool bills_while_stopped(const CatalogService& svc) {
+  boost::system::error_code ec;
+  auto details = boost::json::parse(svc.details_json, ec);
+  if (ec || !details.is_object()) return false;
+  auto* flag = details.as_object().if_contains("bills_while_stopped");
+  return flag && flag->is_bool() && flag->as_bool();
+}
+
 bool is_accelerator(const std::string& code) {
   return code.rfind("compute-gpu-", 0) == 0 || code == "compute-npu-24g" ||
          code == "ai-gpu-memory" || code == "ai-fp16-tflops";

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "catalog/catalog.h"
 #include "metering/metering.h"
 #include "store/metering_tx.h"
 #include "store/operations_tx.h"
@@ -30,6 +31,13 @@ class Collector {
     if (e.what == "performed") return insert(e, e.at);
     if (!closes(e.what)) return;  // attached, detached: no change in what is billed
     auto& m = tx_.metering();
+    // An item that bills while stopped keeps its interval through a stop and the start after
+    // it; a start with another quantity (a resize while stopped) still splits it.
+    if ((e.what == "stopped" || e.what == "started") && keeps_billing(e.catalog_code)) {
+      if (e.what == "stopped") return;
+      auto open = m.open_interval(e.resource_id, e.catalog_code);
+      if (open && open->quantity == Decimal::from_int(e.quantity)) return;
+    }
     if (auto open = m.open_interval(e.resource_id, e.catalog_code))
       m.close_interval(open->id, e.at);
     if (opens(e.what)) insert(e, std::nullopt);
@@ -53,6 +61,12 @@ class Collector {
     tx_.metering().insert_interval(i);
   }
 
+  bool keeps_billing(const std::string& code) {
+    if (auto it = keeps_.find(code); it != keeps_.end()) return it->second;
+    auto svc = tx_.find_service(code);
+    return keeps_[code] = svc && bills_while_stopped(*svc);
+  }
+
   const std::string& path_of(const std::string& system_id) {
     auto it = paths_.find(system_id);
     if (it != paths_.end()) return it->second;
@@ -62,6 +76,7 @@ class Collector {
 
   Tx& tx_;
   std::map<std::string, std::string> paths_;
+  std::map<std::string, bool> keeps_;
 };
 
 }  // namespace

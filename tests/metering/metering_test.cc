@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/catalog.h"
 #include "store/operations_tx.h"
 #include "test_env.h"
 
@@ -75,6 +76,30 @@ TEST_F(MeteringTest, LifecycleEventsBecomeIntervalsExactlyOnceAcrossARestart) {
   EXPECT_EQ(intervals(env.a_admin, "compute-vcpu").at(1).end, t0 + 5 * kDay);
   // Tenant B and an unscoped viewer see none of A's usage.
   EXPECT_TRUE(intervals(env.b_admin).empty());
+}
+
+// Issue 11 §1: an item the catalog marks as billing while stopped keeps its interval through a
+// stop and the start after it; a start with another quantity still splits it.
+TEST_F(MeteringTest, AnItemThatBillsWhileStoppedKeepsItsIntervalThroughAStop) {
+  ServiceInput flag;
+  flag.details = boost::json::object{{"bills_while_stopped", true}};
+  ASSERT_TRUE(env.catalog->update(env.admin, "compute-memory", flag, env.ctx).ok());
+  TimeMs t0 = env.clock.now();
+  event(t0, "started", "vm-1", "compute-memory", 8);
+  event(t0, "started", "vm-1", "compute-vcpu", 2);
+  event(t0 + kDay, "stopped", "vm-1", "compute-memory", 8);
+  event(t0 + kDay, "stopped", "vm-1", "compute-vcpu", 2);
+  event(t0 + 2 * kDay, "started", "vm-1", "compute-memory", 8);
+  event(t0 + 2 * kDay, "started", "vm-1", "compute-vcpu", 2);
+  event(t0 + 3 * kDay, "stopped", "vm-1", "compute-memory", 8);
+  event(t0 + 4 * kDay, "started", "vm-1", "compute-memory", 16);  // resized while stopped
+  ASSERT_TRUE(metering().collect().ok());
+  auto memory = intervals(env.a_admin, "compute-memory");
+  ASSERT_EQ(memory.size(), 2U);
+  EXPECT_EQ(memory[0].start, t0);
+  EXPECT_EQ(memory[0].end, t0 + 4 * kDay);  // billed through both stops
+  EXPECT_EQ(memory[1].quantity, Decimal::from_int(16));
+  EXPECT_EQ(intervals(env.a_admin, "compute-vcpu").size(), 2U);  // unmarked: split by the stop
 }
 
 const char* const kHeader = "event_id,tenant,system,code,quantity,unit,start,end\n";
