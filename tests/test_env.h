@@ -40,6 +40,13 @@ inline boost::json::value package(const std::string& id) {
   return nullptr;
 }
 
+// A local time in the platform's zone (Asia/Shanghai), "2026-02-15T00:00:00", as an instant.
+inline TimeMs shanghai(const std::string& local) {
+  TimeMs t = 0;
+  EXPECT_TRUE(parse_iso8601_instant(local + "+08:00", t)) << local;
+  return t;
+}
+
 class Env {
  public:
   Env() : clock(1795000000000) {

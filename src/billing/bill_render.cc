@@ -176,19 +176,9 @@ std::string bill_csv(const Bill& b) {
 Result<std::string> bill_xlsx(const Bill& b) {
   return sheet::build("bill", [&](lxw_workbook* wb) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, "月度服务明细");
-    lxw_format* bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    lxw_format* header = workbook_add_format(wb);
-    format_set_bold(header);
-    format_set_bg_color(header, 0xDDEBF7);
-    format_set_bottom(header, LXW_BORDER_THIN);
-    lxw_format* money_fmt = workbook_add_format(wb);
-    format_set_num_format(money_fmt, "#,##0.00");
-    lxw_format* money_bold = workbook_add_format(wb);
-    format_set_num_format(money_bold, "#,##0.00");
-    format_set_bold(money_bold);
-    lxw_format* amount = workbook_add_format(wb);
-    format_set_num_format(amount, "#,##0.######");
+    const sheet::Formats f = sheet::formats(wb);
+    lxw_format *bold = f.bold, *header = f.header, *money_fmt = f.money, *money_bold = f.money_bold,
+               *amount = f.amount;
     constexpr lxw_col_t kColumns = std::size(kHeaders);
     std::vector<double> widths(kColumns, 8);
     auto fit = [&](lxw_col_t col, const std::string& t) {

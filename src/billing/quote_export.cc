@@ -61,23 +61,7 @@ std::string quote_csv(const Quote& q) {
 Result<std::string> quote_xlsx(const Quote& q) {
   return sheet::build("quote", [&](lxw_workbook* wb) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, "分项报价表");
-    lxw_format* bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    lxw_format* header = workbook_add_format(wb);
-    format_set_bold(header);
-    format_set_bg_color(header, 0xDDEBF7);
-    format_set_bottom(header, LXW_BORDER_THIN);
-    lxw_format* money = workbook_add_format(wb);
-    format_set_num_format(money, "#,##0.00");
-    lxw_format* money_bold = workbook_add_format(wb);
-    format_set_num_format(money_bold, "#,##0.00");
-    format_set_bold(money_bold);
-    lxw_format* flagged = workbook_add_format(wb);
-    format_set_num_format(flagged, "#,##0.00");
-    format_set_font_color(flagged, LXW_COLOR_RED);
-    format_set_bold(flagged);
-    lxw_format* amount = workbook_add_format(wb);
-    format_set_num_format(amount, "#,##0.######");
+    auto [bold, header, money, money_bold, flagged, amount] = sheet::formats(wb);
     std::vector<double> widths(kColumns, 8);
     auto fit = [&](lxw_col_t col, const std::string& text) {
       widths[col] = std::min(60.0, std::max(widths[col], sheet::text_width(text) + 2));

@@ -43,6 +43,28 @@ void write_decimal(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::s
   worksheet_write_formula_num(ws, row, col, ("=" + text).c_str(), format, *v);
 }
 
+Formats formats(lxw_workbook* wb) {
+  Formats f{};
+  f.bold = workbook_add_format(wb);
+  format_set_bold(f.bold);
+  f.header = workbook_add_format(wb);
+  format_set_bold(f.header);
+  format_set_bg_color(f.header, 0xDDEBF7);
+  format_set_bottom(f.header, LXW_BORDER_THIN);
+  f.money = workbook_add_format(wb);
+  format_set_num_format(f.money, "#,##0.00");
+  f.money_bold = workbook_add_format(wb);
+  format_set_num_format(f.money_bold, "#,##0.00");
+  format_set_bold(f.money_bold);
+  f.flagged = workbook_add_format(wb);
+  format_set_num_format(f.flagged, "#,##0.00");
+  format_set_font_color(f.flagged, LXW_COLOR_RED);
+  format_set_bold(f.flagged);
+  f.amount = workbook_add_format(wb);
+  format_set_num_format(f.amount, "#,##0.######");
+  return f;
+}
+
 Result<std::string> build(const std::string& prefix,
                           const std::function<void(lxw_workbook*)>& fill) {
   auto path = std::filesystem::temp_directory_path() /

@@ -18,6 +18,17 @@ double text_width(const std::string& s);
 // not a plain number goes in as text.
 void write_decimal(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::string& text,
                    lxw_format* format);
+// The formats every export uses: bold titles, the shaded header row, money (two decimals with
+// thousands separators, plain and bold, and red for a flagged amount) and quantities.
+struct Formats {
+  lxw_format* bold;
+  lxw_format* header;
+  lxw_format* money;
+  lxw_format* money_bold;
+  lxw_format* flagged;
+  lxw_format* amount;
+};
+Formats formats(lxw_workbook* wb);
 // Creates a workbook, lets `fill` write it, and returns the file's bytes.
 Result<std::string> build(const std::string& prefix,
                           const std::function<void(lxw_workbook*)>& fill);

@@ -36,6 +36,27 @@ void print_bill(const json::value& b) {
             << cell_text(b.at("state")) << ")\n";
 }
 
+struct ShowFlags {
+  std::string tenant, month, price_list, out;
+  bool rerate = false;
+};
+
+void show_bill(const ShowFlags& f, const std::string& format) {
+  std::string q = "?format=" + std::string(format == "csv" || format == "xlsx" ? format : "json");
+  if (!f.price_list.empty()) q += "&price_list=" + query_escape(f.price_list);
+  if (f.rerate) q += "&rerate=true";
+  std::string target = "/api/v1/bills/" + f.tenant + "/" + query_escape(f.month) + q;
+  if (format == "csv" || format == "xlsx") {
+    std::string raw;
+    call("GET", target, std::nullopt, true, &raw);
+    emit(f.out.empty() && format == "xlsx" ? "bill-" + f.month + ".xlsx" : f.out, raw);
+    return;
+  }
+  auto b = call("GET", target);
+  if (format == "json") return print(b, {});
+  print_bill(b);
+}
+
 void print_settlement(const json::value& s) {
   print(json::object{{"items", s.at("items")}}, {{"CODE", "code"},
                                                  {"CONTRACTED", "contracted"},
@@ -61,10 +82,6 @@ void print_settlement(const json::value& s) {
 void register_bill(CLI::App& app) {
   auto* bill = app.add_subcommand("bill", "账单 (bills): a tenant's month per system and code");
   bill->require_subcommand(1);
-  struct ShowFlags {
-    std::string tenant, month, price_list, out;
-    bool rerate = false;
-  };
   auto f = std::make_shared<ShowFlags>();
   auto* show =
       bill->add_subcommand("show", "A tenant's bill for a month (YYYY-MM); -o csv|xlsx exports it");
@@ -76,22 +93,22 @@ void register_bill(CLI::App& app) {
   show->add_flag("--rerate", f->rerate, "rate an issued month afresh (it must not differ)");
   show->add_option("--out", f->out,
                    "file for csv/xlsx (default: standard output / bill-MONTH.xlsx)");
-  show->callback([f] {
-    const std::string& format = globals().output;
-    std::string q = "?format=" + std::string(format == "csv" || format == "xlsx" ? format : "json");
-    if (!f->price_list.empty()) q += "&price_list=" + query_escape(f->price_list);
-    if (f->rerate) q += "&rerate=true";
-    std::string target = "/api/v1/bills/" + f->tenant + "/" + query_escape(f->month) + q;
-    if (format == "csv" || format == "xlsx") {
-      std::string raw;
-      call("GET", target, std::nullopt, true, &raw);
-      emit(f->out.empty() && format == "xlsx" ? "bill-" + f->month + ".xlsx" : f->out, raw);
-      return;
-    }
-    auto b = call("GET", target);
-    if (format == "json") return print(b, {});
-    print_bill(b);
-  });
+  show->callback([f] { show_bill(*f, globals().output); });
+
+  // The same bill as a file: the form the finance office files (CSV with a BOM, or XLSX).
+  auto e = std::make_shared<ShowFlags>();
+  auto format = std::make_shared<std::string>("xlsx");
+  auto* export_cmd =
+      bill->add_subcommand("export", "Export a tenant's bill for a month as XLSX or CSV");
+  export_cmd->add_option("tenant", e->tenant, "tenant, id or name")
+      ->required()
+      ->transform(id_or_name("org"));
+  export_cmd->add_option("month", e->month, "YYYY-MM")->required();
+  export_cmd->add_option("--format", *format, "xlsx (default) or csv")
+      ->check(CLI::IsMember({"xlsx", "csv"}));
+  export_cmd->add_option("--price-list", e->price_list, "rate with this list (id or name)");
+  export_cmd->add_option("--out", e->out, "file (default: bill-MONTH.xlsx / standard output)");
+  export_cmd->callback([e, format] { show_bill(*e, *format); });
 
   auto month = std::make_shared<std::string>();
   auto* close = bill->add_subcommand(

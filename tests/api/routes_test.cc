@@ -1446,8 +1446,7 @@ TEST(Routes, ClosingAMonthAdjustmentsSettlementAndExports) {
   EXPECT_EQ(bad_format.error_field(), "format");
   ::setenv("GOVCLOUD_TOKEN", member.c_str(), 1);
   std::string xlsx = server->data_dir() + "-bill.xlsx";
-  EXPECT_EQ(
-      run_cli({"--server", url, "-o", "xlsx", "bill", "show", a.org, last, "--out", xlsx}, &out), 0)
+  EXPECT_EQ(run_cli({"--server", url, "bill", "export", a.org, last, "--out", xlsx}, &out), 0)
       << out;
   std::ifstream in(xlsx, std::ios::binary);
   std::string head(2, '\0');

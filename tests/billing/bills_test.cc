@@ -20,9 +20,7 @@ using testing::must;
 namespace json = boost::json;
 
 TimeMs at(const std::string& local) {
-  TimeMs t = 0;
-  EXPECT_TRUE(parse_iso8601_instant(local + "+08:00", t)) << local;
-  return t;
+  return testing::shanghai(local);
 }
 
 const char* const kHeader = "event_id,tenant,system,code,quantity,unit,start,end\n";

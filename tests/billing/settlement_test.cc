@@ -22,9 +22,7 @@ using testing::package;
 namespace json = boost::json;
 
 TimeMs at(const std::string& local) {
-  TimeMs t = 0;
-  EXPECT_TRUE(parse_iso8601_instant(local + "+08:00", t)) << local;
-  return t;
+  return testing::shanghai(local);
 }
 
 // The package with only the items `keep` selects.
