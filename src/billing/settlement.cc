@@ -287,44 +287,60 @@ Result<Settlement> Billing::settlement(const Principal& who, const std::string& 
 }
 
 Result<int> Billing::send_budget_alerts(const RequestContext& ctx) {
+  // Contracts are settled in a read (which may take a while over a year of usage), so writers
+  // are not held up; only the alerts due are then written, each once.
+  struct Due {
+    Contract contract;
+    int threshold;
+    Money cost, total;
+  };
+  TimeMs now = clock_.now();
+  auto due = store_.read([&](Tx& tx) -> Result<std::vector<Due>> {
+    std::vector<Due> out;
+    auto root = tx.find_root_org();
+    if (!root) return out;
+    for (const auto& c : tx.list_contracts({root->path})) {
+      auto st = bills::settle(tx, c, now, utc_offset_minutes_);
+      if (!st) continue;  // no list to settle with: nothing to alert on
+      for (int threshold : {80, 100})
+        if (st->budget_used_pct >= threshold)
+          out.push_back(Due{c, threshold, st->cost_to_date, st->contract_total});
+    }
+    return out;
+  });
+  if (!due.ok()) return due.error();
+  if (due->empty()) return 0;
   return store_.transact([&](Tx& tx) -> Result<int> {
     auto root = tx.find_root_org();
     if (!root) return 0;
-    int sent = 0;
-    TimeMs now = clock_.now();
     BindingQuery admins;
     admins.role = Role::kTenantAdmin;
     admins.within_paths = {root->path};
     auto bindings = tx.list_bindings(admins);
-    for (const auto& c : tx.list_contracts({root->path})) {
-      auto st = bills::settle(tx, c, now, utc_offset_minutes_);
-      if (!st) continue;  // no list to settle with: nothing to alert on
+    int sent = 0;
+    for (const auto& d : *due) {
+      const Contract& c = d.contract;
+      if (!tx.bills().record_budget_alert(c.id, d.threshold, now)) continue;
       auto tenant = tx.find_org(c.tenant);
-      for (int threshold : {80, 100}) {
-        if (st->budget_used_pct < threshold ||
-            !tx.bills().record_budget_alert(c.id, threshold, now))
+      std::string message = "合同费用已达 " + std::to_string(d.threshold) +
+                            "% / contract cost at " + std::to_string(d.threshold) + "%: " + c.name +
+                            " " + d.cost.str() + " / " + d.total.str() + " 元";
+      for (const auto& b : bindings) {
+        auto scope = tx.find_org(b.scope);
+        if (!scope || !tenant || tenant->path.compare(0, scope->path.size(), scope->path) != 0)
           continue;
-        std::string message = "合同费用已达 " + std::to_string(threshold) +
-                              "% / contract cost at " + std::to_string(threshold) + "%: " + c.name +
-                              " " + st->cost_to_date.str() + " / " + st->contract_total.str() +
-                              " 元";
-        for (const auto& b : bindings) {
-          auto scope = tx.find_org(b.scope);
-          if (!scope || !tenant || tenant->path.compare(0, scope->path.size(), scope->path) != 0)
-            continue;
-          workflow::notify(tx, b.user.value, c.tenant.value, message,
-                           "/api/v1/contracts/" + c.id + "/settlement", now);
-        }
-        write_audit(tx, clock_, nullptr, ctx,
-                    AuditEvent{"contract.budget_alert",
-                               c.id,
-                               c.tenant.value,
-                               "success",
-                               {{"threshold_pct", std::to_string(threshold)},
-                                {"cost", st->cost_to_date.str()},
-                                {"total", st->contract_total.str()}}});
-        ++sent;
+        workflow::notify(tx, b.user.value, c.tenant.value, message,
+                         "/api/v1/contracts/" + c.id + "/settlement", now);
       }
+      write_audit(tx, clock_, nullptr, ctx,
+                  AuditEvent{"contract.budget_alert",
+                             c.id,
+                             c.tenant.value,
+                             "success",
+                             {{"threshold_pct", std::to_string(d.threshold)},
+                              {"cost", d.cost.str()},
+                              {"total", d.total.str()}}});
+      ++sent;
     }
     return sent;
   });
