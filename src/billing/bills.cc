@@ -15,17 +15,14 @@
 namespace govcloud {
 namespace {
 
-bool within(const std::string& path, const std::string& ancestor) {
-  return path.size() >= ancestor.size() && path.compare(0, ancestor.size(), ancestor) == 0;
-}
-
 // The lists of the nearest unit above the tenant that has any.
 std::vector<PriceList> nearest_unit_lists(Tx& tx, const Org& tenant) {
   auto root = tx.find_root_org();
   std::vector<std::pair<std::size_t, PriceList>> candidates;  // (depth of the owner, list)
   for (const auto& l : tx.list_price_lists({root ? root->path : "/"})) {
     auto owner = tx.find_org(l.org);
-    if (owner && within(tenant.path, owner->path)) candidates.emplace_back(owner->path.size(), l);
+    if (owner && path_within(tenant.path, owner->path))
+      candidates.emplace_back(owner->path.size(), l);
   }
   std::size_t nearest = 0;
   for (const auto& [depth, l] : candidates) nearest = std::max(nearest, depth);

@@ -9,14 +9,6 @@ namespace {
 
 constexpr std::int64_t kFenUnits = 100;  // Money units (1/10000 yuan) in a fen
 
-// Half away from zero: the bill line's one rounding.
-std::int64_t round_div(__int128 num, __int128 den) {
-  __int128 q = num / den, r = num % den;
-  if (r != 0 && (r < 0 ? -r : r) * 2 >= (den < 0 ? -den : den))
-    q += (num < 0) != (den < 0) ? -1 : 1;
-  return static_cast<std::int64_t>(q);
-}
-
 TimeMs utc_midnight(int year, int month) {
   std::tm tm{};
   tm.tm_year = year - 1900;
@@ -25,20 +17,22 @@ TimeMs utc_midnight(int year, int month) {
   return static_cast<TimeMs>(timegm(&tm)) * 1000;
 }
 
-bool time_based(const std::string& period) {
-  return period == "month" || period == "year" || period.empty();
-}
-
-struct Acc {
-  TimeMs from = 0, to = 0;
-  __int128 usage = 0;  // Σ quantity (micros) × ms for time-based prices, else Σ quantity
-};
-
 std::string yuan(Money m) {
   return m.str();
 }
 
 }  // namespace
+
+std::int64_t round_half_away(__int128 num, __int128 den) {
+  __int128 q = num / den, r = num % den;
+  if (r != 0 && (r < 0 ? -r : r) * 2 >= (den < 0 ? -den : den))
+    q += (num < 0) != (den < 0) ? -1 : 1;
+  return static_cast<std::int64_t>(q);
+}
+
+bool billed_by_time(const std::string& period) {
+  return period == "month" || period == "year" || period.empty();
+}
 
 RatingPeriod month_period(int year, int month, int utc_offset_minutes) {
   TimeMs offset = static_cast<TimeMs>(utc_offset_minutes) * 60 * 1000;
@@ -83,7 +77,7 @@ MonthlyRater::MonthlyRater(std::vector<std::vector<Price>> versions,
                        : month.end;
         const std::string& period =
             v >= 0 ? vs[static_cast<std::size_t>(v)].period : std::string("month");
-        by_code[c].push_back(Part{a, b, v, time_based(period)});
+        by_code[c].push_back(Part{a, b, v, billed_by_time(period)});
         a = b;
         v = next;
       }
@@ -134,12 +128,12 @@ RatedLine MonthlyRater::line_of(std::size_t month, std::uint32_t code, std::size
   const __int128 month_ms = m.end - m.start;
   const bool by_time = pt.by_time;
   r.quantity = Decimal::from_micros(
-      static_cast<std::int64_t>(by_time ? round_div(slot.usage, month_ms) : slot.usage));
+      static_cast<std::int64_t>(by_time ? round_half_away(slot.usage, month_ms) : slot.usage));
   __int128 den = static_cast<__int128>(r.per) * Decimal::kScale * kFenUnits;
   if (by_time) den *= month_ms * (r.period == "year" ? 12 : 1);
   __int128 num = 0;
   if (!__builtin_mul_overflow(slot.usage, static_cast<__int128>(r.unit_price.units()), &num)) {
-    r.amount = Money::from_units(round_div(num, den) * kFenUnits);
+    r.amount = Money::from_units(round_half_away(num, den) * kFenUnits);
   } else {
     r.priced = false;
     r.arithmetic = "too large to rate; ";

@@ -23,6 +23,11 @@
 
 namespace govcloud {
 
+// The one rounding rule: num ÷ den, half away from zero.
+std::int64_t round_half_away(__int128 num, __int128 den);
+// Whether a price period is charged by time used (month, year, free) rather than per use.
+bool billed_by_time(const std::string& period);
+
 // [start, end) of one calendar month in a zone utc_offset_minutes east of UTC.
 struct RatingPeriod {
   TimeMs start = 0;

@@ -21,22 +21,11 @@ namespace {
 
 constexpr std::int64_t kFen = 100;  // Money units in a fen
 
-std::int64_t round_div(__int128 num, __int128 den) {
-  __int128 q = num / den, r = num % den;
-  if (r != 0 && (r < 0 ? -r : r) * 2 >= (den < 0 ? -den : den))
-    q += (num < 0) != (den < 0) ? -1 : 1;
-  return static_cast<std::int64_t>(q);
-}
-
 // amount × num ÷ den, rounded to the fen (the one rounding rule).
 Money scaled(Money amount, __int128 num, __int128 den) {
   if (den == 0) return amount;
-  return Money::from_units(round_div(static_cast<__int128>(amount.units()) * num, den * kFen) *
-                           kFen);
-}
-
-bool time_based(const std::string& period) {
-  return period == "month" || period == "year" || period.empty();
+  return Money::from_units(
+      round_half_away(static_cast<__int128>(amount.units()) * num, den * kFen) * kFen);
 }
 
 struct CodeLine {
@@ -185,7 +174,7 @@ Result<Settlement> settle(Tx& tx, const Contract& contract, TimeMs now, int utc_
       auto& [amount, avg] = per_code[line.code];
       amount = *amount.plus(line.amount);
       avg += line.quantity.micros();
-      by_time[line.code] = time_based(line.period);
+      by_time[line.code] = billed_by_time(line.period);
     }
     for (const auto& [code, pa] : per_code) {
       auto& item = out[code];
@@ -327,8 +316,7 @@ Result<int> Billing::send_budget_alerts(const RequestContext& ctx) {
                             " " + d.cost.str() + " / " + d.total.str() + " 元";
       for (const auto& b : bindings) {
         auto scope = tx.find_org(b.scope);
-        if (!scope || !tenant || tenant->path.compare(0, scope->path.size(), scope->path) != 0)
-          continue;
+        if (!scope || !tenant || !path_within(tenant->path, scope->path)) continue;
         workflow::notify(tx, b.user.value, c.tenant.value, message,
                          "/api/v1/contracts/" + c.id + "/settlement", now);
       }
